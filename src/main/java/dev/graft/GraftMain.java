@@ -1,0 +1,29 @@
+package dev.graft;
+
+import dev.graft.cli.GraftCommand;
+import io.quarkus.runtime.Quarkus;
+import io.quarkus.runtime.QuarkusApplication;
+import io.quarkus.runtime.annotations.QuarkusMain;
+
+/**
+ * The one entry point. {@code graft operator} (the default, what the container runs) boots Quarkus
+ * and with it the operator. Every other command is plain Java run before Quarkus would start, so
+ * {@code plan}, {@code inject} and {@code bench} can never reach a cluster.
+ */
+@QuarkusMain
+public class GraftMain implements QuarkusApplication {
+
+  public static void main(String... args) {
+    if (args.length == 0 || args[0].equals("operator")) {
+      Quarkus.run(GraftMain.class, args);
+      return;
+    }
+    System.exit(GraftCommand.execute(args));
+  }
+
+  @Override
+  public int run(String... args) {
+    Quarkus.waitForExit();
+    return 0;
+  }
+}

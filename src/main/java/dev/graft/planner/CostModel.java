@@ -1,0 +1,76 @@
+package dev.graft.planner;
+
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * The cost of building one image from another (plan-format.md):
+ *
+ * <pre>
+ * cost(x -> r) = perBuild + missingBytes * size(missing) + inject * injectCost(missing)
+ *              + remove * removeCost(excess) + excessBytes * size(excess)
+ * </pre>
+ *
+ * With per-file add cost {@code a(f)} and drop cost {@code d(f)} this is {@code perBuild + A(r) +
+ * D(x) - sum over r∩x of (a(f) + d(f))}, which lets the nearest-image index score a candidate from
+ * the shared files alone.
+ */
+public final class CostModel {
+  private final Weights weights;
+  private final FileTable files;
+  private final double[] addCost;
+  private final double[] dropCost;
+
+  public CostModel(Weights weights, FileTable files) {
+    this.weights = weights;
+    this.files = files;
+    int n = files.size();
+    addCost = new double[n];
+    dropCost = new double[n];
+    for (int i = 0; i < n; i++) {
+      FileInfo f = files.get(i);
+      addCost[i] = weights.missingBytes() * f.size() + weights.inject() * f.injectCost();
+      dropCost[i] = weights.remove() * f.removeCost() + weights.excessBytes() * f.size();
+    }
+  }
+
+  public Weights weights() {
+    return weights;
+  }
+
+  public FileTable files() {
+    return files;
+  }
+
+  /** Cost of building {@code target} from {@code source}; 0 when their file sets are equal. */
+  public double cost(RoaringBitmap source, RoaringBitmap target) {
+    if (source.equals(target)) {
+      return 0;
+    }
+    return weights.perBuild()
+        + addCost(RoaringBitmap.andNot(target, source))
+        + dropCost(RoaringBitmap.andNot(source, target));
+  }
+
+  /** Sum of the per-file add costs of a set (what injecting all of it costs). */
+  public double addCost(RoaringBitmap set) {
+    double sum = 0;
+    for (int f : set) {
+      sum += addCost[f];
+    }
+    return sum;
+  }
+
+  /** Sum of the per-file drop costs of a set (what removing all of it costs). */
+  public double dropCost(RoaringBitmap set) {
+    double sum = 0;
+    for (int f : set) {
+      sum += dropCost[f];
+    }
+    return sum;
+  }
+
+  /** What a file saves when source and target share it: it is neither added nor removed. */
+  double sharedSaving(int file) {
+    return addCost[file] + dropCost[file];
+  }
+}

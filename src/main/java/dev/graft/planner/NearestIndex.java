@@ -1,0 +1,135 @@
+package dev.graft.planner;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Finds the cheapest source image for a request without scanning every image: an inverted index
+ * from file to the images holding it scores only the images that share a file with the request;
+ * every other image costs {@code perBuild + A(r) + D(x)}, so among those only the one with the
+ * smallest drop cost {@code D(x)} can win. Exact matches are a hash lookup.
+ *
+ * <p>Not thread-safe: a query reuses per-OS scratch arrays.
+ */
+public final class NearestIndex {
+
+  /** The cheapest source found for a request, and what building from it costs. */
+  public record Match(ImageSet source, double cost) {
+    public boolean exact() {
+      return cost == 0 && source != null;
+    }
+  }
+
+  private final CostModel model;
+  private final Map<String, ImageSet> exactByContent = new HashMap<>();
+  private final Map<String, OsIndex> byOs = new HashMap<>();
+
+  public NearestIndex(CostModel model, List<ImageSet> images) {
+    this.model = model;
+    Map<String, List<ImageSet>> grouped = new HashMap<>();
+    for (ImageSet image : images) {
+      exactByContent.putIfAbsent(image.contentKey(), image);
+      grouped.computeIfAbsent(image.os(), os -> new ArrayList<>()).add(image);
+    }
+    grouped.forEach((os, list) -> byOs.put(os, new OsIndex(list)));
+  }
+
+  /** Whether any image of this OS exists. */
+  public boolean hasOs(String os) {
+    return byOs.containsKey(os);
+  }
+
+  /** The first image whose OS and files equal the request's, or null. */
+  public ImageSet exact(ImageSet request) {
+    return exactByContent.get(request.contentKey());
+  }
+
+  /**
+   * The cheapest image to build the request from (cost 0 for an exact match); null if no image has
+   * its OS.
+   */
+  public Match nearest(ImageSet request) {
+    ImageSet exact = exact(request);
+    if (exact != null) {
+      return new Match(exact, 0);
+    }
+    OsIndex index = byOs.get(request.os());
+    if (index == null) {
+      return null;
+    }
+    ImageSet best = index.cheapest(request.files());
+    return new Match(best, model.cost(best.files(), request.files()));
+  }
+
+  /** Images of one OS with their drop costs and the file-to-image postings. */
+  private final class OsIndex {
+    private final ImageSet[] images;
+    private final double[] drop;
+    private final int[][] postings;
+    private final double[] shared;
+    private final int[] stamp;
+    private int query;
+    private int cheapestToKeep;
+
+    OsIndex(List<ImageSet> list) {
+      images = list.toArray(ImageSet[]::new);
+      drop = new double[images.length];
+      shared = new double[images.length];
+      stamp = new int[images.length];
+      int[] counts = new int[model.files().size()];
+      for (int i = 0; i < images.length; i++) {
+        drop[i] = model.dropCost(images[i].files());
+        images[i].files().forEach((int f) -> counts[f]++);
+        if (drop[i] < drop[cheapestToKeep]) {
+          cheapestToKeep = i;
+        }
+      }
+      postings = new int[counts.length][];
+      for (int f = 0; f < counts.length; f++) {
+        postings[f] = new int[counts[f]];
+        counts[f] = 0;
+      }
+      for (int i = 0; i < images.length; i++) {
+        final int image = i;
+        images[i].files().forEach((int f) -> postings[f][counts[f]++] = image);
+      }
+    }
+
+    /** The image minimising {@code D(x) - saving(r ∩ x)}; ties go to the earlier image. */
+    ImageSet cheapest(RoaringBitmap request) {
+      int current = ++query;
+      List<Integer> touched = new ArrayList<>();
+      for (int f : request) {
+        if (f >= postings.length) {
+          continue;
+        }
+        double saving = model.sharedSaving(f);
+        for (int image : postings[f]) {
+          if (stamp[image] != current) {
+            stamp[image] = current;
+            shared[image] = 0;
+            touched.add(image);
+          }
+          shared[image] += saving;
+        }
+      }
+      int best = cheapestToKeep;
+      double bestScore = score(best, current);
+      for (int image : touched) {
+        double s = drop[image] - shared[image];
+        if (s < bestScore || (s == bestScore && image < best)) {
+          best = image;
+          bestScore = s;
+        }
+      }
+      return images[best];
+    }
+
+    private double score(int image, int current) {
+      return drop[image] - (stamp[image] == current ? shared[image] : 0);
+    }
+  }
+}

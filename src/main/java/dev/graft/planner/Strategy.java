@@ -1,0 +1,120 @@
+package dev.graft.planner;
+
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+
+/** The ways of choosing sources, side by side so that their total costs can be compared. */
+public enum Strategy {
+  /** All requests at once, other requests allowed as sources: minimum total cost. */
+  OPTIMAL("optimal") {
+    @Override
+    Choice[] choose(Problem problem, NearestIndex index, Choice[] choices) {
+      return OptimalPlanner.choose(problem, index, choices);
+    }
+  },
+  /** Each request alone, in input order, from the cheapest existing image. */
+  NEAREST("nearest") {
+    @Override
+    Choice[] choose(Problem problem, NearestIndex index, Choice[] choices) {
+      for (int i = 0; i < choices.length; i++) {
+        if (choices[i] == null) {
+          choices[i] = new Choice.FromImage(index.nearest(problem.requests().get(i)).source());
+        }
+      }
+      return choices;
+    }
+  },
+  /** Reuse an exact match, otherwise build from the OS base image. */
+  EXACT_ONLY("exact-only") {
+    @Override
+    Choice[] choose(Problem problem, NearestIndex index, Choice[] choices) {
+      for (int i = 0; i < choices.length; i++) {
+        if (choices[i] == null) {
+          choices[i] = new Choice.FromImage(problem.baseImage(problem.requests().get(i).os()));
+        }
+      }
+      return choices;
+    }
+  },
+  /** Per-VM injection: every request is built from its OS base image, nothing is reused. */
+  BASE_ONLY("base-only") {
+    @Override
+    Choice[] choose(Problem problem, NearestIndex index, Choice[] choices) {
+      for (int i = 0; i < choices.length; i++) {
+        choices[i] = new Choice.FromImage(problem.baseImage(problem.requests().get(i).os()));
+      }
+      return choices;
+    }
+
+    @Override
+    boolean reuses() {
+      return false;
+    }
+  };
+
+  private final String id;
+
+  Strategy(String id) {
+    this.id = id;
+  }
+
+  /** The name used on the command line and in configuration. */
+  public String id() {
+    return id;
+  }
+
+  /** The strategy with this name; the message lists the valid ones otherwise. */
+  public static Strategy fromId(String id) {
+    for (Strategy s : values()) {
+      if (s.id.equals(id)) {
+        return s;
+      }
+    }
+    throw new PlanInputException(
+        "strategy",
+        "unknown strategy \""
+            + id
+            + "\", expected one of "
+            + Arrays.stream(values()).map(Strategy::id).toList());
+  }
+
+  /** Plans every request of the problem. */
+  public Plan plan(Problem problem) {
+    return plan(problem, new NearestIndex(problem.model(), problem.images()));
+  }
+
+  /** Plans with a prebuilt index over {@code problem.images()}. */
+  public Plan plan(Problem problem, NearestIndex index) {
+    Choice[] choices = new Choice[problem.requests().size()];
+    if (reuses()) {
+      markReuses(problem, index, choices);
+    }
+    return PlanAssembler.assemble(problem, choose(problem, index, choices));
+  }
+
+  /** Fills in the choice of every request still null. */
+  abstract Choice[] choose(Problem problem, NearestIndex index, Choice[] choices);
+
+  /** Whether exact cache hits and duplicate requests are served without a build. */
+  boolean reuses() {
+    return true;
+  }
+
+  /** Duplicates of an earlier request become {@code sameAs}; exact cache hits become reuses. */
+  private static void markReuses(Problem problem, NearestIndex index, Choice[] choices) {
+    Map<String, Integer> firstByContent = new HashMap<>();
+    for (int i = 0; i < choices.length; i++) {
+      ImageSet request = problem.requests().get(i);
+      Integer first = firstByContent.putIfAbsent(request.contentKey(), i);
+      if (first != null) {
+        choices[i] = new Choice.SameAs(first);
+        continue;
+      }
+      ImageSet exact = index.exact(request);
+      if (exact != null) {
+        choices[i] = new Choice.Exact(exact);
+      }
+    }
+  }
+}
