@@ -1,0 +1,115 @@
+package dev.graft.config;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.util.Optional;
+
+/**
+ * All operator configuration, in one place (prefix {@code graft}). Every property can be set as an
+ * environment variable ({@code graft.planner.strategy} is {@code GRAFT_PLANNER_STRATEGY}); the Helm
+ * values and the README's configuration table are checked against this interface.
+ */
+@ConfigMapping(prefix = "graft")
+public interface GraftConfig {
+
+  /** Namespace that holds the GoldenImage catalog; empty: the namespace of each request. */
+  Optional<String> catalogNamespace();
+
+  Planner planner();
+
+  Cache cache();
+
+  Injector injector();
+
+  Storage storage();
+
+  Files files();
+
+  /** How sources are chosen. */
+  interface Planner {
+    /** optimal, nearest, exact-only or base-only. */
+    @WithDefault("optimal")
+    String strategy();
+
+    Weights weights();
+
+    /** Re-fit the weights from measured build durations as builds finish. */
+    @WithDefault("true")
+    boolean calibrate();
+  }
+
+  /** Cost model weights (plan-format.md); costs are in predicted build seconds by default. */
+  interface Weights {
+    @WithDefault("2.0e-8")
+    double missingBytes();
+
+    @WithDefault("0.05")
+    double inject();
+
+    @WithDefault("0.02")
+    double remove();
+
+    @WithDefault("0.0")
+    double excessBytes();
+
+    @WithDefault("16.0")
+    double perBuild();
+  }
+
+  /** Catalog limits per OS; 0 means unlimited. */
+  interface Cache {
+    @WithDefault("0")
+    int maxImagesPerOs();
+
+    @WithDefault("0")
+    long maxBytesPerOs();
+  }
+
+  /** The injection Job. */
+  interface Injector {
+    @WithDefault("ghcr.io/graft-dev/graft-injector:0.1.0")
+    String image();
+
+    /** auto: request /dev/kvm when a node offers it, else software emulation; always; never. */
+    @WithDefault("auto")
+    String kvm();
+
+    @WithDefault("500m")
+    String cpuRequest();
+
+    @WithDefault("2")
+    String cpuLimit();
+
+    @WithDefault("1Gi")
+    String memoryRequest();
+
+    @WithDefault("2Gi")
+    String memoryLimit();
+
+    @WithDefault("1800")
+    long activeDeadlineSeconds();
+
+    @WithDefault("2")
+    int backoffLimit();
+
+    @WithDefault("3600")
+    int ttlSecondsAfterFinished();
+  }
+
+  /** Storage of golden images. */
+  interface Storage {
+    /** StorageClass of golden image PVCs; empty: the cluster default. */
+    Optional<String> className();
+
+    /** Filesystem or Block. */
+    @WithDefault("Filesystem")
+    String volumeMode();
+  }
+
+  /** Limits on user files. */
+  interface Files {
+    /** Largest single file accepted, in bytes. */
+    @WithDefault("268435456")
+    long maxFileBytes();
+  }
+}
