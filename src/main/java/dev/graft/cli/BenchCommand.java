@@ -1,7 +1,9 @@
 package dev.graft.cli;
 
+import dev.graft.bench.CacheSimulation;
 import dev.graft.bench.FleetScenario;
 import dev.graft.bench.SyntheticCatalog;
+import dev.graft.cache.CacheLimits;
 import dev.graft.config.DefaultWeights;
 import dev.graft.planner.ImageSet;
 import dev.graft.planner.NearestIndex;
@@ -14,6 +16,7 @@ import dev.graft.planner.Weights;
 import java.io.PrintWriter;
 import java.util.Arrays;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -37,11 +40,26 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(names = "--seed", defaultValue = "42", description = "Random seed of the instances.")
   long seed;
 
+  @Option(
+      names = "--suite",
+      defaultValue = "planner",
+      description = "planner (planning, nearest lookup, fleet) or cache (eviction hit ratios).")
+  String suite;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (suite.equals("cache")) {
+      cache(out);
+      out.flush();
+      return 0;
+    }
+    if (!suite.equals("planner")) {
+      spec.commandLine().getErr().println("graft bench: --suite: unknown suite \"" + suite + "\"");
+      return GraftCommand.BAD_INPUT;
+    }
     int timed = quick ? 1 : runs;
     planning(out, quick ? 100 : 1_000, quick ? 1_000 : 10_000, quick ? 500 : 5_000, timed);
     nearest(out, quick ? 5_000 : 100_000, quick ? 200 : 2_000);
@@ -141,6 +159,33 @@ public final class BenchCommand implements Callable<Integer> {
               label);
           out.println(PlanWriter.compare(plans));
         });
+  }
+
+  private void cache(PrintWriter out) {
+    int images = quick ? 300 : 2_000;
+    int requests = quick ? 5_000 : 50_000;
+    CacheSimulation sim = new CacheSimulation(seed, images, requests);
+    out.printf(
+        Locale.ROOT,
+        "Cache eviction: %d requests over %d images, 3 OSes, Zipf(0.9) popularity that shifts"
+            + " halfway%n",
+        requests,
+        images);
+    TextTable table =
+        new TextTable("LIMIT (% OF OS BYTES)", "POLICY", "HIT RATIO", "BUILD SECONDS", "VS GDSF");
+    for (int percent : new int[] {5, 10, 20}) {
+      CacheLimits limits = new CacheLimits(0, sim.bytesPerOs() * percent / 100);
+      CacheSimulation.Result gdsf = sim.run(CacheSimulation.Policy.GDSF, limits);
+      for (CacheSimulation.Result r : List.of(gdsf, sim.run(CacheSimulation.Policy.LRU, limits))) {
+        table.row(
+            percent + "%",
+            r.policy().name(),
+            String.format(Locale.ROOT, "%.3f", r.hitRatio()),
+            String.format(Locale.ROOT, "%.0f", r.buildSeconds()),
+            String.format(Locale.ROOT, "%.2fx", r.buildSeconds() / gdsf.buildSeconds()));
+      }
+    }
+    out.println(table.render());
   }
 
   private static String ms(long nanos) {
