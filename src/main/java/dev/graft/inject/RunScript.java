@@ -80,9 +80,9 @@ final class RunScript {
         .append(ShellQuote.quote(work + "/launched"))
         .append('\n')
         // A pipe loses guestfish's status in POSIX sh, so it goes through a file.
-        .append("{ ")
+        .append("{ rc=0; ")
         .append(guestfish)
-        .append(" 2>&1; echo \"$?\" > ")
+        .append(" 2>&1 || rc=$?; echo \"$rc\" > ")
         .append(ShellQuote.quote(work + "/status"))
         .append("; } | while IFS= read -r line; do\n")
         .append("  echo \"$line\"\n")
