@@ -21,7 +21,9 @@ import java.util.Map;
 
 /**
  * The injection {@code batch/v1} Job: one pod, restricted pod security, that runs the generated
- * scripts from {@link InjectionConfigMap} against the cloned PVC with one guestfish launch.
+ * scripts from {@link InjectionConfigMap} against the cloned PVC with one guestfish launch. The
+ * image needs guestfish (with a kernel the Job's user can read, or a fixed appliance), sh, curl or
+ * wget, sha256sum, awk, cat, wc, cut and tr.
  */
 public final class InjectionJob {
 

@@ -5,11 +5,9 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.function.Consumer;
-import java.util.stream.Stream;
 
 /**
  * Applies a build to a local disk image file (raw or qcow2) with the real libguestfs tools: the
@@ -45,7 +43,7 @@ public final class LocalInjector {
       throw new InjectionInputException(
           "--format", "must be raw or qcow2, got " + Quoted.of(format));
     }
-    Path work = createWorkDir();
+    Path work = Scratch.create("graft-inject-");
     try {
       long started = System.nanoTime();
       Path payloads = work.resolve("payloads");
@@ -59,7 +57,8 @@ public final class LocalInjector {
                       "files[" + i + "]",
                       "only content or contentBase64 can be injected by the local executor");
                 }
-                return Guestfish.scriptPath("payload directory", payloads.resolve(name(i)));
+                return Guestfish.scriptPath(
+                    "payload directory", payloads.resolve(JobLayout.payloadName(i)));
               });
       step("checked %d files and %d removals", started, files.size(), removes.size());
 
@@ -104,18 +103,13 @@ public final class LocalInjector {
       return new InjectionReport(
           bytes, script.filesAdded(), script.filesRemoved(), seconds, launchSeconds);
     } finally {
-      deleteTree(work);
+      Scratch.delete(work);
     }
   }
 
   private void step(String format, long startedNanos, Object... args) {
     double seconds = (System.nanoTime() - startedNanos) / 1e9;
     progress.accept(String.format(Locale.ROOT, format, args) + String.format(" (%.1f s)", seconds));
-  }
-
-  /** Payload file names: zero-padded indexes, so the script never carries a user-chosen name. */
-  static String name(int index) {
-    return String.format("%04d", index);
   }
 
   private static long writePayloads(Path dir, List<FileToInject> files) {
@@ -127,7 +121,7 @@ public final class LocalInjector {
     long bytes = 0;
     for (int i = 0; i < files.size(); i++) {
       byte[] data = ((Payload.Inline) files.get(i).payload()).bytes();
-      write(dir.resolve(name(i)), data);
+      write(dir.resolve(JobLayout.payloadName(i)), data);
       bytes += data.length;
     }
     return bytes;
@@ -138,22 +132,6 @@ public final class LocalInjector {
       return Files.write(file, data);
     } catch (IOException e) {
       throw new UncheckedIOException(e);
-    }
-  }
-
-  private static Path createWorkDir() {
-    try {
-      return Files.createTempDirectory("graft-inject-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // Best effort: a leftover temporary directory is not worth failing a finished injection.
     }
   }
 }

@@ -55,12 +55,8 @@ public final class TestGuestfs {
       Path dir, Map<String, String> files, Map<String, String> symlinks, long freeBytes)
       throws IOException {
     Path root = dir.resolve("rootfs");
-    Files.createDirectories(root.resolve("bin"));
-    Files.createDirectories(root.resolve("usr/bin"));
-    Map<String, String> all = new HashMap<>(files);
-    all.put("etc/os-release", "NAME=\"Graft Test Linux\"\nID=grafttest\nVERSION_ID=1\n");
-    all.put("etc/fstab", "/dev/sda / ext4 defaults 0 1\n");
-    for (Map.Entry<String, String> f : all.entrySet()) {
+    DiskImages.linuxLikeRoot(root, "Graft Test Linux");
+    for (Map.Entry<String, String> f : files.entrySet()) {
       Path p = root.resolve(f.getKey());
       Files.createDirectories(p.getParent());
       Files.writeString(p, f.getValue());
