@@ -296,6 +296,23 @@ class InjectionJobTest {
   }
 
   @Test
+  void aRemovalOnlyBuildHasNoPayloads() {
+    Job job = InjectionJob.build(request(false, false, List.of()), SETTINGS);
+    assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
+        .extracting(Volume::getName)
+        .containsExactly("disk", "script", "work");
+    assertThat(container(job).getVolumeMounts())
+        .extracting(VolumeMount::getName)
+        .doesNotContain("payloads");
+    ConfigMap cm = InjectionConfigMap.build(request(false, false, List.of()));
+    assertThat(cm.getBinaryData()).isEmpty();
+    assertThat(cm.getData().get("run.sh")).contains("bytes=0\n").doesNotContain("fetch '");
+    assertThat(cm.getData().get("inject.gf"))
+        .contains("rm-f /etc/old.conf\n")
+        .doesNotContain("upload");
+  }
+
+  @Test
   void badBuildsAreRejectedBeforeAnythingIsBuilt() {
     List<FileToInject> bad =
         List.of(FileToInject.of("/etc/../passwd", new Payload.Inline(new byte[1])));
