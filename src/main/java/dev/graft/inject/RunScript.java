@@ -25,7 +25,8 @@ final class RunScript {
         since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
         fail() { echo "graft: $*" >&2; exit 1; }
         fetch() {
-          if command -v curl >/dev/null 2>&1; then curl -fsSL --retry 3 -o "$2" "$1"
+          if command -v curl >/dev/null 2>&1; then
+            curl -fsSL --retry 3 --proto =http,https --proto-redir =http,https -o "$2" "$1"
           elif command -v wget >/dev/null 2>&1; then wget -q -O "$2" "$1"
           else fail "neither curl nor wget is installed"; fi
         }
