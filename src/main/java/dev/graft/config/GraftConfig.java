@@ -25,6 +25,8 @@ public interface GraftConfig {
 
   Files files();
 
+  Build build();
+
   /** How sources are chosen. */
   interface Planner {
     /** optimal, nearest, exact-only or base-only. */
@@ -111,5 +113,16 @@ public interface GraftConfig {
     /** Largest single file accepted, in bytes. */
     @WithDefault("268435456")
     long maxFileBytes();
+  }
+
+  /** Retries of failed builds. */
+  interface Build {
+    /** Injection attempts (each on a fresh clone) before an image is Failed. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Wait before the first retry; doubles with each further attempt. */
+    @WithDefault("30s")
+    java.time.Duration retryBackoff();
   }
 }
