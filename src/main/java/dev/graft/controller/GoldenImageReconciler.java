@@ -43,6 +43,7 @@ import java.util.Set;
 @ControllerConfiguration(name = "goldenimage")
 public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<GoldenImage> {
   static final String BY_PARENT = "byParent";
+  static final String RELATED = "related-images";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final GraftConfig config;
@@ -101,7 +102,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     var related =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(GoldenImage.class, GoldenImage.class)
-                .withName("related-images")
+                .withName(RELATED)
                 .withSecondaryToPrimaryMapper(
                     (GoldenImage gi) -> {
                       Set<ResourceID> ids = new HashSet<>();
@@ -191,7 +192,13 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     String ns = gi.getMetadata().getNamespace();
     String name = gi.getMetadata().getName();
     String parentName = gi.getSpec().parent;
-    GoldenImage parent = ctx.getPrimaryCache().get(new ResourceID(parentName, ns)).orElse(null);
+    // Read the parent from the informer whose events wake the children, so that a parent turning
+    // Ready between this read and the child entering the primary cache is never missed.
+    @SuppressWarnings("unchecked")
+    var related =
+        (InformerEventSource<GoldenImage, GoldenImage>)
+            ctx.eventSourceRetriever().getEventSourceFor(GoldenImage.class, RELATED);
+    GoldenImage parent = related.get(new ResourceID(parentName, ns)).orElse(null);
     if (parent == null) {
       return new Step(
           State.degraded(
@@ -209,8 +216,9 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
           State.degraded(Phase.Failed, "ParentFailed", "parent image " + parentName + " failed"));
     }
     if (parentPhase != Phase.Ready) {
-      return Step.of(
-          State.progressing(Phase.Pending, "WaitingForParent", "waiting for " + parentName));
+      return new Step(
+          State.progressing(Phase.Pending, "WaitingForParent", "waiting for " + parentName),
+          Duration.ofSeconds(30));
     }
     int attempt = status.attempts == null ? 1 : status.attempts;
     status.attempts = attempt;
