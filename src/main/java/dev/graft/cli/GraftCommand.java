@@ -9,7 +9,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "graft 0.1.0",
     description = "Golden-image planner and operator for KubeVirt.",
-    subcommands = {PlanCommand.class, BenchCommand.class})
+    subcommands = {
+      PlanCommand.class,
+      BenchCommand.class,
+      InjectCommand.class,
+      BenchInjectCommand.class
+    })
 public final class GraftCommand implements Runnable {
 
   /** Exit status for bad input: the message names the field and value. */

@@ -96,6 +96,10 @@ public interface GraftConfig {
 
     @WithDefault("3600")
     int ttlSecondsAfterFinished();
+
+    /** Non-root user (and group) of the Job: 107 is the qemu user that owns CDI disk images. */
+    @WithDefault("107")
+    long runAsUser();
   }
 
   /** Storage of golden images. */
