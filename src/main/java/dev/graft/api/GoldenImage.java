@@ -66,6 +66,9 @@ public class GoldenImage extends CustomResource<GoldenImage.Spec, GoldenImage.St
 
     /** The strategy that planned it. */
     public String strategy;
+
+    /** The GraftedVirtualMachines (namespace/name) it was planned for; others using it are hits. */
+    public List<String> requestedBy;
   }
 
   /** Build progress and cache bookkeeping. */

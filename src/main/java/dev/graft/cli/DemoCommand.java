@@ -73,6 +73,7 @@ public final class DemoCommand implements Callable<Integer> {
           .setLevel(java.util.logging.Level.WARNING);
       System.setProperty("graft.planner.calibrate", "false");
       System.setProperty("graft.build.retry-backoff", "1s");
+      System.setProperty("graft.planner.batch-window", "1s");
       System.setProperty("graftdemo.timeout-seconds", Integer.toString(timeoutSeconds));
       if (scenario != null) {
         System.setProperty("graftdemo.scenario", scenario.toAbsolutePath().toString());

@@ -35,6 +35,13 @@ public interface GraftConfig {
 
     Weights weights();
 
+    /**
+     * How long a new request waits before it is planned, so that requests applied together (one
+     * kubectl apply, one GitOps sync) are planned together.
+     */
+    @WithDefault("2s")
+    java.time.Duration batchWindow();
+
     /** Re-fit the weights from measured build durations as builds finish. */
     @WithDefault("true")
     boolean calibrate();

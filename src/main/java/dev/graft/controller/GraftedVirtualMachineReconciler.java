@@ -22,6 +22,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
@@ -183,7 +184,8 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       GraftedVirtualMachine gvm, Context<GraftedVirtualMachine> ctx) {
     GraftedVirtualMachine.Status before = gvm.getStatus();
     GraftedVirtualMachine.Status status = copy(before);
-    State state = reconcile(gvm, status, ctx);
+    Duration[] recheck = {null};
+    State state = reconcile(gvm, status, ctx, recheck);
     if (before == null || before.phase != state.phase()) {
       if (state.degraded()) {
         events.warning(gvm, state.reason(), state.message());
@@ -192,17 +194,24 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       }
     }
     Conditions.apply(status, state, gvm.getMetadata().getGeneration());
+    UpdateControl<GraftedVirtualMachine> control;
     if (GoldenImageReconciler.sameJson(before, status)) {
-      return UpdateControl.noUpdate();
+      control = UpdateControl.noUpdate();
+    } else {
+      gvm.setStatus(status);
+      control = UpdateControl.patchStatus(gvm);
     }
-    gvm.setStatus(status);
-    return UpdateControl.patchStatus(gvm);
+    if (recheck[0] != null) {
+      control.rescheduleAfter(recheck[0]);
+    }
+    return control;
   }
 
   private State reconcile(
       GraftedVirtualMachine gvm,
       GraftedVirtualMachine.Status status,
-      Context<GraftedVirtualMachine> ctx) {
+      Context<GraftedVirtualMachine> ctx,
+      Duration[] recheck) {
     // Observe and validate.
     Manifest manifest;
     try {
@@ -231,6 +240,14 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
                 + "\" in namespace "
                 + catalogNs);
       }
+      // Requests that arrive together are planned together: a new request waits out the batch
+      // window, so that its neighbours are in the cache when the first of them plans.
+      Duration wait = remainingBatchWindow(gvm);
+      if (!wait.isZero()) {
+        recheck[0] = wait;
+        return State.progressing(
+            Phase.Planning, "Batching", "waiting " + wait.toMillis() + "ms for requests to batch");
+      }
       image = plan(gvm, manifest, catalogNs, ctx);
       if (image == null) {
         return State.progressing(Phase.Planning, "Planning", "planning " + imageName);
@@ -241,8 +258,12 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     status.image = imageName;
     status.imageNamespace = catalogNs;
     if (firstUse) {
-      status.cacheHit = imageReady;
-      status.plan = summary(image, images, imageReady);
+      // A cache hit: the image was Ready before this request needed it, and not planned for it.
+      status.cacheHit =
+          imageReady
+              && (image.getSpec().requestedBy == null
+                  || !image.getSpec().requestedBy.contains(key(gvm)));
+      status.plan = summary(image, images, status.cacheHit);
     }
     if (image.getStatus() != null && image.getStatus().phase == Phase.Failed) {
       var c = Conditions.get(image.getStatus(), Conditions.DEGRADED);
@@ -300,6 +321,20 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
         "VirtualMachine " + status.vmName + " clones image " + imageName);
   }
 
+  private static String key(GraftedVirtualMachine gvm) {
+    return gvm.getMetadata().getNamespace() + "/" + gvm.getMetadata().getName();
+  }
+
+  private Duration remainingBatchWindow(GraftedVirtualMachine gvm) {
+    Duration window = config.planner().batchWindow();
+    String created = gvm.getMetadata().getCreationTimestamp();
+    if (window.isZero() || created == null) {
+      return Duration.ZERO;
+    }
+    Duration left = Duration.between(Instant.now(), Instant.parse(created).plus(window));
+    return left.isNegative() || left.isZero() ? Duration.ZERO : left;
+  }
+
   private static String imageOf(VirtualMachine vm) {
     var a = vm.getMetadata().getAnnotations();
     String ref = a == null ? null : a.get(Labels.IMAGE_REF);
@@ -341,6 +376,8 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       FileResolver.Lookup lookup = lookup(ctx);
       Map<String, Manifest> pending = new LinkedHashMap<>();
       pending.put(manifest.imageName(), manifest);
+      Map<String, List<String>> requesters = new HashMap<>();
+      requesters.computeIfAbsent(manifest.imageName(), k -> new ArrayList<>()).add(key(gvm));
       ctx.getPrimaryCache()
           .list(
               other ->
@@ -358,6 +395,9 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
                   if (images.get(new ResourceID(m.imageName(), catalogNs)).isEmpty()
                       && hasBase(images, catalogNs, m.os())) {
                     pending.putIfAbsent(m.imageName(), m);
+                    requesters
+                        .computeIfAbsent(m.imageName(), k -> new ArrayList<>())
+                        .add(key(other));
                   }
                 } catch (ResolutionException e) {
                   // Reported by that resource's own reconcile.
@@ -371,6 +411,8 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       for (CatalogPlanner.Order order : orders) {
         GoldenImage parent = byName.get(order.parent());
         GoldenImage gi = newImage(order, parent, catalogNs);
+        gi.getSpec().requestedBy =
+            requesters.getOrDefault(order.image(), List.of()).stream().distinct().sorted().toList();
         GoldenImage created = create(ctx, gi);
         byName.put(order.image(), created);
         for (HasMetadata payload :

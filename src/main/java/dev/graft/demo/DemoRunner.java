@@ -122,14 +122,23 @@ public class DemoRunner {
       throws IOException {
     ClusterSimulator simulator = simulate ? new ClusterSimulator(client).start() : null;
     try {
-      List<GraftedVirtualMachine> requested = apply(scenarioYaml);
-      out.printf("graft demo: applied %d GraftedVirtualMachines; building...%n", requested.size());
       Instant start = Instant.now();
       Instant deadline = start.plus(timeout);
-      List<GraftedVirtualMachine> current = refresh(requested);
-      while (!current.stream().allMatch(DemoRunner::settled) && Instant.now().isBefore(deadline)) {
-        sleep();
+      List<GraftedVirtualMachine> requested = new ArrayList<>();
+      List<GraftedVirtualMachine> current = List.of();
+      List<List<JsonNode>> waves = waves(scenarioYaml);
+      for (int w = 0; w < waves.size(); w++) {
+        List<GraftedVirtualMachine> added = apply(waves.get(w));
+        requested.addAll(added);
+        out.printf(
+            "graft demo: %s %d GraftedVirtualMachines; building...%n",
+            w == 0 ? "applied" : "wave " + (w + 1) + ": applied", added.size());
         current = refresh(requested);
+        while (!current.stream().allMatch(DemoRunner::settled)
+            && Instant.now().isBefore(deadline)) {
+          sleep();
+          current = refresh(requested);
+        }
       }
       double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
       report(current, out, seconds);
@@ -148,14 +157,33 @@ public class DemoRunner {
     }
   }
 
-  private List<GraftedVirtualMachine> apply(String yaml) throws IOException {
-    List<GraftedVirtualMachine> gvms = new ArrayList<>();
+  /**
+   * The scenario's documents in waves: a document {@code kind: Wait} ends a wave, and the next is
+   * applied once every VM so far is Ready (e.g. a scale-out after the first build, which then hits
+   * the cache).
+   */
+  private static List<List<JsonNode>> waves(String yaml) throws IOException {
+    List<List<JsonNode>> waves = new ArrayList<>();
+    List<JsonNode> wave = new ArrayList<>();
     var parser = YAML.getFactory().createParser(yaml);
-    var docs = YAML.readValues(parser, JsonNode.class).readAll();
-    for (JsonNode doc : docs) {
+    for (JsonNode doc : YAML.readValues(parser, JsonNode.class).readAll()) {
       if (doc == null || doc.isNull() || doc.isMissingNode()) {
         continue;
       }
+      if ("Wait".equals(doc.path("kind").asText())) {
+        waves.add(wave);
+        wave = new ArrayList<>();
+      } else {
+        wave.add(doc);
+      }
+    }
+    waves.add(wave);
+    return waves;
+  }
+
+  private List<GraftedVirtualMachine> apply(List<JsonNode> docs) throws IOException {
+    List<GraftedVirtualMachine> gvms = new ArrayList<>();
+    for (JsonNode doc : docs) {
       String kind = doc.path("kind").asText();
       Class<? extends HasMetadata> type = KINDS.get(kind);
       if (type == null) {
@@ -284,7 +312,15 @@ public class DemoRunner {
       }
     }
     out.println();
-    out.printf(Locale.ROOT, "Build cost (predicted seconds, weights %s):%n", planner.weights());
+    var w = planner.weights();
+    out.printf(
+        Locale.ROOT,
+        "Build cost in predicted seconds (per build %s s, per file added %s s, per file removed %s"
+            + " s, per byte added %s s):%n",
+        w.perBuild(),
+        w.inject(),
+        w.remove(),
+        w.missingBytes());
     TextTable costs = new TextTable("STRATEGY", "BUILDS", "TOTAL COST");
     costs.row("operator (as built)", Long.toString(builds), fmt(asBuilt));
     for (Strategy strategy : Strategy.values()) {

@@ -40,6 +40,7 @@ class DemoScenarioTest {
     assertThat(status).as(output).isZero();
     assertThat(output)
         .contains("fleet/web-prod-3", "same image as web-prod-1", "Catalog lineage")
+        .containsPattern("fleet/web-prod-4 .* cache hit")
         .contains("operator (as built)", "optimal", "nearest", "exact-only", "base-only");
     assertThat(dump.resolve("GraftedVirtualMachine-fleet-web-prod-1.yaml")).exists();
     assertThat(dump.resolve("VirtualMachine-fleet-db-prod-2.yaml")).exists();
