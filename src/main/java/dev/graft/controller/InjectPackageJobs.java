@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -29,8 +30,13 @@ import java.util.Map;
 public class InjectPackageJobs implements InjectionJobs {
   private final InjectorSettings settings;
 
+  @Inject
   public InjectPackageJobs(GraftConfig config) {
-    this.settings = InjectorSettings.from(config.injector());
+    this(InjectorSettings.from(config.injector()));
+  }
+
+  public InjectPackageJobs(InjectorSettings settings) {
+    this.settings = settings;
   }
 
   @Override
