@@ -181,6 +181,12 @@ class OperatorWorkflowTest {
     await().atMost(WAIT).until(() -> gvm(client, ns, "broken").getStatus().phase == Phase.Failed);
     assertThat(Conditions.get(gvm(client, ns, "broken").getStatus(), Conditions.READY).getReason())
         .isEqualTo("ImageFailed");
+    assertThat(client.v1().events().inNamespace(ns).list().getItems())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getReason()).isEqualTo("InjectionFailed");
+            });
     simulator.failJobsFor(x -> false);
     assertSchemasValid(client, ns);
   }
@@ -253,6 +259,43 @@ class OperatorWorkflowTest {
     // The first image stays in the catalog.
     assertThat(image(client, ns, first).getStatus().phase).isEqualTo(Phase.Ready);
     assertSchemasValid(client, ns);
+  }
+
+  @Test
+  void deletingAParentWaitsForItsBuildingChildren() {
+    startSimulator();
+    String ns = "finalizer";
+    client.resource(baseImage(ns, "fedora", "fedora-40")).create();
+    String base = BaseImageReconciler.imageName("fedora-40");
+    until(
+        client,
+        ns,
+        () ->
+            image(client, ns, base) != null
+                && image(client, ns, base).getStatus() != null
+                && image(client, ns, base).getStatus().phase == Phase.Ready);
+    String uid = image(client, ns, base).getMetadata().getUid();
+    simulator.holdJobs(true);
+    try {
+      client.resource(gvm(ns, "child", "fedora-40", file("/etc/x", "x"))).create();
+      until(client, ns, () -> !simulator.heldJobs().isEmpty());
+      client.resources(GoldenImage.class).inNamespace(ns).withName(base).delete();
+      // The finalizer holds the parent while its child builds.
+      until(client, ns, () -> image(client, ns, base).getMetadata().getDeletionTimestamp() != null);
+      assertThat(image(client, ns, base)).isNotNull();
+      assertThat(client.v1().events().inNamespace(ns).list().getItems())
+          .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("DeletionWaiting"));
+    } finally {
+      simulator.releaseJobs();
+    }
+    until(client, ns, () -> ready(gvm(client, ns, "child")));
+    // Then it goes; its BaseImage, still there, imports a new one.
+    until(
+        client,
+        ns,
+        () ->
+            image(client, ns, base) == null
+                || !uid.equals(image(client, ns, base).getMetadata().getUid()));
   }
 
   private static String imageNameOf(GraftedVirtualMachine gvm) {
