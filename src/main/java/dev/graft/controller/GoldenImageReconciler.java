@@ -44,6 +44,7 @@ import java.util.Set;
 public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<GoldenImage> {
   static final String BY_PARENT = "byParent";
   static final String RELATED = "related-images";
+  static final String CLONE_FALLBACK = "cdi.kubevirt.io/cloneFallbackReason";
   private static final ObjectMapper JSON = new ObjectMapper();
 
   private final GraftConfig config;
@@ -250,6 +251,11 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
           "Cloning",
           "DataVolume " + name + " clones " + parentName + " (attempt " + attempt + ")");
       return Step.of(State.progressing(Phase.Cloning, "Cloning", "cloning " + parentName));
+    }
+    var dvAnnotations = dv.getMetadata().getAnnotations();
+    if (dvAnnotations != null && dvAnnotations.get(CLONE_FALLBACK) != null) {
+      // CDI fell back to a slower clone method (e.g. host-assisted copy): say why.
+      status.cloneFallbackReason = dvAnnotations.get(CLONE_FALLBACK);
     }
     if (dv.failed()) {
       return failAttempt(gi, status, ctx, attempt, "CloneFailed", "DataVolume " + name + " failed");

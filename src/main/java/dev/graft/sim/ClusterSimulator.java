@@ -30,6 +30,7 @@ public final class ClusterSimulator implements AutoCloseable {
   private volatile boolean holdJobs;
   private volatile boolean holdDataVolumes;
   private volatile Predicate<String> failImage = image -> false;
+  private volatile String cloneFallbackReason;
   private SharedIndexInformer<DataVolume> dataVolumes;
   private SharedIndexInformer<Job> jobs;
 
@@ -99,6 +100,11 @@ public final class ClusterSimulator implements AutoCloseable {
     this.holdJobs = hold;
   }
 
+  /** Clones report this CDI fallback reason (e.g. no CSI clone between storage classes). */
+  public void cloneFallbackReason(String reason) {
+    this.cloneFallbackReason = reason;
+  }
+
   /** New DataVolumes stay in progress. */
   public void holdDataVolumes(boolean hold) {
     this.holdDataVolumes = hold;
@@ -160,6 +166,22 @@ public final class ClusterSimulator implements AutoCloseable {
       }
     }
     try {
+      client
+          .resources(DataVolume.class)
+          .inNamespace(ns)
+          .withName(name)
+          .edit(
+              d -> {
+                if (cloneFallbackReason != null
+                    && d.getSpec() != null
+                    && d.getSpec().source != null
+                    && d.getSpec().source.pvc != null) {
+                  d.getMetadata()
+                      .getAnnotations()
+                      .put("cdi.kubevirt.io/cloneFallbackReason", cloneFallbackReason);
+                }
+                return d;
+              });
       client
           .resources(DataVolume.class)
           .inNamespace(ns)

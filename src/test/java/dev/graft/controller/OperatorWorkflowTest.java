@@ -195,6 +195,7 @@ class OperatorWorkflowTest {
   void configMapChangeBuildsANewImage() {
     startSimulator();
     String ns = "cm";
+    simulator.cloneFallbackReason("NoVolumeSnapshotClass");
     client.resource(baseImage(ns, "fedora", "fedora-40")).create();
     client
         .configMaps()
@@ -256,6 +257,9 @@ class OperatorWorkflowTest {
                     .name
                     .equals(second));
     assertThat(vm).isNotNull();
+    assertThat(image(client, ns, second).getStatus().cloneFallbackReason)
+        .isEqualTo("NoVolumeSnapshotClass");
+    simulator.cloneFallbackReason(null);
     // The first image stays in the catalog.
     assertThat(image(client, ns, first).getStatus().phase).isEqualTo(Phase.Ready);
     assertSchemasValid(client, ns);
