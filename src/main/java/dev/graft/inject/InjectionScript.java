@@ -13,9 +13,10 @@ import java.util.Set;
  * written path, and one {@code tar-in} of an archive holding every file with its mode and numeric
  * owner ({@link #archived()}, built by the caller before the script runs). A file that a ustar
  * header cannot describe (a path over 255 bytes that cannot be split, an id above {@value
- * UstarWriter#MAX_ID}), or every file when no archive is given, is written on its own with {@code
- * upload}, {@code chmod}, {@code chown} (about 0.14 s per file under software emulation, against
- * about 1 ms per file in the archive). guestfish stops at the first failing command.
+ * UstarWriter#MAX_ID}, a download over 8 GiB), or every file when no archive is given, is written
+ * on its own with {@code upload}, {@code chmod}, {@code chown} (about 0.14 s per file under
+ * software emulation, against about 1 ms per file in the archive). guestfish stops at the first
+ * failing command.
  *
  * @param text the script
  * @param filesAdded files written
@@ -94,10 +95,7 @@ public record InjectionScript(
     for (int i = 0; i < files.size(); i++) {
       Checked file = files.get(i);
       String name = file.path().substring(1);
-      if (archiveFile != null
-          && UstarWriter.fits(name)
-          && UstarWriter.fitsId(file.owner().uid())
-          && UstarWriter.fitsId(file.owner().gid())) {
+      if (archiveFile != null && fitsArchive(name, file.owner(), adds.get(i).payload())) {
         archived.add(new ArchiveEntry(i, name, file.mode(), file.owner()));
         // New parents as before: mkdir-p makes them root's, 0755 (the archive holds no
         // directories).
@@ -124,6 +122,14 @@ public record InjectionScript(
     }
     line(script, "echo", DONE);
     return new InjectionScript(script.toString(), files.size(), filesRemoved, archived);
+  }
+
+  /** Whether a ustar header describes the file: name, ids and (known) size all fit. */
+  private static boolean fitsArchive(String name, FileOwner owner, Payload payload) {
+    return UstarWriter.fits(name)
+        && UstarWriter.fitsId(owner.uid())
+        && UstarWriter.fitsId(owner.gid())
+        && !(payload instanceof Payload.Url url && url.size() > UstarWriter.MAX_SIZE);
   }
 
   /** {@code mkdir-p} of the directory holding {@code path}, unless done already. */
