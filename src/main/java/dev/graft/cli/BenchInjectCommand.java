@@ -3,7 +3,6 @@ package dev.graft.cli;
 import dev.graft.inject.InjectionBenchmark;
 import dev.graft.inject.InjectionFailedException;
 import dev.graft.inject.InjectionInputException;
-import dev.graft.inject.KvmMode;
 import dev.graft.planner.Calibration;
 import java.io.PrintWriter;
 import java.util.List;
@@ -28,12 +27,7 @@ public final class BenchInjectCommand implements Callable<Integer> {
           "A case such as 100:10M:50; repeatable (default: 9 cases up to 1000 files, 200M).")
   List<String> scenarios;
 
-  @Option(
-      names = "--kvm",
-      defaultValue = "${env:GRAFT_KVM:-auto}",
-      paramLabel = "auto|always|never",
-      description = "As for graft inject (default: ${DEFAULT-VALUE}).")
-  String kvm;
+  @CommandLine.Mixin KvmOption kvm;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -48,7 +42,7 @@ public final class BenchInjectCommand implements Callable<Integer> {
               : scenarios.stream().map(InjectionBenchmark.Scenario::parse).toList();
       InjectionBenchmark bench =
           new InjectionBenchmark(
-              KvmMode.parse("--kvm", kvm),
+              kvm.mode(),
               line -> {
                 out.println("graft bench-inject: " + line);
                 out.flush();

@@ -8,8 +8,6 @@ import dev.graft.inject.KvmMode;
 import dev.graft.inject.LocalInjector;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 import java.util.concurrent.Callable;
@@ -40,13 +38,7 @@ public final class InjectCommand implements Callable<Integer> {
       description = "Image format (default: detected by libguestfs).")
   String format;
 
-  @Option(
-      names = "--kvm",
-      defaultValue = "${env:GRAFT_KVM:-auto}",
-      paramLabel = "auto|always|never",
-      description =
-          "auto probes KVM and falls back to software emulation; env GRAFT_KVM (default: auto).")
-  String kvm;
+  @CommandLine.Mixin KvmOption kvm;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -55,7 +47,7 @@ public final class InjectCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     try {
-      KvmMode mode = KvmMode.parse("--kvm", kvm);
+      KvmMode mode = kvm.mode();
       InjectionSpec injection = InjectionSpec.read(readSpec());
       LocalInjector injector =
           new LocalInjector(
@@ -88,18 +80,9 @@ public final class InjectCommand implements Callable<Integer> {
 
   private String readSpec() {
     try {
-      if (specFile.equals("-")) {
-        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      return Files.readString(Path.of(specFile));
+      return InputFiles.read(specFile);
     } catch (IOException e) {
-      throw new InjectionInputException(
-          "--spec",
-          "cannot read \""
-              + specFile
-              + "\": "
-              + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      throw new InjectionInputException("--spec", InputFiles.cannotRead(specFile, e));
     }
   }
 }

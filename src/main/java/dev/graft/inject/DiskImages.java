@@ -22,6 +22,19 @@ public final class DiskImages {
   }
 
   /**
+   * Writes the least that libguestfs inspection takes for a Linux root ({@code /etc/os-release},
+   * {@code /etc/fstab} naming the unpartitioned disk, {@code /bin}) into {@code root}.
+   */
+  public static void linuxLikeRoot(Path root, String name) throws IOException {
+    Files.createDirectories(root.resolve("bin"));
+    Files.createDirectories(root.resolve("usr/bin"));
+    Files.createDirectories(root.resolve("etc"));
+    Files.writeString(
+        root.resolve("etc/os-release"), "NAME=\"" + name + "\"\nID=graft\nVERSION_ID=1\n");
+    Files.writeString(root.resolve("etc/fstab"), "/dev/sda / ext4 defaults 0 1\n");
+  }
+
+  /**
    * Writes a raw, unpartitioned ext4 image of {@code root}'s tree with {@code freeBytes} to spare.
    */
   public static void makeExt4(Path root, Path image, long freeBytes) {
@@ -39,6 +52,22 @@ public final class DiskImages {
                 root.toString(),
                 image.toString());
     run(argv);
+  }
+
+  /** A qcow2 image whose writes stay out of {@code base}: a fresh disk for each benchmark run. */
+  public static void qcow2Overlay(Path base, Path overlay) {
+    run(
+        List.of(
+            "qemu-img",
+            "create",
+            "-q",
+            "-f",
+            "qcow2",
+            "-F",
+            "raw",
+            "-b",
+            base.toString(),
+            overlay.toString()));
   }
 
   private static void run(List<String> argv) {

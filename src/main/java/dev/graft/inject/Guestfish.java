@@ -10,7 +10,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
@@ -57,26 +56,35 @@ public final class Guestfish {
       throw new InjectionFailedException(
           "cannot run " + argv.get(0) + " (is libguestfs-tools installed?): " + e.getMessage());
     }
-    CompletableFuture<String> errors =
-        CompletableFuture.supplyAsync(() -> readAll(process.getErrorStream()));
-    CompletableFuture<Void> output =
-        CompletableFuture.runAsync(() -> forEachLine(process.getInputStream(), lines));
+    // Own threads, not the common pool: with 2 cores it has one thread, and a reader stuck behind
+    // the other would let a full stderr pipe block guestfish forever.
+    StringBuilder errors = new StringBuilder();
+    Thread errReader = reader(() -> errors.append(readAll(process.getErrorStream())));
+    Thread outReader = reader(() -> forEachLine(process.getInputStream(), lines));
     try {
-      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+      boolean finished = process.waitFor(timeoutSeconds, TimeUnit.SECONDS);
+      if (!finished) {
         // qemu is a child of guestfish; kill it too or it keeps the disk open.
         process.descendants().forEach(ProcessHandle::destroyForcibly);
         process.destroyForcibly();
         process.waitFor();
-        return new Result(-1, errors.join(), true);
       }
-      output.join();
-      return new Result(process.exitValue(), errors.join(), false);
+      outReader.join();
+      errReader.join();
+      return new Result(finished ? process.exitValue() : -1, errors.toString(), !finished);
     } catch (InterruptedException e) {
       process.descendants().forEach(ProcessHandle::destroyForcibly);
       process.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new InjectionFailedException("interrupted while guestfish was running");
     }
+  }
+
+  private static Thread reader(Runnable task) {
+    Thread thread = new Thread(task, "guestfish-output");
+    thread.setDaemon(true);
+    thread.start();
+    return thread;
   }
 
   /** The guestfish argv that only launches the appliance (for probing KVM). */

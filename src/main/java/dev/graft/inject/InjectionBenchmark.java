@@ -7,14 +7,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.function.Consumer;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 /**
  * Measures real injections of N files totalling B bytes plus M removals, each on a fresh qcow2
@@ -79,7 +77,7 @@ public final class InjectionBenchmark {
 
   /** Runs every scenario on its own overlay of a base image holding files to remove. */
   public List<Result> run(List<Scenario> scenarios) {
-    Path work = temp();
+    Path work = Scratch.create("graft-bench-inject-");
     try {
       int removable = scenarios.stream().mapToInt(Scenario::removes).max().orElse(0);
       long biggest = scenarios.stream().mapToLong(Scenario::bytes).max().orElse(0);
@@ -89,9 +87,9 @@ public final class InjectionBenchmark {
       // The first launch after a while also fills the page cache with the appliance; not timed.
       progress.accept("warm-up launch (not measured)");
       Path warmUp = work.resolve("warm-up.qcow2");
-      overlay(base, warmUp);
+      DiskImages.qcow2Overlay(base, warmUp);
       injector.inject(warmUp, "qcow2", List.of(), List.of());
-      delete(warmUp);
+      Scratch.delete(warmUp);
       for (int i = 0; i < scenarios.size(); i++) {
         Scenario s = scenarios.get(i);
         progress.accept(
@@ -104,15 +102,15 @@ public final class InjectionBenchmark {
                 s.bytes(),
                 s.removes()));
         Path overlay = work.resolve("run-" + i + ".qcow2");
-        overlay(base, overlay);
+        DiskImages.qcow2Overlay(base, overlay);
         InjectionReport report =
             injector.inject(overlay, "qcow2", files(s, new Random(i)), removals(s));
         results.add(new Result(s, report));
-        delete(overlay);
+        Scratch.delete(overlay);
       }
       return results;
     } finally {
-      deleteTree(work);
+      Scratch.delete(work);
     }
   }
 
@@ -170,11 +168,7 @@ public final class InjectionBenchmark {
     long started = System.nanoTime();
     Path root = work.resolve("rootfs");
     try {
-      Files.createDirectories(root.resolve("bin"));
-      Files.createDirectories(root.resolve("usr/bin"));
-      Files.createDirectories(root.resolve("etc"));
-      Files.writeString(root.resolve("etc/os-release"), "NAME=\"Graft Bench\"\nID=graftbench\n");
-      Files.writeString(root.resolve("etc/fstab"), "/dev/sda / ext4 defaults 0 1\n");
+      DiskImages.linuxLikeRoot(root, "Graft Bench");
       Path old = root.resolve("var/lib/graft-bench/old");
       Files.createDirectories(old);
       byte[] kib = new byte[1024];
@@ -214,57 +208,5 @@ public final class InjectionBenchmark {
       paths.add(String.format("/var/lib/graft-bench/old/f%05d", i));
     }
     return paths;
-  }
-
-  private static void overlay(Path base, Path overlay) {
-    try {
-      Process p =
-          new ProcessBuilder(
-                  "qemu-img",
-                  "create",
-                  "-q",
-                  "-f",
-                  "qcow2",
-                  "-F",
-                  "raw",
-                  "-b",
-                  base.toString(),
-                  overlay.toString())
-              .redirectErrorStream(true)
-              .start();
-      String output = new String(p.getInputStream().readAllBytes());
-      if (p.waitFor() != 0) {
-        throw new InjectionFailedException("qemu-img create failed: " + output.strip());
-      }
-    } catch (IOException e) {
-      throw new InjectionFailedException("cannot run qemu-img: " + e.getMessage());
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new InjectionFailedException("interrupted");
-    }
-  }
-
-  private static Path temp() {
-    try {
-      return Files.createTempDirectory("graft-bench-inject-");
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-  }
-
-  private static void delete(Path file) {
-    try {
-      Files.deleteIfExists(file);
-    } catch (IOException e) {
-      // Removed with the whole directory at the end anyway.
-    }
-  }
-
-  private static void deleteTree(Path dir) {
-    try (Stream<Path> paths = Files.walk(dir)) {
-      paths.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-    } catch (IOException e) {
-      // Best effort.
-    }
   }
 }

@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class TestGuestfs {
 
   /** What {@code lstatns} says about a path, plus its bytes for regular files. */
-  public record Entry(int stMode, int uid, int gid, long size, byte[] bytes) {
+  public record Entry(int stMode, int uid, int gid, long size, long mtime, byte[] bytes) {
     public int permissions() {
       return stMode & 07777;
     }
@@ -55,12 +55,8 @@ public final class TestGuestfs {
       Path dir, Map<String, String> files, Map<String, String> symlinks, long freeBytes)
       throws IOException {
     Path root = dir.resolve("rootfs");
-    Files.createDirectories(root.resolve("bin"));
-    Files.createDirectories(root.resolve("usr/bin"));
-    Map<String, String> all = new HashMap<>(files);
-    all.put("etc/os-release", "NAME=\"Graft Test Linux\"\nID=grafttest\nVERSION_ID=1\n");
-    all.put("etc/fstab", "/dev/sda / ext4 defaults 0 1\n");
-    for (Map.Entry<String, String> f : all.entrySet()) {
+    DiskImages.linuxLikeRoot(root, "Graft Test Linux");
+    for (Map.Entry<String, String> f : files.entrySet()) {
       Path p = root.resolve(f.getKey());
       Files.createDirectories(p.getParent());
       Files.writeString(p, f.getValue());
@@ -146,6 +142,7 @@ public final class TestGuestfs {
                 stat.get("st_uid").intValue(),
                 stat.get("st_gid").intValue(),
                 stat.get("st_size"),
+                stat.get("st_mtime_sec"),
                 bytes));
       }
     }
