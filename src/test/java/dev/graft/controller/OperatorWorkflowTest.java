@@ -302,6 +302,95 @@ class OperatorWorkflowTest {
                 || !uid.equals(image(client, ns, base).getMetadata().getUid()));
   }
 
+  @Test
+  void fileSetAndSecretChangesBuildNewImagesWithoutLeakingTheSecret() {
+    startSimulator();
+    String ns = "fs";
+    client.resource(baseImage(ns, "debian", "debian-12")).create();
+    client
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .withNamespace(ns)
+                .endMetadata()
+                .addToStringData("password", "s3cret-one")
+                .build())
+        .create();
+    dev.graft.api.FileSet fs = new dev.graft.api.FileSet();
+    fs.getMetadata().setName("db");
+    fs.getMetadata().setNamespace(ns);
+    fs.setSpec(new dev.graft.api.FileSet.Spec());
+    var pw = new dev.graft.api.FileSpec();
+    pw.path = "/etc/db/password";
+    pw.mode = "0600";
+    pw.secretKeyRef = new dev.graft.api.KeySelector("db", "password");
+    fs.getSpec().files.add(pw);
+    client.resource(fs).create();
+    GraftedVirtualMachine db = gvm(ns, "db", "debian-12");
+    db.getSpec().fileSets.add("db");
+    client.resource(db).create();
+    until(client, ns, () -> ready(gvm(client, ns, "db")));
+    String first = gvm(client, ns, "db").getStatus().image;
+    // The secret's bytes are in a payload Secret, never in a ConfigMap.
+    assertThat(client.secrets().inNamespace(ns).withName(first + "-payload").get()).isNotNull();
+    String encoded =
+        java.util.Base64.getEncoder()
+            .encodeToString("s3cret-one".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (var cm : client.configMaps().inNamespace(ns).list().getItems()) {
+      assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(cm))
+          .doesNotContain("s3cret-one")
+          .doesNotContain(encoded);
+    }
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(gvm(client, ns, "db")))
+        .doesNotContain("s3cret-one")
+        .doesNotContain(encoded);
+
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("db")
+        .edit(
+            s -> {
+              s.setData(
+                  java.util.Map.of(
+                      "password",
+                      java.util.Base64.getEncoder()
+                          .encodeToString(
+                              "s3cret-two".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+              s.setStringData(null);
+              return s;
+            });
+    until(
+        client,
+        ns,
+        () ->
+            ready(gvm(client, ns, "db")) && !first.equals(gvm(client, ns, "db").getStatus().image));
+    String second = gvm(client, ns, "db").getStatus().image;
+
+    client
+        .resources(dev.graft.api.FileSet.class)
+        .inNamespace(ns)
+        .withName("db")
+        .edit(
+            f -> {
+              f.getSpec()
+                  .files
+                  .add(dev.graft.api.FileSpec.inline("/etc/db/extra.conf", "max_connections=10"));
+              return f;
+            });
+    until(
+        client,
+        ns,
+        () ->
+            ready(gvm(client, ns, "db"))
+                && !second.equals(gvm(client, ns, "db").getStatus().image));
+    assertThat(gvm(client, ns, "db").getStatus().files).isEqualTo(2);
+    assertSchemasValid(client, ns);
+  }
+
   private static String imageNameOf(GraftedVirtualMachine gvm) {
     try {
       return new FileResolver(1 << 20).resolve(gvm, FileResolver.STRUCTURAL).imageName();
