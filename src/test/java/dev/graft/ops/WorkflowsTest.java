@@ -168,7 +168,7 @@ class WorkflowsTest {
         .contains("libguestfs-tools", "qemu-utils", "linux-image-amd64", "curl")
         .contains("LIBGUESTFS_BACKEND=direct")
         .containsPattern("(?m)^FROM debian:")
-        .containsPattern("(?m)^USER 1000");
+        .containsPattern("(?m)^USER 107:107");
     // the chart's injector default is the image this Dockerfile builds
     assertThat(Repo.read(Repo.CHART.resolve("values.yaml")))
         .contains("image: ghcr.io/graft-dev/graft-injector:");
