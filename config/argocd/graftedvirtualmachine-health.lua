@@ -1,5 +1,5 @@
 -- ArgoCD health check for graft.dev/GraftedVirtualMachine.
--- Healthy: Ready=True for the current generation. Suspended: Ready but the VM is stopped.
+-- Healthy: Ready=True for the current generation. Suspended: Ready, runStrategy Halted.
 -- Degraded: phase Failed, Degraded=True, or Ready=False with nothing in progress (bad input).
 -- Progressing: no status yet, a generation the operator has not seen, or a build under way.
 local hs = {}
@@ -60,7 +60,7 @@ end
 
 if ready ~= nil and ready.status == "True" then
   local template = obj.spec ~= nil and obj.spec.template or nil
-  if template ~= nil and (template.running == false or template.runStrategy == "Halted") then
+  if template ~= nil and template.runStrategy == "Halted" then
     hs.status = "Suspended"
     hs.message = "The VirtualMachine is stopped"
     return hs

@@ -154,23 +154,41 @@ class ArgoHealthTest {
   }
 
   @Test
-  void aStoppedVmIsSuspendedButAStoppedTemplateDoesNotHideFailures() throws Exception {
-    String stopped = "  template:\n    running: false";
-    assertThat(run(GVM, object("GraftedVirtualMachine", 2, READY, stopped)).status())
+  void aHaltedVmIsSuspendedButHaltingDoesNotHideFailures() throws Exception {
+    String halted = "  template:\n    runStrategy: Halted";
+    assertThat(run(GVM, object("GraftedVirtualMachine", 2, READY, halted)).status())
         .isEqualTo("Suspended");
+    assertThat(run(GVM, object("GraftedVirtualMachine", 2, FAILED, halted)).status())
+        .isEqualTo("Degraded");
+    assertThat(run(GVM, object("GraftedVirtualMachine", 2, BUILDING, halted)).status())
+        .isEqualTo("Progressing");
     assertThat(
             run(
                     GVM,
                     object(
-                        "GraftedVirtualMachine", 2, READY, "  template:\n    runStrategy: Halted"))
-                .status())
-        .isEqualTo("Suspended");
-    assertThat(run(GVM, object("GraftedVirtualMachine", 2, FAILED, stopped)).status())
-        .isEqualTo("Degraded");
-    assertThat(
-            run(GVM, object("GraftedVirtualMachine", 2, READY, "  template:\n    running: true"))
+                        "GraftedVirtualMachine", 2, READY, "  template:\n    runStrategy: Always"))
                 .status())
         .isEqualTo("Healthy");
+  }
+
+  @Test
+  void degradedWhileRetryingIsDegraded() throws Exception {
+    // The operator marks a fixable problem Degraded=True and Progressing=True (it retries).
+    String retrying =
+        """
+        status:
+          phase: Building
+          observedGeneration: 2
+          conditions:
+            - {type: Ready, status: "False", reason: ConfigMapNotFound, message: "files[0].configMapKeyRef: ConfigMap app-config not found"}
+            - {type: Progressing, status: "True", reason: ConfigMapNotFound, message: "files[0].configMapKeyRef: ConfigMap app-config not found"}
+            - {type: Degraded, status: "True", reason: ConfigMapNotFound, message: "files[0].configMapKeyRef: ConfigMap app-config not found"}
+        """;
+    assertThat(run(GVM, object("GraftedVirtualMachine", 2, retrying, "")))
+        .isEqualTo(
+            new Health(
+                "Degraded",
+                "ConfigMapNotFound: files[0].configMapKeyRef: ConfigMap app-config not found"));
   }
 
   @Test
