@@ -27,6 +27,32 @@ final class Chart {
     return Repo.documents(renderText(values));
   }
 
+  /**
+   * What {@code helm install} applies: the chart's crds/ files (Helm installs them first and {@code
+   * helm template} leaves them out) followed by the rendered templates.
+   */
+  static List<ObjectNode> renderWithCrds(Map<String, Object> values) {
+    List<ObjectNode> all = new java.util.ArrayList<>(crds());
+    all.addAll(render(values));
+    return all;
+  }
+
+  /** The CRDs in helm/graft/crds/. */
+  static List<ObjectNode> crds() {
+    List<ObjectNode> crds = new java.util.ArrayList<>();
+    try (var files = Files.list(Repo.CHART.resolve("crds"))) {
+      for (Path f : files.sorted().toList()) {
+        String name = f.getFileName().toString();
+        if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json")) {
+          crds.addAll(Repo.documents(Repo.read(f)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    return crds;
+  }
+
   static String renderText(Map<String, Object> values) {
     var template =
         new Helm(Repo.CHART)

@@ -145,6 +145,18 @@ class HelmChartTest {
         .isEqualTo("ops-graft");
   }
 
+  @Test
+  void chartCrdsAreGraftsNamespacedCrds() {
+    for (ObjectNode crd : Chart.crds()) {
+      assertValidObject(crd);
+      assertThat(crd.path("kind").asText()).isEqualTo("CustomResourceDefinition");
+      assertThat(crd.at("/spec/group").asText()).isEqualTo("graft.dev");
+      assertThat(crd.at("/spec/scope").asText()).isEqualTo("Namespaced");
+      assertThat(crd.at("/metadata/name").asText())
+          .isEqualTo(crd.at("/spec/names/plural").asText() + ".graft.dev");
+    }
+  }
+
   static List<Map<String, Object>> badValues() {
     return List.of(
         Map.of("planner", Map.of("strategy", "fastest")),
@@ -181,9 +193,11 @@ class HelmChartTest {
           .as("%s namespace", id)
           .isEqualTo(Chart.NAMESPACE);
     }
-    assertThat(o.at("/metadata/labels/app.kubernetes.io~1name").asText())
-        .as("%s labels", id)
-        .isEqualTo("graft");
+    if (!o.path("kind").asText().equals("CustomResourceDefinition")) {
+      assertThat(o.at("/metadata/labels/app.kubernetes.io~1name").asText())
+          .as("%s labels", id)
+          .isEqualTo("graft");
+    }
   }
 
   /** The Pod Security Standards "restricted" profile, as the API server would check it. */

@@ -38,7 +38,7 @@ class KustomizeTest {
       Assumptions.abort("kubectl not found on PATH: skipping the kustomize build check");
     }
     kustomize = Repo.documents(run(kubectl.get().toString(), "kustomize", "config/default"));
-    chart = Chart.render(Map.of());
+    chart = Chart.renderWithCrds(Map.of());
   }
 
   @Test
