@@ -2,10 +2,12 @@ package dev.graft.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.smallrye.config.EnvConfigSource;
 import io.smallrye.config.PropertiesConfigSource;
 import io.smallrye.config.SmallRyeConfig;
 import io.smallrye.config.SmallRyeConfigBuilder;
+import java.time.Duration;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -31,6 +33,8 @@ class LeaderElectionTest {
     // reject them as unknown.
     SmallRyeConfig config =
         new SmallRyeConfigBuilder()
+            // Quarkus' own duration syntax ("30s"), as in the running operator
+            .withConverter(Duration.class, 200, new DurationConverter())
             .withMapping(GraftConfig.class)
             .withMapping(LeaderElectionConfig.class)
             .withSources(
@@ -52,6 +56,8 @@ class LeaderElectionTest {
   void theChartsEnvironmentVariablesReachBothMappings() {
     SmallRyeConfig config =
         new SmallRyeConfigBuilder()
+            // Quarkus' own duration syntax ("30s"), as in the running operator
+            .withConverter(Duration.class, 200, new DurationConverter())
             .withMapping(GraftConfig.class)
             .withMapping(LeaderElectionConfig.class)
             .withSources(
