@@ -114,10 +114,16 @@ class WorkflowsTest {
         .contains("docker build -f src/main/docker/Dockerfile.jvm", "deploy/injector")
         .contains("kind load docker-image")
         .contains("helm install graft helm/graft")
-        .contains("config/samples")
+        .contains("${SAMPLES}")
         .contains("kubectl wait gvm --all -A --for=condition=Ready")
         .contains("logs deployment/graft");
-    JsonNode steps = Repo.readYaml(DIR.resolve("e2e.yml")).at("/jobs/e2e/steps");
+    JsonNode e2e = Repo.readYaml(DIR.resolve("e2e.yml"));
+    // the runner-sized fleet by default, the demo fleet on request
+    assertThat(e2e.at("/env/SAMPLES").asText()).contains("test/e2e");
+    assertThat(e2e.at("/on/workflow_dispatch/inputs/samples/description").asText())
+        .contains("config/samples");
+    assertThat(Repo.ROOT.resolve("test/e2e/fleet.yaml")).exists();
+    JsonNode steps = e2e.at("/jobs/e2e/steps");
     boolean dumpsOnFailure = false;
     for (JsonNode step : steps) {
       dumpsOnFailure |= step.path("if").asText().equals("failure()");
@@ -138,7 +144,7 @@ class WorkflowsTest {
   void pathsTheWorkflowsUseExist() throws IOException {
     Pattern path =
         Pattern.compile(
-            "(src/main/docker/Dockerfile\\.jvm|deploy/injector|helm/graft|config/default|config/samples|\\.ci/run)");
+            "(src/main/docker/Dockerfile\\.jvm|deploy/injector|helm/graft|config/default|test/e2e|\\.ci/run)");
     for (Path file : workflows().toList()) {
       Matcher m = path.matcher(Repo.read(file));
       while (m.find()) {
