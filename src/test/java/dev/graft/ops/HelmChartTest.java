@@ -157,6 +157,31 @@ class HelmChartTest {
     }
   }
 
+  @Test
+  void floatsGivenWithSetAreAccepted() {
+    // helm --set passes 0.1 as a string; the schema must not reject what users naturally type
+    String text =
+        new Helm(Repo.CHART)
+            .template()
+            .withName(Chart.RELEASE)
+            .withNamespace(Chart.NAMESPACE)
+            .withKubeVersion(Chart.KUBE_VERSION)
+            .set("planner.weights.inject", "0.1")
+            .set("planner.weights.missingBytes", "3e-8")
+            .call();
+    Map<String, String> env = Chart.env(Chart.get(Repo.documents(text), "Deployment", "graft"));
+    assertThat(env).containsEntry("GRAFT_PLANNER_WEIGHTS_INJECT", "0.1");
+    assertThat(Double.parseDouble(env.get("GRAFT_PLANNER_WEIGHTS_MISSING_BYTES"))).isEqualTo(3e-8);
+    assertThatThrownBy(
+            () ->
+                new Helm(Repo.CHART)
+                    .template()
+                    .withKubeVersion(Chart.KUBE_VERSION)
+                    .set("planner.weights.inject", "lots")
+                    .call())
+        .hasMessageContaining("schema");
+  }
+
   static List<Map<String, Object>> badValues() {
     return List.of(
         Map.of("planner", Map.of("strategy", "fastest")),
