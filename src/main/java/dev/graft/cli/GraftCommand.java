@@ -1,5 +1,6 @@
 package dev.graft.cli;
 
+import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -9,7 +10,12 @@ import picocli.CommandLine.Command;
     mixinStandardHelpOptions = true,
     version = "graft 0.1.0",
     description = "Golden-image planner and operator for KubeVirt.",
-    subcommands = {PlanCommand.class, BenchCommand.class})
+    subcommands = {
+      PlanCommand.class,
+      BenchCommand.class,
+      InjectCommand.class,
+      BenchInjectCommand.class
+    })
 public final class GraftCommand implements Runnable {
 
   /** Exit status for bad input: the message names the field and value. */
@@ -24,7 +30,14 @@ public final class GraftCommand implements Runnable {
 
   /** Runs the command line and returns its exit status. */
   public static int execute(String... args) {
+    return execute(new PrintWriter(System.out, true), new PrintWriter(System.err, true), args);
+  }
+
+  /** Runs the command line with the given output streams (for tests and embedding). */
+  public static int execute(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cli = new CommandLine(new GraftCommand());
+    cli.setOut(out);
+    cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
           commandLine.getErr().println("graft: " + e.getMessage());

@@ -8,9 +8,6 @@ import dev.graft.planner.Problem;
 import dev.graft.planner.Strategy;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.EnumMap;
 import java.util.Map;
 import java.util.concurrent.Callable;
@@ -87,18 +84,9 @@ public final class PlanCommand implements Callable<Integer> {
 
   private String readInput() {
     try {
-      if (input.equals("-")) {
-        return new String(System.in.readAllBytes(), StandardCharsets.UTF_8);
-      }
-      return Files.readString(Path.of(input));
+      return InputFiles.read(input);
     } catch (IOException e) {
-      throw new PlanInputException(
-          "--input",
-          "cannot read \""
-              + input
-              + "\": "
-              + e.getClass().getSimpleName()
-              + (e.getMessage() == null ? "" : " " + e.getMessage()));
+      throw new PlanInputException("--input", InputFiles.cannotRead(input, e));
     }
   }
 }

@@ -38,21 +38,28 @@ public interface GraftConfig {
     boolean calibrate();
   }
 
-  /** Cost model weights (plan-format.md); costs are in predicted build seconds by default. */
+  /**
+   * Cost model weights (plan-format.md); costs are in predicted build seconds by default. The
+   * defaults are fitted to measured libguestfs injections (docs/benchmarks.md, "Injection").
+   */
   interface Weights {
+    /** Seconds per byte written. */
     @WithDefault("2.0e-8")
     double missingBytes();
 
-    @WithDefault("0.05")
+    /** Seconds per file written. */
+    @WithDefault("0.172")
     double inject();
 
-    @WithDefault("0.02")
+    /** Seconds per file removed. */
+    @WithDefault("0.0022")
     double remove();
 
     @WithDefault("0.0")
     double excessBytes();
 
-    @WithDefault("16.0")
+    /** Seconds of one appliance launch. */
+    @WithDefault("21.0")
     double perBuild();
   }
 
@@ -94,6 +101,10 @@ public interface GraftConfig {
 
     @WithDefault("3600")
     int ttlSecondsAfterFinished();
+
+    /** Non-root user (and group) of the Job: 107 is the qemu user that owns CDI disk images. */
+    @WithDefault("107")
+    long runAsUser();
   }
 
   /** Storage of golden images. */

@@ -3,7 +3,9 @@ package dev.graft.planner;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -21,11 +23,9 @@ public final class PlanInputReader {
 
   /** Parses JSON text into a problem. */
   public static Problem read(String json) {
-    PlanInput input;
+    JsonNode tree;
     try {
-      input = MAPPER.readValue(json, PlanInput.class);
-    } catch (JsonMappingException e) {
-      throw new PlanInputException(path(e), e.getOriginalMessage().split("\n")[0]);
+      tree = MAPPER.readTree(json);
     } catch (JsonProcessingException e) {
       throw new PlanInputException(
           "input",
@@ -34,12 +34,19 @@ public final class PlanInputReader {
               + ", column "
               + e.getLocation().getColumnNr()
               + ": "
-              + e.getOriginalMessage());
+              + e.getOriginalMessage().split("\n")[0]);
     }
-    if (input == null) {
-      throw new PlanInputException("input", "empty document");
+    if (tree == null || tree.isMissingNode() || !tree.isObject()) {
+      throw new PlanInputException("input", "must be a JSON object");
     }
-    return toProblem(input);
+    try {
+      return toProblem(MAPPER.treeToValue(tree, PlanInput.class));
+    } catch (UnrecognizedPropertyException e) {
+      throw new PlanInputException(
+          path(e), "unknown field, expected one of " + e.getKnownPropertyIds());
+    } catch (JsonProcessingException e) {
+      throw new PlanInputException(path(e), e.getOriginalMessage().split("\n")[0]);
+    }
   }
 
   /** Validates an already parsed input. */
@@ -158,7 +165,10 @@ public final class PlanInputReader {
   }
 
   /** Jackson's path as {@code requests[2].files}. */
-  private static String path(JsonMappingException e) {
+  private static String path(JsonProcessingException error) {
+    if (!(error instanceof JsonMappingException e)) {
+      return "input";
+    }
     StringBuilder sb = new StringBuilder();
     for (JsonMappingException.Reference ref : e.getPath()) {
       if (ref.getIndex() >= 0) {

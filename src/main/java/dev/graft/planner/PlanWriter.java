@@ -43,7 +43,7 @@ public final class PlanWriter {
       String from = (b.fromKind() == Plan.SourceKind.image ? "image:" : "request:") + b.from();
       sb.append("  ").append(quote(from)).append(" -> ").append(quote("request:" + b.request()));
       sb.append(" [label=")
-          .append(quote("+" + b.add().size() + " -" + b.remove().size() + "\\n" + num(b.cost())))
+          .append(quote("+" + b.add().size() + " -" + b.remove().size() + "\n" + num(b.cost())))
           .append("];\n");
     }
     for (Plan.Reuse r : plan.reuses()) {
@@ -112,6 +112,6 @@ public final class PlanWriter {
   }
 
   private static String quote(String s) {
-    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\\\\n", "\\n") + "\"";
+    return "\"" + s.replace("\\", "\\\\").replace("\"", "\\\"").replace("\n", "\\n") + "\"";
   }
 }

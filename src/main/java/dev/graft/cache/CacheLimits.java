@@ -1,0 +1,22 @@
+package dev.graft.cache;
+
+/** Per-OS catalog limits; 0 means unlimited. */
+public record CacheLimits(int maxImagesPerOs, long maxBytesPerOs) {
+
+  public CacheLimits {
+    if (maxImagesPerOs < 0) {
+      throw new IllegalArgumentException(
+          "cache.maxImagesPerOs: must be >= 0, got " + maxImagesPerOs);
+    }
+    if (maxBytesPerOs < 0) {
+      throw new IllegalArgumentException("cache.maxBytesPerOs: must be >= 0, got " + maxBytesPerOs);
+    }
+  }
+
+  public static final CacheLimits UNLIMITED = new CacheLimits(0, 0);
+
+  boolean exceeded(int images, long bytes) {
+    return (maxImagesPerOs > 0 && images > maxImagesPerOs)
+        || (maxBytesPerOs > 0 && bytes > maxBytesPerOs);
+  }
+}

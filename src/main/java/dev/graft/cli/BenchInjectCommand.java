@@ -1,0 +1,66 @@
+package dev.graft.cli;
+
+import dev.graft.inject.InjectionBenchmark;
+import dev.graft.inject.InjectionFailedException;
+import dev.graft.inject.InjectionInputException;
+import dev.graft.planner.Calibration;
+import java.io.PrintWriter;
+import java.util.List;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code graft bench-inject}: times real libguestfs injections and fits the cost weights. */
+@Command(
+    name = "bench-inject",
+    mixinStandardHelpOptions = true,
+    description =
+        "Inject N files totalling B bytes and remove M into fresh overlays of a scratch image,"
+            + " and fit the planner weights (s/file, s/byte, launch s) to the timings.")
+public final class BenchInjectCommand implements Callable<Integer> {
+
+  @Option(
+      names = "--scenario",
+      paramLabel = "FILES:BYTES:REMOVES",
+      description =
+          "A case such as 100:10M:50; repeatable (default: 9 cases up to 1000 files, 200M).")
+  List<String> scenarios;
+
+  @CommandLine.Mixin KvmOption kvm;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      List<InjectionBenchmark.Scenario> cases =
+          scenarios == null
+              ? InjectionBenchmark.DEFAULT
+              : scenarios.stream().map(InjectionBenchmark.Scenario::parse).toList();
+      InjectionBenchmark bench =
+          new InjectionBenchmark(
+              kvm.mode(),
+              line -> {
+                out.println("graft bench-inject: " + line);
+                out.flush();
+              });
+      List<InjectionBenchmark.Result> results = bench.run(cases);
+      Calibration.Fit fit = InjectionBenchmark.fit(results);
+      out.println();
+      out.print(InjectionBenchmark.table(results, fit));
+      out.println();
+      out.println("fit: " + InjectionBenchmark.weights(fit));
+      out.flush();
+      return 0;
+    } catch (InjectionInputException e) {
+      err.println("graft bench-inject: " + e.getMessage());
+      return GraftCommand.BAD_INPUT;
+    } catch (InjectionFailedException e) {
+      err.println("graft bench-inject: " + e.getMessage());
+      return 1;
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package dev.graft.cli;
+
+import dev.graft.inject.InjectionFailedException;
+import dev.graft.inject.InjectionInputException;
+import dev.graft.inject.InjectionReport;
+import dev.graft.inject.InjectionSpec;
+import dev.graft.inject.KvmMode;
+import dev.graft.inject.LocalInjector;
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code graft inject}: applies an injection spec to a local disk image with libguestfs. */
+@Command(
+    name = "inject",
+    mixinStandardHelpOptions = true,
+    description = "Write and remove files in a local disk image (raw or qcow2) with libguestfs.")
+public final class InjectCommand implements Callable<Integer> {
+
+  @Option(names = "--disk", required = true, paramLabel = "IMAGE", description = "Disk image.")
+  Path disk;
+
+  @Option(
+      names = "--spec",
+      required = true,
+      paramLabel = "SPEC.yaml",
+      description = "files (path, mode, owner, content|contentBase64) and remove; - reads stdin.")
+  String specFile;
+
+  @Option(
+      names = "--format",
+      paramLabel = "raw|qcow2",
+      description = "Image format (default: detected by libguestfs).")
+  String format;
+
+  @CommandLine.Mixin KvmOption kvm;
+
+  @CommandLine.Spec CommandLine.Model.CommandSpec spec;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    try {
+      KvmMode mode = kvm.mode();
+      InjectionSpec injection = InjectionSpec.read(readSpec());
+      LocalInjector injector =
+          new LocalInjector(
+              mode,
+              line -> {
+                out.println("graft inject: " + line);
+                out.flush();
+              });
+      InjectionReport report = injector.inject(disk, format, injection.files(), injection.remove());
+      out.println(
+          String.format(
+              Locale.ROOT,
+              "graft inject: done in %.1f s (launch %.1f s): %d files added, %d bytes, %d removed",
+              report.seconds(),
+              report.launchSeconds(),
+              report.filesAdded(),
+              report.bytesAdded(),
+              report.filesRemoved()));
+      out.println(report.toResultLine());
+      out.flush();
+      return 0;
+    } catch (InjectionInputException e) {
+      err.println("graft inject: " + e.getMessage());
+      return GraftCommand.BAD_INPUT;
+    } catch (InjectionFailedException e) {
+      err.println("graft inject: " + e.getMessage());
+      return 1;
+    }
+  }
+
+  private String readSpec() {
+    try {
+      return InputFiles.read(specFile);
+    } catch (IOException e) {
+      throw new InjectionInputException("--spec", InputFiles.cannotRead(specFile, e));
+    }
+  }
+}
