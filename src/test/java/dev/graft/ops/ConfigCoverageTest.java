@@ -84,7 +84,7 @@ class ConfigCoverageTest {
                 "graft.planner.weights.per-build",
                 "GRAFT_PLANNER_WEIGHTS_PER_BUILD",
                 "planner.weights.perBuild",
-                Optional.of("16.0")));
+                Optional.of("21.0")));
   }
 
   @Test

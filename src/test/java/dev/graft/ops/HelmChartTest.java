@@ -106,7 +106,7 @@ class HelmChartTest {
         .containsEntry("GRAFT_PLANNER_WEIGHTS_PER_BUILD", "30")
         .containsEntry("GRAFT_PLANNER_WEIGHTS_INJECT", "0.1")
         // unchanged weights keep their defaults (Helm merges maps)
-        .containsEntry("GRAFT_PLANNER_WEIGHTS_REMOVE", "0.02")
+        .containsEntry("GRAFT_PLANNER_WEIGHTS_REMOVE", "0.0022")
         .containsEntry("GRAFT_CACHE_MAX_IMAGES_PER_OS", "20")
         // large integers must not become 5.36870912e+11
         .containsEntry("GRAFT_CACHE_MAX_BYTES_PER_OS", "536870912000")
