@@ -75,7 +75,7 @@ public class GraftMetrics {
     counter("graft.builds.succeeded", "GoldenImage builds that became Ready", "os", os).increment();
     Timer.builder("graft.build.duration")
         .description("Time from build start to Ready, clone and injection included")
-        .tag("os", os)
+        .tag("os", tag(os))
         .publishPercentileHistogram()
         .minimumExpectedValue(Duration.ofSeconds(1))
         .maximumExpectedValue(Duration.ofHours(2))
@@ -84,7 +84,7 @@ public class GraftMetrics {
     Counter.builder("graft.injected.bytes")
         .description("Bytes of file content injected into golden images")
         .baseUnit("bytes")
-        .tag("os", os)
+        .tag("os", tag(os))
         .register(registry)
         .increment(Math.max(0, bytesInjected));
     counter("graft.injected.files", "Files injected into golden images", "os", os)

@@ -78,6 +78,10 @@ class GraftMetricsTest {
     SimpleMeterRegistry registry = new SimpleMeterRegistry();
     GraftMetrics m = new GraftMetrics(registry);
     m.buildFailed(null, "");
+    m.buildSucceeded(null, 1, 1, 1);
+    m.catalogSize(null, 1, 1);
+    assertThat(registry.get("graft.build.duration").tag("os", "unknown").timer().count())
+        .isEqualTo(1);
     assertThat(
             registry
                 .get("graft.builds.failed")
