@@ -24,4 +24,9 @@ HEADER
   indent graftedvirtualmachine-health.lua
   echo "  resource.customizations.health.graft.dev_GoldenImage: |"
   indent goldenimage-health.lua
+  # BaseImage and FileSet carry the same status (phase, conditions, observedGeneration).
+  echo "  resource.customizations.health.graft.dev_BaseImage: |"
+  indent goldenimage-health.lua
+  echo "  resource.customizations.health.graft.dev_FileSet: |"
+  indent goldenimage-health.lua
 } > argocd-cm.yaml

@@ -1,4 +1,5 @@
--- ArgoCD health check for graft.dev/GoldenImage (a catalog entry the operator builds).
+-- ArgoCD health check for graft.dev/GoldenImage (a catalog entry the operator builds); also used
+-- for BaseImage and FileSet, whose status has the same phase, conditions and observedGeneration.
 -- Healthy: Ready=True for the current generation (the image can be cloned).
 -- Degraded: phase Failed, Degraded=True, or Ready=False with nothing in progress (bad input).
 -- Progressing: no status yet, a generation the operator has not seen, or a build under way.

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.nio.file.Path;
 import java.util.Iterator;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -202,7 +203,12 @@ class ArgoHealthTest {
   void argocdConfigMapEmbedsTheLuaFilesVerbatim() {
     JsonNode cm = Repo.readYaml(DIR.resolve("argocd-cm.yaml"));
     assertThat(cm.at("/metadata/name").asText()).isEqualTo("argocd-cm");
-    assertThat(cm.at("/data").size()).isEqualTo(2);
+    assertThat(cm.at("/data").size()).isEqualTo(4);
+    for (String kind : List.of("BaseImage", "FileSet")) {
+      assertThat(cm.at("/data").path("resource.customizations.health.graft.dev_" + kind).asText())
+          .as("%s uses the GoldenImage check (same status shape)", kind)
+          .isEqualTo(Repo.read(DIR.resolve(GI)));
+    }
     assertThat(
             cm.at("/data")
                 .path("resource.customizations.health.graft.dev_GraftedVirtualMachine")
