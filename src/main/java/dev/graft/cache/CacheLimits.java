@@ -15,7 +15,8 @@ public record CacheLimits(int maxImagesPerOs, long maxBytesPerOs) {
 
   public static final CacheLimits UNLIMITED = new CacheLimits(0, 0);
 
-  boolean exceeded(int images, long bytes) {
+  /** Whether an OS with this many images and bytes is over a limit. */
+  public boolean exceeded(int images, long bytes) {
     return (maxImagesPerOs > 0 && images > maxImagesPerOs)
         || (maxBytesPerOs > 0 && bytes > maxBytesPerOs);
   }

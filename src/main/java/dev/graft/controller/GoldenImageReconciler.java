@@ -51,13 +51,19 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
   private final InjectionJobs jobs;
   private final EventRecorder events;
   private final CatalogPlanner planner;
+  private final CatalogEviction eviction;
 
   public GoldenImageReconciler(
-      GraftConfig config, InjectionJobs jobs, EventRecorder events, CatalogPlanner planner) {
+      GraftConfig config,
+      InjectionJobs jobs,
+      EventRecorder events,
+      CatalogPlanner planner,
+      CatalogEviction eviction) {
     this.config = config;
     this.jobs = jobs;
     this.events = events;
     this.planner = planner;
+    this.eviction = eviction;
   }
 
   @Override
@@ -146,6 +152,12 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     }
     if (step.recheck != null) {
       control.rescheduleAfter(step.recheck);
+    }
+    if (status.phase == Phase.Ready) {
+      // A Ready image may take the OS over a cache limit; a later reconcile of any image of the
+      // OS retries what could not be evicted yet (e.g. a parent whose child was still building).
+      eviction.enforce(
+          gi.getMetadata().getNamespace(), gi.getSpec().os, ctx.getPrimaryCache().list().toList());
     }
     return control;
   }

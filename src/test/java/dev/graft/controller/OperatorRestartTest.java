@@ -41,6 +41,7 @@ class OperatorRestartTest {
   @Inject GraftConfig config;
   @Inject InjectionJobs jobs;
   @Inject EventRecorder events;
+  @Inject CatalogEviction eviction;
 
   @Test
   void restartMidBuildCreatesNoDuplicates() {
@@ -69,7 +70,7 @@ class OperatorRestartTest {
       CatalogPlanner planner = new CatalogPlanner(config);
       second.register(new BaseImageReconciler(config, events));
       second.register(new FileSetReconciler(config, events));
-      second.register(new GoldenImageReconciler(config, jobs, events, planner));
+      second.register(new GoldenImageReconciler(config, jobs, events, planner, eviction));
       second.register(new GraftedVirtualMachineReconciler(config, planner, events));
       second.start();
       try {
