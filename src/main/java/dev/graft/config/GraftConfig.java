@@ -53,22 +53,22 @@ public interface GraftConfig {
    */
   interface Weights {
     /** Seconds per byte written. */
-    @WithDefault("2.0e-8")
+    @WithDefault("6.0e-8")
     double missingBytes();
 
     /** Seconds per file written. */
-    @WithDefault("0.172")
+    @WithDefault("0.0016")
     double inject();
 
     /** Seconds per file removed. */
-    @WithDefault("0.0022")
+    @WithDefault("0.0015")
     double remove();
 
     @WithDefault("0.0")
     double excessBytes();
 
     /** Seconds of one appliance launch. */
-    @WithDefault("21.0")
+    @WithDefault("21.9")
     double perBuild();
   }
 

@@ -100,7 +100,8 @@ public record InjectionScript(
         // New parents as before: mkdir-p makes them root's, 0755 (the archive holds no
         // directories).
         mkdirParents(script, made, file.path());
-        // rm-f first: extracting would otherwise follow a symlink left at the path.
+        // rm-f first, as for upload: a symlink or hard link at the path is replaced, never
+        // written through.
         line(script, "rm-f", file.path());
       } else {
         uploaded.add(i);

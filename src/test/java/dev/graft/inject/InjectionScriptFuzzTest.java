@@ -14,7 +14,7 @@ import net.jqwik.api.Provide;
 class InjectionScriptFuzzTest {
 
   private static final Set<String> COMMANDS =
-      Set.of("echo", "rm-f", "mkdir-p", "upload", "chmod", "chown");
+      Set.of("echo", "rm-f", "mkdir-p", "upload", "chmod", "chown", "tar-in");
 
   @Provide
   Arbitrary<String> hostilePaths() {
@@ -51,6 +51,39 @@ class InjectionScriptFuzzTest {
   }
 
   @Property(tries = 3000)
+  void hostileArchivedPathsNeverInjectCommandsIntoTheScriptOrRunSh(
+      @ForAll("hostilePaths") String path) {
+    String full = path.startsWith("/") ? path : "/" + path;
+    List<FileToInject> files = List.of(FileToInject.of(full, new Payload.Inline(new byte[0])));
+    InjectionScript script;
+    try {
+      script =
+          InjectionScript.generate(
+              files, List.of(), JobLayout.POD.locator(), JobLayout.POD.archive());
+    } catch (InjectionInputException rejected) {
+      assertThat(rejected.getMessage()).doesNotContain("\n", "\r");
+      return;
+    }
+    List<String> lines = commandLines(script);
+    lines.forEach(InjectionScriptFuzzTest::assertSafe);
+    if (script.archived().isEmpty()) {
+      // too long for a ustar header: uploaded on its own
+      assertThat(lines).contains("upload /graft/payloads/0000 " + full);
+      return;
+    }
+    // launched marker, optional mkdir-p, rm-f, tar-in, done marker
+    assertThat(lines.size()).isBetween(4, 5);
+    assertThat(lines).contains("rm-f " + full, "tar-in /graft/work/payload.tar /");
+    assertThat(script.archived()).extracting(a -> a.name()).containsExactly(full.substring(1));
+    String runSh = RunScript.generate(JobLayout.POD, files, script, "/dev/graft-disk");
+    assertThat(runSh)
+        .contains(
+            "pack '/graft/work/payload.tar' 0 0 0644 's|.*|"
+                + full.substring(1)
+                + "|' '/graft/payloads' '0000' 'files[0]'\n");
+  }
+
+  @Property(tries = 3000)
   void hostileRemovalsNeverInjectCommands(@ForAll("hostilePaths") String path) {
     InjectionScript script;
     try {
@@ -79,7 +112,7 @@ class InjectionScriptFuzzTest {
     int expected =
         switch (words[0]) {
           case "echo", "rm-f", "mkdir-p" -> 2;
-          case "upload", "chmod" -> 3;
+          case "upload", "chmod", "tar-in" -> 3;
           default -> 4;
         };
     assertThat(words).hasSize(expected);
