@@ -24,7 +24,7 @@ import java.util.Map;
 /**
  * The injection step built by the {@code inject} package ({@link InjectionJob}, {@link
  * InjectionConfigMap}): the build's payload ConfigMap/Secret keys (named by file digest) and URL
- * files become the Job's projected payloads. Replaces {@link GuestfishInjectionJobs}.
+ * files become the Job's projected payloads.
  */
 @ApplicationScoped
 public class InjectPackageJobs implements InjectionJobs {

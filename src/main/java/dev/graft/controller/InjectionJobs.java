@@ -9,8 +9,7 @@ import java.util.List;
 /**
  * Builds the injection step of a GoldenImage build: a script ConfigMap and a batch/v1 Job that
  * applies it to the freshly cloned PVC. Pure: the same image, diff and attempt give the same
- * objects. The default implementation is {@link GuestfishInjectionJobs}; the {@code inject} package
- * can replace it with a richer one.
+ * objects. Implemented by {@link InjectPackageJobs} on top of the {@code inject} package.
  */
 public interface InjectionJobs {
 
