@@ -146,7 +146,10 @@ class ConfigCoverageTest {
     }
   }
 
-  /** Rows of the README table whose first cell is a {@code graft.*} property, cells unquoted. */
+  /**
+   * Rows of the README's configuration table (first cell a {@code graft.*} property, second an
+   * environment variable), cells unquoted. Other tables may start with {@code graft.dev} too.
+   */
   static Map<String, List<String>> readmeRows() {
     Map<String, List<String>> rows = new LinkedHashMap<>();
     for (String line : Repo.read(Repo.ROOT.resolve("README.md")).split("\n")) {
@@ -155,7 +158,10 @@ class ConfigCoverageTest {
         for (String cell : line.substring(1, line.lastIndexOf('|')).split("\\|")) {
           cells.add(cell.strip().replaceAll("^`|`$", ""));
         }
-        rows.put(cells.get(0), cells);
+        // only the configuration table: property | ENV_VAR | Helm value | default | what
+        if (cells.size() == 5 && cells.get(1).matches("[A-Z][A-Z0-9_]*")) {
+          rows.put(cells.get(0), cells);
+        }
       }
     }
     return rows;
