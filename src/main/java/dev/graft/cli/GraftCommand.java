@@ -14,7 +14,8 @@ import picocli.CommandLine.Command;
       PlanCommand.class,
       BenchCommand.class,
       InjectCommand.class,
-      BenchInjectCommand.class
+      BenchInjectCommand.class,
+      DemoCommand.class
     })
 public final class GraftCommand implements Runnable {
 

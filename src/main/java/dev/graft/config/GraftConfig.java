@@ -25,6 +25,8 @@ public interface GraftConfig {
 
   Files files();
 
+  Build build();
+
   /** How sources are chosen. */
   interface Planner {
     /** optimal, nearest, exact-only or base-only. */
@@ -32,6 +34,13 @@ public interface GraftConfig {
     String strategy();
 
     Weights weights();
+
+    /**
+     * How long a new request waits before it is planned, so that requests applied together (one
+     * kubectl apply, one GitOps sync) are planned together.
+     */
+    @WithDefault("2s")
+    java.time.Duration batchWindow();
 
     /** Re-fit the weights from measured build durations as builds finish. */
     @WithDefault("true")
@@ -122,5 +131,16 @@ public interface GraftConfig {
     /** Largest single file accepted, in bytes. */
     @WithDefault("268435456")
     long maxFileBytes();
+  }
+
+  /** Retries of failed builds. */
+  interface Build {
+    /** Injection attempts (each on a fresh clone) before an image is Failed. */
+    @WithDefault("3")
+    int maxAttempts();
+
+    /** Wait before the first retry; doubles with each further attempt. */
+    @WithDefault("30s")
+    java.time.Duration retryBackoff();
   }
 }

@@ -22,8 +22,10 @@ import java.util.Map;
 /**
  * The injection {@code batch/v1} Job: one pod, restricted pod security, that runs the generated
  * scripts from {@link InjectionConfigMap} against the cloned PVC with one guestfish launch. The
- * image needs guestfish (with a kernel the Job's user can read, or a fixed appliance), sh, curl or
- * wget, sha256sum, awk, cat, wc, cut and tr.
+ * image needs guestfish (with a kernel the Job's user can read, or a fixed appliance), sh, GNU tar
+ * (1.28 or later, for {@code --owner=NAME:UID}), curl or wget, sha256sum, awk, cat, wc, cut and tr.
+ * The archive run.sh packs (Secret bytes included) lives only in the pod's emptyDir, which needs
+ * room for the payloads once more.
  */
 public final class InjectionJob {
 
@@ -73,7 +75,8 @@ public final class InjectionJob {
               .endProjected()
               .build());
     }
-    // Appliance cache, TMPDIR, HOME and downloads: the root filesystem stays read-only.
+    // Appliance cache, TMPDIR, HOME, downloads and the archive: the root filesystem stays
+    // read-only.
     volumes.add(new VolumeBuilder().withName("work").withNewEmptyDir().endEmptyDir().build());
 
     return new JobBuilder()

@@ -42,8 +42,9 @@ public record InjectionJobRequest(
     return blockVolume ? DISK_DEVICE : DISK_MOUNT + "/" + DISK_IMG;
   }
 
-  /** The validated guestfish script, with payloads at their pod locations. */
+  /** The validated guestfish script, with the archive and payloads at their pod locations. */
   InjectionScript script() {
-    return InjectionScript.generate(files, removes, JobLayout.POD.locator());
+    return InjectionScript.generate(
+        files, removes, JobLayout.POD.locator(), JobLayout.POD.archive());
   }
 }

@@ -9,14 +9,36 @@ import java.util.Set;
 
 /**
  * A guestfish script that applies one build in a single appliance launch ({@code guestfish --rw -a
- * DISK -i -f SCRIPT}): removals first, then per file {@code mkdir-p} of new parents, {@code rm-f},
- * {@code upload}, {@code chmod}, {@code chown}. guestfish stops at the first failing command.
+ * DISK -i -f SCRIPT}): removals first; then {@code mkdir-p} of new parents and {@code rm-f} of each
+ * written path, and one {@code tar-in} of an archive holding every file with its mode and numeric
+ * owner ({@link #archived()}, built by the caller before the script runs). A file that a ustar
+ * header cannot describe (a path over 255 bytes that cannot be split, an id above {@value
+ * UstarWriter#MAX_ID}, a download over 8 GiB), or every file when no archive is given, is written
+ * on its own with {@code upload}, {@code chmod}, {@code chown} (about 0.14 s per file under
+ * software emulation, against about 1 ms per file in the archive). guestfish stops at the first
+ * failing command.
  *
  * @param text the script
  * @param filesAdded files written
  * @param filesRemoved paths removed that are not written again
+ * @param archived the members of the archive, in order; empty when the script has no {@code tar-in}
  */
-public record InjectionScript(String text, int filesAdded, int filesRemoved) {
+public record InjectionScript(
+    String text, int filesAdded, int filesRemoved, List<ArchiveEntry> archived) {
+
+  /**
+   * One member of the archive that {@code tar-in} extracts at {@code /}.
+   *
+   * @param index the file's index in the build ({@code files[index]})
+   * @param name the guest path without its leading {@code /}
+   * @param mode permission bits
+   * @param owner numeric owner
+   */
+  public record ArchiveEntry(int index, String name, int mode, FileOwner owner) {}
+
+  public InjectionScript {
+    archived = List.copyOf(archived);
+  }
 
   /** Printed by the script once the appliance is up and the disk mounted. */
   public static final String LAUNCHED = "graft:launched";
@@ -25,15 +47,28 @@ public record InjectionScript(String text, int filesAdded, int filesRemoved) {
   public static final String DONE = "graft:done";
 
   /**
+   * Validates the build and writes a script that uploads each file on its own (no archive).
+   *
+   * @see #generate(List, List, PayloadLocator, String)
+   */
+  public static InjectionScript generate(
+      List<FileToInject> adds, List<String> removes, PayloadLocator payloads) {
+    return generate(adds, removes, payloads, null);
+  }
+
+  /**
    * Validates the build and writes its script; nothing unsafe is ever written into it.
    *
    * @param adds files to write, reported as {@code files[i]} in errors
    * @param removes paths to delete (missing ones are fine), reported as {@code remove[i]}
-   * @param payloads where each file's bytes are found when the script runs
+   * @param payloads where the bytes of each file outside the archive are found when the script runs
+   * @param archive where the archive of {@link #archived()} is found when the script runs, or null
+   *     to upload every file on its own
    * @throws InjectionInputException naming the field of the first bad value
    */
   public static InjectionScript generate(
-      List<FileToInject> adds, List<String> removes, PayloadLocator payloads) {
+      List<FileToInject> adds, List<String> removes, PayloadLocator payloads, String archive) {
+    String archiveFile = archive == null ? null : GuestPath.check("archive location", archive);
     List<Checked> files = check(adds);
     Set<String> added = new HashSet<>();
     files.forEach(f -> added.add(f.path()));
@@ -48,22 +83,35 @@ public record InjectionScript(String text, int filesAdded, int filesRemoved) {
         throw new InjectionInputException(
             "remove[" + i + "]", Quoted.of(path) + " is listed twice");
       }
-      // A path that is written again is removed right before its upload below.
+      // A path that is written again is removed right before it is written below.
       if (!added.contains(path)) {
         line(script, "rm-f", path);
         filesRemoved++;
       }
     }
     Set<String> made = new HashSet<>();
+    List<ArchiveEntry> archived = new ArrayList<>();
+    List<Integer> uploaded = new ArrayList<>();
     for (int i = 0; i < files.size(); i++) {
       Checked file = files.get(i);
-      String parent = GuestPath.parent(file.path());
-      if (!parent.equals("/") && !made.contains(parent)) {
-        line(script, "mkdir-p", parent);
-        for (String dir = parent; !dir.equals("/"); dir = GuestPath.parent(dir)) {
-          made.add(dir);
-        }
+      String name = file.path().substring(1);
+      if (archiveFile != null && fitsArchive(name, file.owner(), adds.get(i).payload())) {
+        archived.add(new ArchiveEntry(i, name, file.mode(), file.owner()));
+        // New parents as before: mkdir-p makes them root's, 0755 (the archive holds no
+        // directories).
+        mkdirParents(script, made, file.path());
+        // rm-f first: extracting would otherwise follow a symlink left at the path.
+        line(script, "rm-f", file.path());
+      } else {
+        uploaded.add(i);
       }
+    }
+    if (!archived.isEmpty()) {
+      line(script, "tar-in", archiveFile, "/");
+    }
+    for (int i : uploaded) {
+      Checked file = files.get(i);
+      mkdirParents(script, made, file.path());
       String local =
           GuestPath.check("files[" + i + "] payload location", payloads.locate(i, adds.get(i)));
       // rm-f first: upload would write through a symlink or into every hard link of an old file.
@@ -73,7 +121,26 @@ public record InjectionScript(String text, int filesAdded, int filesRemoved) {
       line(script, "chown", file.owner().uid(), file.owner().gid(), file.path());
     }
     line(script, "echo", DONE);
-    return new InjectionScript(script.toString(), files.size(), filesRemoved);
+    return new InjectionScript(script.toString(), files.size(), filesRemoved, archived);
+  }
+
+  /** Whether a ustar header describes the file: name, ids and (known) size all fit. */
+  private static boolean fitsArchive(String name, FileOwner owner, Payload payload) {
+    return UstarWriter.fits(name)
+        && UstarWriter.fitsId(owner.uid())
+        && UstarWriter.fitsId(owner.gid())
+        && !(payload instanceof Payload.Url url && url.size() > UstarWriter.MAX_SIZE);
+  }
+
+  /** {@code mkdir-p} of the directory holding {@code path}, unless done already. */
+  private static void mkdirParents(StringBuilder script, Set<String> made, String path) {
+    String parent = GuestPath.parent(path);
+    if (!parent.equals("/") && !made.contains(parent)) {
+      line(script, "mkdir-p", parent);
+      for (String dir = parent; !dir.equals("/"); dir = GuestPath.parent(dir)) {
+        made.add(dir);
+      }
+    }
   }
 
   /** A file whose path, mode, owner and payload passed validation. */

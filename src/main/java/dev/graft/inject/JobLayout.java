@@ -16,6 +16,11 @@ record JobLayout(String scriptDir, String payloadDir, String workDir, String ter
   /** Key and file name of the shell entry point. */
   static final String RUN = "run.sh";
 
+  /** The ustar archive run.sh builds for the script's {@code tar-in}. */
+  String archive() {
+    return workDir + "/payload.tar";
+  }
+
   String downloadDir() {
     return workDir + "/downloads";
   }

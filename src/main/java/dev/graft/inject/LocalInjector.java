@@ -1,18 +1,21 @@
 package dev.graft.inject;
 
+import java.io.BufferedOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Locale;
+import java.util.Set;
 import java.util.function.Consumer;
 
 /**
  * Applies a build to a local disk image file (raw or qcow2) with the real libguestfs tools: the
- * same script the Job runs, payloads written to a temporary directory. Reports a progress line per
- * step.
+ * same script the Job runs, with the archive of its files ({@link UstarWriter}) and any payloads
+ * uploaded on their own written to a temporary directory. Reports a progress line per step.
  */
 public final class LocalInjector {
 
@@ -47,23 +50,26 @@ public final class LocalInjector {
     try {
       long started = System.nanoTime();
       Path payloads = work.resolve("payloads");
+      Path archive = work.resolve("payload.tar");
       InjectionScript script =
           InjectionScript.generate(
               files,
               removes,
-              (i, file) -> {
-                if (!(file.payload() instanceof Payload.Inline)) {
-                  throw new InjectionInputException(
-                      "files[" + i + "]",
-                      "only content or contentBase64 can be injected by the local executor");
-                }
-                return Guestfish.scriptPath(
-                    "payload directory", payloads.resolve(JobLayout.payloadName(i)));
-              });
+              (i, file) ->
+                  Guestfish.scriptPath(
+                      "payload directory", payloads.resolve(JobLayout.payloadName(i))),
+              Guestfish.scriptPath("payload directory", archive));
+      for (int i = 0; i < files.size(); i++) {
+        if (!(files.get(i).payload() instanceof Payload.Inline)) {
+          throw new InjectionInputException(
+              "files[" + i + "]",
+              "only content or contentBase64 can be injected by the local executor");
+        }
+      }
       step("checked %d files and %d removals", started, files.size(), removes.size());
 
       started = System.nanoTime();
-      long bytes = writePayloads(payloads, files);
+      long bytes = writePayloads(payloads, archive, files, script);
       Path scriptFile =
           write(work.resolve("inject.gf"), script.text().getBytes(StandardCharsets.UTF_8));
       step("wrote %d payloads, %d bytes", started, files.size(), bytes);
@@ -112,16 +118,31 @@ public final class LocalInjector {
     progress.accept(String.format(Locale.ROOT, format, args) + String.format(" (%.1f s)", seconds));
   }
 
-  private static long writePayloads(Path dir, List<FileToInject> files) {
+  /** Writes the archive and the files uploaded on their own; returns the bytes of all files. */
+  private static long writePayloads(
+      Path dir, Path archive, List<FileToInject> files, InjectionScript script) {
+    Set<Integer> archived = new HashSet<>();
+    long bytes = 0;
     try {
       Files.createDirectories(dir);
+      if (!script.archived().isEmpty()) {
+        try (UstarWriter tar =
+            new UstarWriter(new BufferedOutputStream(Files.newOutputStream(archive), 1 << 16))) {
+          for (InjectionScript.ArchiveEntry entry : script.archived()) {
+            byte[] data = ((Payload.Inline) files.get(entry.index()).payload()).bytes();
+            tar.add(entry.name(), entry.mode(), entry.owner().uid(), entry.owner().gid(), data);
+            archived.add(entry.index());
+          }
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    long bytes = 0;
     for (int i = 0; i < files.size(); i++) {
       byte[] data = ((Payload.Inline) files.get(i).payload()).bytes();
-      write(dir.resolve(JobLayout.payloadName(i)), data);
+      if (!archived.contains(i)) {
+        write(dir.resolve(JobLayout.payloadName(i)), data);
+      }
       bytes += data.length;
     }
     return bytes;

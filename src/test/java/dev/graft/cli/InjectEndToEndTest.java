@@ -144,6 +144,15 @@ class InjectEndToEndTest {
   }
 
   @Test
+  void writesAllFilesWithOneTarInWhoseHeadersCarryMtimeZero() {
+    // upload would have stamped the time of the run; the archive's members all say 1970.
+    for (String f : List.of("/etc/motd", "/opt/graft/data/blob.bin", "/opt/graft/bin/tool")) {
+      assertThat(image.get(f).mtime()).as(f).isZero();
+    }
+    assertThat(image.get("/etc/keep.conf").mtime()).isPositive();
+  }
+
+  @Test
   void replacesASymlinkInsteadOfWritingThroughIt() {
     assertThat(image.get("/etc/link").isFile()).isTrue();
     assertThat(image.get("/etc/link").text()).isEqualTo("replaced link\n");

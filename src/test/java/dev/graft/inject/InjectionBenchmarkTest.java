@@ -49,6 +49,39 @@ class InjectionBenchmarkTest {
         .startsWith("perBuild 16.00 s, inject 0.1000 s/file");
   }
 
+  @Test
+  void launchTimeNoiseDoesNotLeakIntoPerFileWeights() {
+    // After the launch: 0.5 s + 2 ms/file + 1 ms/removal + 5e-8 s/byte; launches of 17 to 27 s.
+    double[] launches = {17, 27, 19, 25, 21, 23};
+    int[][] cases = {
+      {0, 0, 0},
+      {1000, 10 << 20, 0},
+      {10, 200 << 20, 0},
+      {0, 0, 1000},
+      {10, 1 << 20, 0},
+      {100, 50 << 20, 500}
+    };
+    List<Result> results = new java.util.ArrayList<>();
+    for (int i = 0; i < cases.length; i++) {
+      int files = cases[i][0];
+      long bytes = cases[i][1];
+      int removes = cases[i][2];
+      double after = 0.5 + 0.002 * files + 0.001 * removes + 5e-8 * bytes;
+      results.add(
+          new Result(
+              new Scenario(files, bytes, removes),
+              new InjectionReport(bytes, files, removes, launches[i] + after, launches[i])));
+    }
+    Calibration.Fit fit = InjectionBenchmark.fit(results);
+    org.assertj.core.data.Offset<Double> tiny = org.assertj.core.data.Offset.offset(1e-9);
+    assertThat(fit.weights().perBuild()).isCloseTo(22 + 0.5, tiny);
+    assertThat(fit.weights().inject()).isCloseTo(0.002, tiny);
+    assertThat(fit.weights().remove()).isCloseTo(0.001, tiny);
+    assertThat(fit.weights().missingBytes())
+        .isCloseTo(5e-8, org.assertj.core.data.Offset.offset(1e-15));
+    assertThat(fit.rmsErrorSeconds()).isCloseTo(0, tiny);
+  }
+
   static Result result(int files, long bytes, int removes) {
     double seconds = 16 + 0.1 * files + 0.03 * removes + 2e-8 * bytes;
     return new Result(

@@ -283,12 +283,16 @@ class InjectionJobTest {
     ConfigMap cm = InjectionConfigMap.build(request(false, false, FILES));
     assertThat(cm.getData().get("inject.gf"))
         .contains("rm-f /etc/old.conf\n")
-        .contains("upload /graft/payloads/0000 /etc/motd\n")
-        .contains("upload /graft/payloads/0001 /etc/app/app.yaml\n")
-        .contains("upload /graft/payloads/0002 /etc/app/token\n")
-        .contains("upload /graft/work/downloads/0003 /opt/tool.bin\n")
-        .contains("chown 1000 1000 /etc/app/token\n");
+        .contains("rm-f /etc/app/token\n")
+        .endsWith("tar-in /graft/work/payload.tar /\necho graft:done\n")
+        .doesNotContain("upload");
+    String pack = "pack '/graft/work/payload.tar' ";
     assertThat(cm.getData().get("run.sh"))
+        .contains(
+            pack + "0 0 0644 's|.*|etc/motd|' '/graft/payloads' '0000' 'files[0]'\n",
+            pack + "0 1000 0640 's|.*|etc/app/app.yaml|' '/graft/payloads' '0001' 'files[1]'\n",
+            pack + "1000 1000 0600 's|.*|etc/app/token|' '/graft/payloads' '0002' 'files[2]'\n",
+            pack + "0 0 0755 's|.*|opt/tool.bin|' '/graft/work/downloads' '0003' 'files[3]'\n")
         .contains(
             "fetch 'https://example.com/tool?v=1&x='\\''y'\\''' '/graft/work/downloads/0003' || fail 'files[3]: download failed'\n")
         .contains("check '/graft/work/downloads/0003' '" + SHA + "' 1234 'files[3]'\n")
@@ -306,10 +310,14 @@ class InjectionJobTest {
         .doesNotContain("payloads");
     ConfigMap cm = InjectionConfigMap.build(request(false, false, List.of()));
     assertThat(cm.getBinaryData()).isEmpty();
-    assertThat(cm.getData().get("run.sh")).contains("bytes=0\n").doesNotContain("fetch '");
+    assertThat(cm.getData().get("run.sh"))
+        .contains("bytes=0\n")
+        .doesNotContain("fetch '")
+        .doesNotContain("pack '");
     assertThat(cm.getData().get("inject.gf"))
         .contains("rm-f /etc/old.conf\n")
-        .doesNotContain("upload");
+        .doesNotContain("upload")
+        .doesNotContain("tar-in");
   }
 
   @Test

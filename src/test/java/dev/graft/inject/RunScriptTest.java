@@ -54,7 +54,10 @@ class RunScriptTest {
     Files.createDirectories(dir.resolve("payloads"));
     Files.createDirectories(dir.resolve("work"));
     Files.createDirectories(dir.resolve("bin"));
-    Files.write(dir.resolve("payloads/0000"), INLINE);
+    // Projected volumes hold symlinks (0000 -> ..data/0000); the archive must get the bytes.
+    Files.createDirectories(dir.resolve("payloads/..data"));
+    Files.write(dir.resolve("payloads/..data/0000"), INLINE);
+    Files.createSymbolicLink(dir.resolve("payloads/0000"), Path.of("..data/0000"));
     // Records its arguments, prints the script's markers, exits with $STUB_EXIT.
     Path stub = dir.resolve("bin/guestfish");
     Files.writeString(
@@ -75,7 +78,9 @@ class RunScriptTest {
   }
 
   Run run(List<FileToInject> files, int guestfishExit) throws IOException, InterruptedException {
-    InjectionScript script = InjectionScript.generate(files, List.of("/old"), layout.locator());
+    InjectionScript script =
+        InjectionScript.generate(files, List.of("/old"), layout.locator(), layout.archive());
+    Files.writeString(dir.resolve("script/inject.gf"), script.text());
     Path runSh = dir.resolve("script/run.sh");
     Files.writeString(runSh, RunScript.generate(layout, files, script, "/dev/graft-disk"));
     ProcessBuilder pb = new ProcessBuilder("/bin/sh", runSh.toString()).directory(dir.toFile());
@@ -120,6 +125,56 @@ class RunScriptTest {
     String termination = Files.readString(dir.resolve("termination-log"));
     assertThat(termination).startsWith(InjectionReport.PREFIX);
     assertThat(InjectionReport.parse(termination)).contains(report);
+  }
+
+  @Test
+  void packsEveryFileIntoTheArchiveWithItsNameModeNumericOwnerAndBytes() throws Exception {
+    byte[] secret = "s3cret\n".getBytes(StandardCharsets.UTF_8);
+    byte[] deep = "deep\n".getBytes(StandardCharsets.UTF_8);
+    Files.write(dir.resolve("payloads/..data/0002"), secret);
+    Files.createSymbolicLink(dir.resolve("payloads/0002"), Path.of("..data/0002"));
+    Files.write(dir.resolve("payloads/0003"), deep);
+    String longName = "opt/" + "d".repeat(150) + "/" + "f".repeat(100); // 255 bytes
+    String tooLong = "/opt/" + "d".repeat(200) + "/" + "f".repeat(100);
+    List<FileToInject> files =
+        List.of(
+            new FileToInject("/etc/motd", "0600", "1000:1001", new Payload.Inline(INLINE)),
+            new FileToInject(
+                "/opt/bin/tool",
+                "04755",
+                "0:10",
+                new Payload.Url(url("/tool"), sha256(TOOL), TOOL.length)),
+            new FileToInject(
+                "/" + longName, null, "2097151:0", new Payload.SecretKey("creds", "token")),
+            new FileToInject(tooLong, "0640", null, new Payload.ConfigMapKey("cm", "deep")));
+    Run run = run(files, 0);
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(run.out()).contains("graft: packing 3 files");
+
+    List<TarEntries.Entry> tar =
+        TarEntries.read(Files.readAllBytes(dir.resolve("work/payload.tar")));
+    assertThat(tar)
+        .extracting(TarEntries.Entry::name)
+        .containsExactly("etc/motd", "opt/bin/tool", longName);
+    assertThat(tar).extracting(TarEntries.Entry::mode).containsExactly(0600, 04755, 0644);
+    assertThat(tar).extracting(TarEntries.Entry::uid).containsExactly(1000, 0, 2097151);
+    assertThat(tar).extracting(TarEntries.Entry::gid).containsExactly(1001, 10, 0);
+    assertThat(tar).allSatisfy(e -> assertThat(e.type()).isEqualTo('0'));
+    assertThat(tar).allSatisfy(e -> assertThat(e.mtime()).isZero());
+    // No names: an extracting root must not map owners through the appliance's passwd.
+    assertThat(tar).allSatisfy(e -> assertThat(e.uname() + e.gname()).isEmpty());
+    assertThat(tar.get(0).content()).isEqualTo(INLINE);
+    assertThat(tar.get(1).content()).isEqualTo(TOOL);
+    assertThat(tar.get(2).content()).isEqualTo(secret);
+
+    String script = Files.readString(dir.resolve("script/inject.gf"));
+    assertThat(script)
+        .contains("tar-in " + layout.archive() + " /\n")
+        .contains("upload " + layout.payloadDir() + "/0003 " + tooLong + "\n");
+    InjectionReport report = InjectionReport.parse(run.out()).orElseThrow();
+    assertThat(report.bytesAdded())
+        .isEqualTo(INLINE.length + TOOL.length + secret.length + deep.length);
+    assertThat(report.filesAdded()).isEqualTo(4);
   }
 
   @Test

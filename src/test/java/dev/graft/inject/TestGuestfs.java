@@ -16,7 +16,7 @@ import org.junit.jupiter.api.Assumptions;
 public final class TestGuestfs {
 
   /** What {@code lstatns} says about a path, plus its bytes for regular files. */
-  public record Entry(int stMode, int uid, int gid, long size, byte[] bytes) {
+  public record Entry(int stMode, int uid, int gid, long size, long mtime, byte[] bytes) {
     public int permissions() {
       return stMode & 07777;
     }
@@ -142,6 +142,7 @@ public final class TestGuestfs {
                 stat.get("st_uid").intValue(),
                 stat.get("st_gid").intValue(),
                 stat.get("st_size"),
+                stat.get("st_mtime_sec"),
                 bytes));
       }
     }

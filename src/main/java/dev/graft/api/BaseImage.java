@@ -1,0 +1,53 @@
+package dev.graft.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+
+/** An OS root disk, imported by CDI; becomes the GoldenImage with an empty manifest for its os. */
+@Group(BaseImage.GROUP)
+@Version(BaseImage.VERSION)
+@ShortNames("bi")
+@AdditionalPrinterColumn(name = "OS", jsonPath = ".spec.os")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image")
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class BaseImage extends CustomResource<BaseImage.Spec, BaseImage.Status>
+    implements Namespaced {
+  public static final String GROUP = "graft.dev";
+  public static final String VERSION = "v1alpha1";
+
+  /** An OS key and one import source. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Spec {
+    /** OS key, e.g. {@code fedora-40}; the planner only builds images of one os from each other. */
+    @Required
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @Size(max = 40)
+    public String os;
+
+    /** A CDI DataVolume source: http, registry or pvc (or use sourceRef). */
+    public ImageSource source;
+
+    /** A CDI DataSource to import from, instead of source. */
+    public SourceRef sourceRef;
+
+    public StorageSpec storage;
+  }
+
+  /** Phase, the GoldenImage that holds the imported disk, and conditions. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Status extends GraftStatus {
+    public String image;
+  }
+}

@@ -1,0 +1,62 @@
+package dev.graft.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Min;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/**
+ * One file to place in the image: where, with which mode and owner, and exactly one content source
+ * ({@code content}, {@code contentBase64}, {@code configMapKeyRef}, {@code secretKeyRef}, or {@code
+ * url} + {@code sha256} + {@code size}).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class FileSpec {
+  /** Absolute, normalized path (no {@code .} or {@code ..} segments, no trailing slash). */
+  @Required
+  @Pattern("^(/[^/]+)+$")
+  public String path;
+
+  /** Octal permission bits. */
+  @Default("0644")
+  @Pattern("^0?[0-7]{3}$")
+  public String mode;
+
+  /** Numeric {@code uid:gid}. */
+  @Default("0:0")
+  @Pattern("^[0-9]+:[0-9]+$")
+  public String owner;
+
+  /** UTF-8 text. */
+  public String content;
+
+  /** Bytes, base64-encoded. */
+  public String contentBase64;
+
+  public KeySelector configMapKeyRef;
+
+  public KeySelector secretKeyRef;
+
+  /** Downloaded by the injection Job and checked against {@code sha256} before use. */
+  @Pattern("^https?://.+$")
+  public String url;
+
+  /** Lower-case hex SHA-256 of the content; required with {@code url}. */
+  @Pattern("^[a-f0-9]{64}$")
+  public String sha256;
+
+  /** Size in bytes; required with {@code url}. */
+  @Min(0)
+  public Long size;
+
+  public FileSpec() {}
+
+  /** An inline text file with default mode and owner. */
+  public static FileSpec inline(String path, String content) {
+    FileSpec f = new FileSpec();
+    f.path = path;
+    f.content = content;
+    return f;
+  }
+}

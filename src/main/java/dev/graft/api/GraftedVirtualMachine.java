@@ -1,0 +1,82 @@
+package dev.graft.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.kubernetes.api.model.Namespaced;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.fabric8.kubernetes.model.annotation.Group;
+import io.fabric8.kubernetes.model.annotation.ShortNames;
+import io.fabric8.kubernetes.model.annotation.Version;
+import java.util.ArrayList;
+import java.util.List;
+
+/** A VM wanted as an os plus files; Graft finds or builds its image and creates the VM. */
+@Group(BaseImage.GROUP)
+@Version(BaseImage.VERSION)
+@ShortNames("gvm")
+@AdditionalPrinterColumn(name = "OS", jsonPath = ".spec.os")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image")
+@AdditionalPrinterColumn(name = "VM", jsonPath = ".status.vmName")
+@AdditionalPrinterColumn(
+    name = "Age",
+    jsonPath = ".metadata.creationTimestamp",
+    type = AdditionalPrinterColumn.Type.DATE)
+public class GraftedVirtualMachine
+    extends CustomResource<GraftedVirtualMachine.Spec, GraftedVirtualMachine.Status>
+    implements Namespaced {
+
+  /** The os, FileSets by name, inline files and the VM template. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Spec {
+    @Required
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?$")
+    @Size(max = 40)
+    public String os;
+
+    /**
+     * Names of FileSets in this namespace, applied in order (a later one may not redefine a path).
+     */
+    public List<String> fileSets = new ArrayList<>();
+
+    public List<FileSpec> files = new ArrayList<>();
+
+    public VmTemplate template;
+  }
+
+  /** What was planned and built, and the VM. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Status extends GraftStatus {
+    /** The GoldenImage the VM's root disk is cloned from (or will be, once built). */
+    public String image;
+
+    public String imageNamespace;
+    public String manifestDigest;
+    public Integer files;
+    public Long bytes;
+    public String vmName;
+
+    /** Whether the image was already Ready when this VM asked for it. */
+    public Boolean cacheHit;
+
+    public PlanSummary plan;
+  }
+
+  /** How the image was (or is being) built. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PlanSummary {
+    /** The parent image; empty for a cache hit. */
+    public String source;
+
+    public String strategy;
+    public Integer filesAdded;
+    public Integer filesRemoved;
+    public Long bytesAdded;
+
+    /** Predicted build cost (seconds with the default weights); 0 for a cache hit. */
+    public Double cost;
+  }
+}

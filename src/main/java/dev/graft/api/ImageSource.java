@@ -1,0 +1,43 @@
+package dev.graft.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/**
+ * Where a base OS disk is imported from: one of http, registry or pvc (a CDI DataVolume source).
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ImageSource {
+  public Url http;
+  public Url registry;
+  public PvcRef pvc;
+
+  /** A URL source. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Url {
+    @Required
+    @Pattern("^(https?|docker|oci-archive)://.+$")
+    public String url;
+
+    public Url() {}
+
+    public Url(String url) {
+      this.url = url;
+    }
+  }
+
+  /** An existing PVC. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class PvcRef {
+    public String namespace;
+    @Required public String name;
+
+    public PvcRef() {}
+
+    public PvcRef(String namespace, String name) {
+      this.namespace = namespace;
+      this.name = name;
+    }
+  }
+}

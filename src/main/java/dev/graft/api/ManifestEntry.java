@@ -1,0 +1,51 @@
+package dev.graft.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Pattern;
+import io.fabric8.generator.annotation.Required;
+
+/**
+ * One resolved file of a GoldenImage: identity and metadata, never content. {@code digest} is
+ * sha256(path, content sha256, mode, owner); where the injection Job finds the bytes is in {@code
+ * payload}.
+ */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class ManifestEntry {
+  @Required
+  @Pattern("^(/[^/]+)+$")
+  public String path;
+
+  @Required
+  @Pattern("^0[0-7]{3}$")
+  public String mode;
+
+  @Required
+  @Pattern("^[0-9]+:[0-9]+$")
+  public String owner;
+
+  @Required
+  @Pattern("^[a-f0-9]{64}$")
+  public String sha256;
+
+  @Required public Long size;
+
+  @Required
+  @Pattern("^[a-f0-9]{64}$")
+  public String digest;
+
+  /** Where the injection Job reads the content. */
+  public Payload payload;
+
+  /** For {@code payload: Url}: downloaded and checked against sha256 by the Job. */
+  public String url;
+
+  /** Where file content comes from at build time. */
+  public enum Payload {
+    /** The GoldenImage's payload ConfigMap, key = digest. */
+    ConfigMap,
+    /** The GoldenImage's payload Secret, key = digest. */
+    Secret,
+    /** Downloaded from url. */
+    Url
+  }
+}

@@ -1,0 +1,23 @@
+package dev.graft.api;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import io.fabric8.generator.annotation.Default;
+import io.fabric8.generator.annotation.Pattern;
+
+/** Size, class and volume mode of an image's PVC. */
+@JsonInclude(JsonInclude.Include.NON_NULL)
+public class StorageSpec {
+  @Default("10Gi")
+  @Pattern("^[0-9]+(\\.[0-9]+)?([KMGTPE]i?)?$")
+  public String size;
+
+  public String storageClassName;
+
+  public VolumeMode volumeMode;
+
+  /** Filesystem (a {@code disk.img} in the volume) or Block. */
+  public enum VolumeMode {
+    Filesystem,
+    Block
+  }
+}

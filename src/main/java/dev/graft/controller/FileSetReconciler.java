@@ -1,0 +1,54 @@
+package dev.graft.controller;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.graft.api.FileSet;
+import dev.graft.api.Phase;
+import dev.graft.config.GraftConfig;
+import dev.graft.controller.Conditions.State;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+
+/**
+ * Validates a FileSet's entries (paths, modes, owners, one content source each, sha256 of URL
+ * files) and reports their count. ConfigMap and Secret keys are checked where they are used: by the
+ * GraftedVirtualMachines that name the FileSet.
+ */
+@ControllerConfiguration(name = "fileset")
+public class FileSetReconciler implements Reconciler<FileSet> {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  private final FileResolver resolver;
+  private final EventRecorder events;
+
+  public FileSetReconciler(GraftConfig config, EventRecorder events) {
+    this.resolver = new FileResolver(config.files().maxFileBytes());
+    this.events = events;
+  }
+
+  @Override
+  public UpdateControl<FileSet> reconcile(FileSet fs, Context<FileSet> ctx) {
+    FileSet.Status before = fs.getStatus();
+    FileSet.Status status =
+        before == null ? new FileSet.Status() : JSON.convertValue(before, FileSet.Status.class);
+    State state;
+    try {
+      Manifest m = resolver.resolve(fs, FileResolver.STRUCTURAL);
+      status.files = m.entries().size();
+      status.bytes = m.bytes();
+      state = State.ready(Phase.Ready, "Valid", status.files + " files");
+    } catch (ResolutionException e) {
+      state = State.degraded(Phase.Failed, e.reason(), e.getMessage());
+      if (before == null || before.phase != Phase.Failed) {
+        events.warning(fs, e.reason(), e.getMessage());
+      }
+    }
+    Conditions.apply(status, state, fs.getMetadata().getGeneration());
+    if (GoldenImageReconciler.sameJson(before, status)) {
+      return UpdateControl.noUpdate();
+    }
+    fs.setStatus(status);
+    return UpdateControl.patchStatus(fs);
+  }
+}

@@ -1,0 +1,104 @@
+package dev.graft.controller;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.ManifestEntry;
+import dev.graft.api.StorageSpec;
+import dev.graft.config.GraftConfig;
+import dev.graft.inject.FileToInject;
+import dev.graft.inject.InjectionConfigMap;
+import dev.graft.inject.InjectionJob;
+import dev.graft.inject.InjectionJobRequest;
+import dev.graft.inject.InjectorSettings;
+import dev.graft.inject.Payload;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.OwnerReference;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The injection step built by the {@code inject} package ({@link InjectionJob}, {@link
+ * InjectionConfigMap}): the build's payload ConfigMap/Secret keys (named by file digest) and URL
+ * files become the Job's projected payloads. Replaces {@link GuestfishInjectionJobs}.
+ */
+@ApplicationScoped
+public class InjectPackageJobs implements InjectionJobs {
+  private final InjectorSettings settings;
+
+  @Inject
+  public InjectPackageJobs(GraftConfig config) {
+    this(InjectorSettings.from(config.injector()));
+  }
+
+  public InjectPackageJobs(InjectorSettings settings) {
+    this.settings = settings;
+  }
+
+  @Override
+  public ConfigMap script(GoldenImage gi, Diff diff) {
+    ConfigMap cm = InjectionConfigMap.build(request(gi, diff, 0));
+    cm.getMetadata().setOwnerReferences(List.of(owner(gi)));
+    return cm;
+  }
+
+  @Override
+  public Job job(GoldenImage gi, Diff diff, int attempt) {
+    Job job = InjectionJob.build(request(gi, diff, attempt), settings);
+    job.getMetadata().setOwnerReferences(List.of(owner(gi)));
+    return job;
+  }
+
+  private static InjectionJobRequest request(GoldenImage gi, Diff diff, int attempt) {
+    String name = gi.getMetadata().getName();
+    String payload = InjectionJobs.payloadName(name);
+    List<FileToInject> files = new ArrayList<>();
+    for (ManifestEntry e : diff.add()) {
+      Payload p =
+          switch (e.payload) {
+            case Secret -> new Payload.SecretKey(payload, e.digest);
+            case Url -> new Payload.Url(e.url, e.sha256, e.size);
+            default -> new Payload.ConfigMapKey(payload, e.digest);
+          };
+      files.add(new FileToInject(e.path, e.mode, e.owner, p));
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Labels.GOLDEN_IMAGE, name);
+    labels.put(Labels.MANAGED_BY, Labels.MANAGER);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(Labels.MANIFEST_DIGEST, gi.getSpec().manifestDigest);
+    if (attempt > 0) {
+      annotations.put(Labels.ATTEMPT, Integer.toString(attempt));
+    }
+    boolean block =
+        gi.getSpec().storage != null
+            && gi.getSpec().storage.volumeMode == StorageSpec.VolumeMode.Block;
+    return new InjectionJobRequest(
+        gi.getMetadata().getNamespace(),
+        attempt > 0 ? InjectionJobs.jobName(gi, attempt) : InjectionJobs.scriptName(gi),
+        InjectionJobs.scriptName(gi),
+        name,
+        block,
+        labels,
+        annotations,
+        files,
+        diff.remove().stream().map(e -> e.path).toList(),
+        // TODO(lead): feed KvmNodes.offered(nodes) from a Node informer; false means software
+        // emulation under kvm=auto, which always works but is slower.
+        false);
+  }
+
+  private static OwnerReference owner(GoldenImage gi) {
+    return new OwnerReferenceBuilder()
+        .withApiVersion(gi.getApiVersion())
+        .withKind(gi.getKind())
+        .withName(gi.getMetadata().getName())
+        .withUid(gi.getMetadata().getUid())
+        .withController(true)
+        .build();
+  }
+}

@@ -1,0 +1,20 @@
+package dev.graft.controller;
+
+import io.javaoperatorsdk.operator.Operator;
+import io.quarkus.runtime.StartupEvent;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+/**
+ * Starts the operator when Quarkus starts. The extension's own start-up listener does not fire in
+ * this application (seen with QOSDK 7.7.3: the Operator bean stays registered but not started), so
+ * start it here, once.
+ */
+@ApplicationScoped
+public class OperatorStarter {
+  synchronized void onStart(@Observes StartupEvent event, Operator operator) {
+    if (!operator.getRuntimeInfo().isStarted()) {
+      operator.start();
+    }
+  }
+}

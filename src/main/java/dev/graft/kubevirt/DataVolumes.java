@@ -1,0 +1,106 @@
+package dev.graft.kubevirt;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.ImageSource;
+import dev.graft.api.StorageSpec;
+import dev.graft.controller.Labels;
+import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
+import java.util.LinkedHashMap;
+import java.util.Map;
+
+/**
+ * The DataVolume that holds a GoldenImage's disk (same name as the image, so the PVC is too): an
+ * import for a base image, a clone of the parent's PVC otherwise. Pure: same inputs, same object.
+ */
+public final class DataVolumes {
+  public static final String DEFAULT_SIZE = "10Gi";
+
+  private DataVolumes() {}
+
+  /** Base image: import from the GoldenImage's source or sourceRef. */
+  public static DataVolume importFor(GoldenImage gi) {
+    DataVolume dv = skeleton(gi, 1);
+    var spec = gi.getSpec();
+    if (spec.sourceRef != null) {
+      dv.getSpec().sourceRef = new DataVolume.SourceRef();
+      dv.getSpec().sourceRef.kind =
+          spec.sourceRef.kind == null ? "DataSource" : spec.sourceRef.kind;
+      dv.getSpec().sourceRef.name = spec.sourceRef.name;
+      dv.getSpec().sourceRef.namespace = spec.sourceRef.namespace;
+    } else {
+      ImageSource s = spec.source;
+      DataVolume.Source source = new DataVolume.Source();
+      if (s.http != null) {
+        source.http = new DataVolume.Url(s.http.url);
+      } else if (s.registry != null) {
+        source.registry = new DataVolume.Url(s.registry.url);
+      } else if (s.pvc != null) {
+        String ns = s.pvc.namespace != null ? s.pvc.namespace : gi.getMetadata().getNamespace();
+        source.pvc = new DataVolume.Pvc(ns, s.pvc.name);
+      }
+      dv.getSpec().source = source;
+    }
+    return dv;
+  }
+
+  /** Derived image: a clone of the parent's PVC (same namespace), for injection attempt n. */
+  public static DataVolume cloneFor(GoldenImage gi, String parentPvc, int attempt) {
+    DataVolume dv = skeleton(gi, attempt);
+    dv.getSpec().source = new DataVolume.Source();
+    dv.getSpec().source.pvc = new DataVolume.Pvc(gi.getMetadata().getNamespace(), parentPvc);
+    return dv;
+  }
+
+  /** The storage request of an image. */
+  public static DataVolume.Storage storage(StorageSpec s) {
+    DataVolume.Storage storage = new DataVolume.Storage();
+    storage.resources = new DataVolume.Resources();
+    storage.resources.requests = Map.of("storage", size(s));
+    if (s != null) {
+      storage.storageClassName = s.storageClassName;
+      storage.volumeMode = s.volumeMode == null ? null : s.volumeMode.name();
+    }
+    return storage;
+  }
+
+  public static String size(StorageSpec s) {
+    return s == null || s.size == null ? DEFAULT_SIZE : s.size;
+  }
+
+  private static DataVolume skeleton(GoldenImage gi, int attempt) {
+    DataVolume dv = new DataVolume();
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Labels.GOLDEN_IMAGE, gi.getMetadata().getName());
+    labels.put(Labels.MANAGED_BY, Labels.MANAGER);
+    dv.setMetadata(
+        new ObjectMetaBuilder()
+            .withName(gi.getMetadata().getName())
+            .withNamespace(gi.getMetadata().getNamespace())
+            .withLabels(labels)
+            .withAnnotations(
+                Map.of(
+                    Labels.MANIFEST_DIGEST,
+                    gi.getSpec().manifestDigest,
+                    Labels.ATTEMPT,
+                    Integer.toString(attempt),
+                    // Keep the PVC when the DataVolume is garbage collected: it is the catalog
+                    // entry.
+                    "cdi.kubevirt.io/storage.deleteAfterCompletion",
+                    "false"))
+            .withOwnerReferences(
+                new OwnerReferenceBuilder()
+                    .withApiVersion(gi.getApiVersion())
+                    .withKind(gi.getKind())
+                    .withName(gi.getMetadata().getName())
+                    .withUid(gi.getMetadata().getUid())
+                    .withController(true)
+                    .withBlockOwnerDeletion(true)
+                    .build())
+            .build());
+    DataVolume.Spec spec = new DataVolume.Spec();
+    spec.storage = storage(gi.getSpec().storage);
+    dv.setSpec(spec);
+    return dv;
+  }
+}

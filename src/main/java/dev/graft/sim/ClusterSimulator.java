@@ -1,0 +1,255 @@
+package dev.graft.sim;
+
+import dev.graft.controller.Labels;
+import dev.graft.kubevirt.DataVolume;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
+import io.fabric8.kubernetes.api.model.Quantity;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.api.model.batch.v1.JobCondition;
+import io.fabric8.kubernetes.api.model.batch.v1.JobConditionBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.JobStatus;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Predicate;
+
+/**
+ * Plays CDI and the Job controller against an API server without them (the mock server of the tests
+ * and of {@code graft demo}): a new DataVolume gets its PVC and phase Succeeded; an injection Job
+ * completes, or fails, or waits until told. Never used against a real cluster.
+ */
+public final class ClusterSimulator implements AutoCloseable {
+  private final KubernetesClient client;
+  private final Set<String> heldJobs = ConcurrentHashMap.newKeySet();
+  private volatile boolean holdJobs;
+  private volatile boolean holdDataVolumes;
+  private volatile Predicate<String> failImage = image -> false;
+  private volatile String cloneFallbackReason;
+  private SharedIndexInformer<DataVolume> dataVolumes;
+  private SharedIndexInformer<Job> jobs;
+
+  public ClusterSimulator(KubernetesClient client) {
+    this.client = client;
+  }
+
+  /** Starts watching DataVolumes and Jobs in every namespace. */
+  public ClusterSimulator start() {
+    dataVolumes =
+        client
+            .resources(DataVolume.class)
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(DataVolume dv) {
+                    if (!holdDataVolumes) {
+                      complete(dv);
+                    }
+                  }
+
+                  @Override
+                  public void onUpdate(DataVolume old, DataVolume dv) {}
+
+                  @Override
+                  public void onDelete(DataVolume dv, boolean unknown) {}
+                });
+    jobs =
+        client
+            .batch()
+            .v1()
+            .jobs()
+            .inAnyNamespace()
+            .withLabel(Labels.GOLDEN_IMAGE)
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(Job job) {
+                    String image = job.getMetadata().getLabels().get(Labels.GOLDEN_IMAGE);
+                    if (failImage.test(image)) {
+                      finish(job, false);
+                    } else if (holdJobs) {
+                      heldJobs.add(
+                          job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
+                    } else {
+                      finish(job, true);
+                    }
+                  }
+
+                  @Override
+                  public void onUpdate(Job old, Job job) {}
+
+                  @Override
+                  public void onDelete(Job job, boolean unknown) {}
+                });
+    return this;
+  }
+
+  /** Jobs of images matching this fail (every attempt). */
+  public void failJobsFor(Predicate<String> image) {
+    this.failImage = image;
+  }
+
+  /** New Jobs stay running until {@link #releaseJobs()}. */
+  public void holdJobs(boolean hold) {
+    this.holdJobs = hold;
+  }
+
+  /** Clones report this CDI fallback reason (e.g. no CSI clone between storage classes). */
+  public void cloneFallbackReason(String reason) {
+    this.cloneFallbackReason = reason;
+  }
+
+  /** New DataVolumes stay in progress. */
+  public void holdDataVolumes(boolean hold) {
+    this.holdDataVolumes = hold;
+  }
+
+  /** Completes every held Job successfully. */
+  public void releaseJobs() {
+    holdJobs = false;
+    for (String key : List.copyOf(heldJobs)) {
+      String[] parts = key.split("/", 2);
+      Job job = client.batch().v1().jobs().inNamespace(parts[0]).withName(parts[1]).get();
+      if (job != null) {
+        finish(job, true);
+      }
+      heldJobs.remove(key);
+    }
+  }
+
+  /** Names (namespace/name) of Jobs waiting for {@link #releaseJobs()}. */
+  public Set<String> heldJobs() {
+    return Set.copyOf(heldJobs);
+  }
+
+  private void complete(DataVolume dv) {
+    String ns = dv.getMetadata().getNamespace();
+    String name = dv.getMetadata().getName();
+    String size = "10Gi";
+    if (dv.getSpec() != null
+        && dv.getSpec().storage != null
+        && dv.getSpec().storage.resources != null
+        && dv.getSpec().storage.resources.requests != null) {
+      size = dv.getSpec().storage.resources.requests.getOrDefault("storage", size);
+    }
+    try {
+      client
+          .persistentVolumeClaims()
+          .inNamespace(ns)
+          .resource(
+              new PersistentVolumeClaimBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .withNamespace(ns)
+                  .withLabels(dv.getMetadata().getLabels())
+                  .endMetadata()
+                  .withNewSpec()
+                  .withAccessModes("ReadWriteOnce")
+                  .withNewResources()
+                  .withRequests(Map.of("storage", new Quantity(size)))
+                  .endResources()
+                  .endSpec()
+                  .withNewStatus()
+                  .withPhase("Bound")
+                  .endStatus()
+                  .build())
+          .create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+    try {
+      client
+          .resources(DataVolume.class)
+          .inNamespace(ns)
+          .withName(name)
+          .edit(
+              d -> {
+                if (cloneFallbackReason != null
+                    && d.getSpec() != null
+                    && d.getSpec().source != null
+                    && d.getSpec().source.pvc != null) {
+                  d.getMetadata()
+                      .getAnnotations()
+                      .put("cdi.kubevirt.io/cloneFallbackReason", cloneFallbackReason);
+                }
+                return d;
+              });
+      client
+          .resources(DataVolume.class)
+          .inNamespace(ns)
+          .withName(name)
+          .editStatus(
+              d -> {
+                DataVolume.Status s = new DataVolume.Status();
+                s.phase = DataVolume.SUCCEEDED;
+                s.progress = "100.0%";
+                s.claimName = name;
+                d.setStatus(s);
+                return d;
+              });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  private void finish(Job job, boolean success) {
+    String now = Instant.now().toString();
+    try {
+      client
+          .batch()
+          .v1()
+          .jobs()
+          .inNamespace(job.getMetadata().getNamespace())
+          .withName(job.getMetadata().getName())
+          .editStatus(
+              j -> {
+                JobStatus s = new JobStatus();
+                s.setStartTime(
+                    j.getMetadata().getCreationTimestamp() == null
+                        ? now
+                        : j.getMetadata().getCreationTimestamp());
+                JobCondition c =
+                    new JobConditionBuilder()
+                        .withType(success ? "Complete" : "Failed")
+                        .withStatus("True")
+                        .withReason(success ? "Completed" : "BackoffLimitExceeded")
+                        .withMessage(success ? "" : "Job has reached the specified backoff limit")
+                        .withLastTransitionTime(now)
+                        .build();
+                s.setConditions(List.of(c));
+                if (success) {
+                  s.setSucceeded(1);
+                  s.setCompletionTime(now);
+                } else {
+                  s.setFailed(1);
+                }
+                j.setStatus(s);
+                return j;
+              });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  @Override
+  public void close() {
+    if (dataVolumes != null) {
+      dataVolumes.close();
+    }
+    if (jobs != null) {
+      jobs.close();
+    }
+  }
+}

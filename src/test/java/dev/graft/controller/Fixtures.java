@@ -1,0 +1,127 @@
+package dev.graft.controller;
+
+import dev.graft.api.BaseImage;
+import dev.graft.api.FileSpec;
+import dev.graft.api.GoldenImage;
+import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.api.ImageSource;
+import dev.graft.api.Phase;
+import dev.graft.api.StorageSpec;
+import dev.graft.api.VmTemplate;
+import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.SchemaValidator;
+import dev.graft.kubevirt.VirtualMachine;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
+
+/** Builders for test resources, and checks shared by the workflow tests. */
+final class Fixtures {
+  private Fixtures() {}
+
+  static BaseImage baseImage(String ns, String name, String os) {
+    BaseImage bi = new BaseImage();
+    bi.getMetadata().setName(name);
+    bi.getMetadata().setNamespace(ns);
+    bi.setSpec(new BaseImage.Spec());
+    bi.getSpec().os = os;
+    bi.getSpec().source = new ImageSource();
+    bi.getSpec().source.http = new ImageSource.Url("https://images.example.org/" + os + ".qcow2");
+    bi.getSpec().storage = new StorageSpec();
+    bi.getSpec().storage.size = "8Gi";
+    return bi;
+  }
+
+  static GraftedVirtualMachine gvm(String ns, String name, String os, FileSpec... files) {
+    GraftedVirtualMachine gvm = new GraftedVirtualMachine();
+    gvm.getMetadata().setName(name);
+    gvm.getMetadata().setNamespace(ns);
+    gvm.setSpec(new GraftedVirtualMachine.Spec());
+    gvm.getSpec().os = os;
+    gvm.getSpec().files = new ArrayList<>(List.of(files));
+    gvm.getSpec().template = new VmTemplate();
+    gvm.getSpec().template.cpuCores = 2;
+    gvm.getSpec().template.memory = "2Gi";
+    return gvm;
+  }
+
+  static FileSpec file(String path, String content) {
+    return FileSpec.inline(path, content);
+  }
+
+  static GoldenImage image(KubernetesClient client, String ns, String name) {
+    return client.resources(GoldenImage.class).inNamespace(ns).withName(name).get();
+  }
+
+  static List<GoldenImage> images(KubernetesClient client, String ns) {
+    return client.resources(GoldenImage.class).inNamespace(ns).list().getItems();
+  }
+
+  static GraftedVirtualMachine gvm(KubernetesClient client, String ns, String name) {
+    return client.resources(GraftedVirtualMachine.class).inNamespace(ns).withName(name).get();
+  }
+
+  static boolean ready(GraftedVirtualMachine gvm) {
+    return gvm != null && gvm.getStatus() != null && gvm.getStatus().phase == Phase.Ready;
+  }
+
+  /** Every VirtualMachine and DataVolume in the namespace is valid against the upstream schemas. */
+  static void assertSchemasValid(KubernetesClient client, String ns) {
+    List<String> errors = new ArrayList<>();
+    for (VirtualMachine vm :
+        client.resources(VirtualMachine.class).inNamespace(ns).list().getItems()) {
+      SchemaValidator.virtualMachine(vm)
+          .forEach(e -> errors.add("VirtualMachine " + vm.getMetadata().getName() + ": " + e));
+    }
+    for (DataVolume dv : client.resources(DataVolume.class).inNamespace(ns).list().getItems()) {
+      SchemaValidator.dataVolume(dv)
+          .forEach(e -> errors.add("DataVolume " + dv.getMetadata().getName() + ": " + e));
+    }
+    if (!errors.isEmpty()) {
+      throw new AssertionError(errors.stream().collect(Collectors.joining("\n")));
+    }
+  }
+
+  /** Waits up to 30 s for the condition; on timeout fails with a dump of the namespace. */
+  static void until(
+      KubernetesClient client, String ns, java.util.concurrent.Callable<Boolean> condition) {
+    try {
+      org.awaitility.Awaitility.await()
+          .atMost(java.time.Duration.ofSeconds(30))
+          .pollInterval(java.time.Duration.ofMillis(100))
+          .until(condition);
+    } catch (org.awaitility.core.ConditionTimeoutException e) {
+      throw new AssertionError(e.getMessage() + "\n" + dump(client, ns), e);
+    }
+  }
+
+  /** A readable dump of the namespace's Graft objects, for failure messages. */
+  static String dump(KubernetesClient client, String ns) {
+    StringBuilder sb = new StringBuilder();
+    for (GoldenImage gi : images(client, ns)) {
+      sb.append("gi ")
+          .append(gi.getMetadata().getName())
+          .append(" parent=")
+          .append(gi.getSpec().parent)
+          .append(" phase=")
+          .append(gi.getStatus() == null ? null : gi.getStatus().phase)
+          .append(" conditions=")
+          .append(gi.getStatus() == null ? null : gi.getStatus().conditions)
+          .append('\n');
+    }
+    for (GraftedVirtualMachine g :
+        client.resources(GraftedVirtualMachine.class).inNamespace(ns).list().getItems()) {
+      sb.append("gvm ")
+          .append(g.getMetadata().getName())
+          .append(" phase=")
+          .append(g.getStatus() == null ? null : g.getStatus().phase)
+          .append(" image=")
+          .append(g.getStatus() == null ? null : g.getStatus().image)
+          .append(" conditions=")
+          .append(g.getStatus() == null ? null : g.getStatus().conditions)
+          .append('\n');
+    }
+    return sb.toString();
+  }
+}

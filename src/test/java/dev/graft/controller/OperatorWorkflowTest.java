@@ -1,0 +1,401 @@
+package dev.graft.controller;
+
+import static dev.graft.controller.Fixtures.*;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.api.Phase;
+import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.VirtualMachine;
+import dev.graft.sim.ClusterSimulator;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.time.Duration;
+import java.util.Map;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** The whole workflow on the mock API server, with the simulator playing CDI and Jobs. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class OperatorWorkflowTest {
+  private static final Duration WAIT = Duration.ofSeconds(30);
+  static ClusterSimulator simulator;
+
+  @Inject KubernetesClient client;
+
+  @BeforeAll
+  static void noop() {}
+
+  void startSimulator() {
+    synchronized (OperatorWorkflowTest.class) {
+      if (simulator == null) {
+        simulator = new ClusterSimulator(client).start();
+      }
+    }
+  }
+
+  @AfterAll
+  static void stop() {
+    if (simulator != null) {
+      simulator.close();
+      simulator = null;
+    }
+  }
+
+  @Test
+  void plansOverlappingRequestsTogetherAndReusesExactMatches() {
+    startSimulator();
+    String ns = "plan";
+    // Requests first, base image last: all three are pending when the os appears, so they are
+    // planned together.
+    client
+        .resource(
+            gvm(
+                ns,
+                "a",
+                "fedora-40",
+                file("/etc/f1", "1"),
+                file("/etc/f2", "2"),
+                file("/etc/f3", "3")))
+        .create();
+    client
+        .resource(
+            gvm(
+                ns,
+                "b",
+                "fedora-40",
+                file("/etc/f1", "1"),
+                file("/etc/f2", "2"),
+                file("/etc/f4", "4")))
+        .create();
+    client.resource(gvm(ns, "c", "fedora-40", file("/etc/f1", "1"), file("/etc/f2", "2"))).create();
+    await().atMost(WAIT).until(() -> gvm(client, ns, "a").getStatus() != null);
+    assertThat(gvm(client, ns, "a").getStatus().conditions)
+        .anySatisfy(c -> assertThat(c.getReason()).isEqualTo("NoBaseImage"));
+    client.resource(baseImage(ns, "fedora", "fedora-40")).create();
+
+    until(
+        client,
+        ns,
+        () ->
+            ready(gvm(client, ns, "a"))
+                && ready(gvm(client, ns, "b"))
+                && ready(gvm(client, ns, "c")));
+
+    String base = BaseImageReconciler.imageName("fedora-40");
+    String imgA = gvm(client, ns, "a").getStatus().image;
+    String imgB = gvm(client, ns, "b").getStatus().image;
+    String imgC = gvm(client, ns, "c").getStatus().image;
+    Map<String, String> parents =
+        images(client, ns).stream()
+            .collect(
+                Collectors.toMap(
+                    gi -> gi.getMetadata().getName(), gi -> String.valueOf(gi.getSpec().parent)));
+    // Optimal plan: the shared subset {f1,f2} is built once from the base, the others from it.
+    assertThat(parents)
+        .containsEntry(imgC, base)
+        .containsEntry(imgA, imgC)
+        .containsEntry(imgB, imgC)
+        .hasSize(4);
+    for (String name : new String[] {"a", "b", "c"}) {
+      VirtualMachine vm =
+          client.resources(VirtualMachine.class).inNamespace(ns).withName(name).get();
+      assertThat(vm.getSpec().dataVolumeTemplates.get(0).spec.source.pvc.name)
+          .isEqualTo(gvm(client, ns, name).getStatus().image);
+      assertThat(vm.getMetadata().getOwnerReferences().get(0).getName()).isEqualTo(name);
+    }
+    assertThat(gvm(client, ns, "a").getStatus().cacheHit).isFalse();
+    assertThat(gvm(client, ns, "a").getStatus().plan.source).isEqualTo(imgC);
+
+    // A fourth request identical to a: a cache hit, no new image, no new build.
+    long jobsBefore = client.batch().v1().jobs().inNamespace(ns).list().getItems().size();
+    client
+        .resource(
+            gvm(
+                ns,
+                "a2",
+                "fedora-40",
+                file("/etc/f3", "3"),
+                file("/etc/f2", "2"),
+                file("/etc/f1", "1")))
+        .create();
+    await().atMost(WAIT).until(() -> ready(gvm(client, ns, "a2")));
+    GraftedVirtualMachine a2 = gvm(client, ns, "a2");
+    assertThat(a2.getStatus().image).isEqualTo(imgA);
+    assertThat(a2.getStatus().cacheHit).isTrue();
+    assertThat(a2.getStatus().plan.cost).isZero();
+    assertThat(images(client, ns)).hasSize(4);
+    assertThat(client.batch().v1().jobs().inNamespace(ns).list().getItems())
+        .hasSize((int) jobsBefore);
+    await().atMost(WAIT).until(() -> image(client, ns, imgA).getStatus().hits == 1);
+    assertThat(image(client, ns, imgA).getStatus().lastUsed).isNotNull();
+    assertSchemasValid(client, ns);
+  }
+
+  @Test
+  void failedInjectionRetriesThenFailsAndCleansUp() {
+    startSimulator();
+    String ns = "fail";
+    client.resource(baseImage(ns, "debian", "debian-12")).create();
+    GraftedVirtualMachine bad = gvm(ns, "broken", "debian-12", file("/etc/bad", "x"));
+    String image = imageNameOf(bad);
+    simulator.failJobsFor(image::equals);
+    client.resource(bad).create();
+    until(
+        client,
+        ns,
+        () -> {
+          GoldenImage gi = image(client, ns, image);
+          return gi != null && gi.getStatus() != null && gi.getStatus().phase == Phase.Failed;
+        });
+    GoldenImage gi = image(client, ns, image);
+    assertThat(gi.getStatus().attempts).isEqualTo(2);
+    assertThat(Conditions.get(gi.getStatus(), Conditions.READY).getStatus()).isEqualTo("False");
+    assertThat(Conditions.get(gi.getStatus(), Conditions.READY).getReason())
+        .isEqualTo("InjectionFailed");
+    // Two attempts, two Jobs, and the partial clone and its PVC are gone.
+    assertThat(
+            client
+                .batch()
+                .v1()
+                .jobs()
+                .inNamespace(ns)
+                .withLabel(Labels.GOLDEN_IMAGE, image)
+                .list()
+                .getItems())
+        .hasSize(2);
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client.resources(DataVolume.class).inNamespace(ns).withName(image).get() == null
+                    && client.persistentVolumeClaims().inNamespace(ns).withName(image).get()
+                        == null);
+    await().atMost(WAIT).until(() -> gvm(client, ns, "broken").getStatus().phase == Phase.Failed);
+    assertThat(Conditions.get(gvm(client, ns, "broken").getStatus(), Conditions.READY).getReason())
+        .isEqualTo("ImageFailed");
+    assertThat(client.v1().events().inNamespace(ns).list().getItems())
+        .anySatisfy(
+            e -> {
+              assertThat(e.getType()).isEqualTo("Warning");
+              assertThat(e.getReason()).isEqualTo("InjectionFailed");
+            });
+    simulator.failJobsFor(x -> false);
+    assertSchemasValid(client, ns);
+  }
+
+  @Test
+  void configMapChangeBuildsANewImage() {
+    startSimulator();
+    String ns = "cm";
+    simulator.cloneFallbackReason("NoVolumeSnapshotClass");
+    client.resource(baseImage(ns, "fedora", "fedora-40")).create();
+    client
+        .configMaps()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.ConfigMapBuilder()
+                .withNewMetadata()
+                .withName("nginx")
+                .withNamespace(ns)
+                .endMetadata()
+                .addToData("nginx.conf", "worker_processes 1;")
+                .build())
+        .create();
+    GraftedVirtualMachine web = gvm(ns, "web", "fedora-40");
+    var f = new dev.graft.api.FileSpec();
+    f.path = "/etc/nginx/nginx.conf";
+    f.configMapKeyRef = new dev.graft.api.KeySelector("nginx", "nginx.conf");
+    web.getSpec().files.add(f);
+    client.resource(web).create();
+    until(client, ns, () -> ready(gvm(client, ns, "web")));
+    String first = gvm(client, ns, "web").getStatus().image;
+
+    client
+        .configMaps()
+        .inNamespace(ns)
+        .withName("nginx")
+        .edit(
+            cm -> {
+              cm.getData().put("nginx.conf", "worker_processes 4;");
+              return cm;
+            });
+    until(
+        client,
+        ns,
+        () -> {
+          GraftedVirtualMachine g = gvm(client, ns, "web");
+          return ready(g) && !first.equals(g.getStatus().image);
+        });
+    String second = gvm(client, ns, "web").getStatus().image;
+    assertThat(image(client, ns, second).getSpec().parent)
+        .isIn(first, BaseImageReconciler.imageName("fedora-40"));
+    VirtualMachine vm =
+        client.resources(VirtualMachine.class).inNamespace(ns).withName("web").get();
+    await()
+        .atMost(WAIT)
+        .until(
+            () ->
+                client
+                    .resources(VirtualMachine.class)
+                    .inNamespace(ns)
+                    .withName("web")
+                    .get()
+                    .getSpec()
+                    .dataVolumeTemplates
+                    .get(0)
+                    .spec
+                    .source
+                    .pvc
+                    .name
+                    .equals(second));
+    assertThat(vm).isNotNull();
+    assertThat(image(client, ns, second).getStatus().cloneFallbackReason)
+        .isEqualTo("NoVolumeSnapshotClass");
+    simulator.cloneFallbackReason(null);
+    // The first image stays in the catalog.
+    assertThat(image(client, ns, first).getStatus().phase).isEqualTo(Phase.Ready);
+    assertSchemasValid(client, ns);
+  }
+
+  @Test
+  void deletingAParentWaitsForItsBuildingChildren() {
+    startSimulator();
+    String ns = "finalizer";
+    client.resource(baseImage(ns, "fedora", "fedora-40")).create();
+    String base = BaseImageReconciler.imageName("fedora-40");
+    until(
+        client,
+        ns,
+        () ->
+            image(client, ns, base) != null
+                && image(client, ns, base).getStatus() != null
+                && image(client, ns, base).getStatus().phase == Phase.Ready);
+    String uid = image(client, ns, base).getMetadata().getUid();
+    simulator.holdJobs(true);
+    try {
+      client.resource(gvm(ns, "child", "fedora-40", file("/etc/x", "x"))).create();
+      until(client, ns, () -> !simulator.heldJobs().isEmpty());
+      client.resources(GoldenImage.class).inNamespace(ns).withName(base).delete();
+      // The finalizer holds the parent while its child builds.
+      until(client, ns, () -> image(client, ns, base).getMetadata().getDeletionTimestamp() != null);
+      assertThat(image(client, ns, base)).isNotNull();
+      assertThat(client.v1().events().inNamespace(ns).list().getItems())
+          .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("DeletionWaiting"));
+    } finally {
+      simulator.releaseJobs();
+    }
+    until(client, ns, () -> ready(gvm(client, ns, "child")));
+    // Then it goes; its BaseImage, still there, imports a new one.
+    until(
+        client,
+        ns,
+        () ->
+            image(client, ns, base) == null
+                || !uid.equals(image(client, ns, base).getMetadata().getUid()));
+  }
+
+  @Test
+  void fileSetAndSecretChangesBuildNewImagesWithoutLeakingTheSecret() {
+    startSimulator();
+    String ns = "fs";
+    client.resource(baseImage(ns, "debian", "debian-12")).create();
+    client
+        .secrets()
+        .inNamespace(ns)
+        .resource(
+            new io.fabric8.kubernetes.api.model.SecretBuilder()
+                .withNewMetadata()
+                .withName("db")
+                .withNamespace(ns)
+                .endMetadata()
+                .addToStringData("password", "s3cret-one")
+                .build())
+        .create();
+    dev.graft.api.FileSet fs = new dev.graft.api.FileSet();
+    fs.getMetadata().setName("db");
+    fs.getMetadata().setNamespace(ns);
+    fs.setSpec(new dev.graft.api.FileSet.Spec());
+    var pw = new dev.graft.api.FileSpec();
+    pw.path = "/etc/db/password";
+    pw.mode = "0600";
+    pw.secretKeyRef = new dev.graft.api.KeySelector("db", "password");
+    fs.getSpec().files.add(pw);
+    client.resource(fs).create();
+    GraftedVirtualMachine db = gvm(ns, "db", "debian-12");
+    db.getSpec().fileSets.add("db");
+    client.resource(db).create();
+    until(client, ns, () -> ready(gvm(client, ns, "db")));
+    String first = gvm(client, ns, "db").getStatus().image;
+    // The secret's bytes are in a payload Secret, never in a ConfigMap.
+    assertThat(client.secrets().inNamespace(ns).withName(first + "-payload").get()).isNotNull();
+    String encoded =
+        java.util.Base64.getEncoder()
+            .encodeToString("s3cret-one".getBytes(java.nio.charset.StandardCharsets.UTF_8));
+    for (var cm : client.configMaps().inNamespace(ns).list().getItems()) {
+      assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(cm))
+          .doesNotContain("s3cret-one")
+          .doesNotContain(encoded);
+    }
+    assertThat(io.fabric8.kubernetes.client.utils.Serialization.asJson(gvm(client, ns, "db")))
+        .doesNotContain("s3cret-one")
+        .doesNotContain(encoded);
+
+    client
+        .secrets()
+        .inNamespace(ns)
+        .withName("db")
+        .edit(
+            s -> {
+              s.setData(
+                  java.util.Map.of(
+                      "password",
+                      java.util.Base64.getEncoder()
+                          .encodeToString(
+                              "s3cret-two".getBytes(java.nio.charset.StandardCharsets.UTF_8))));
+              s.setStringData(null);
+              return s;
+            });
+    until(
+        client,
+        ns,
+        () ->
+            ready(gvm(client, ns, "db")) && !first.equals(gvm(client, ns, "db").getStatus().image));
+    String second = gvm(client, ns, "db").getStatus().image;
+
+    client
+        .resources(dev.graft.api.FileSet.class)
+        .inNamespace(ns)
+        .withName("db")
+        .edit(
+            f -> {
+              f.getSpec()
+                  .files
+                  .add(dev.graft.api.FileSpec.inline("/etc/db/extra.conf", "max_connections=10"));
+              return f;
+            });
+    until(
+        client,
+        ns,
+        () ->
+            ready(gvm(client, ns, "db"))
+                && !second.equals(gvm(client, ns, "db").getStatus().image));
+    assertThat(gvm(client, ns, "db").getStatus().files).isEqualTo(2);
+    assertSchemasValid(client, ns);
+  }
+
+  private static String imageNameOf(GraftedVirtualMachine gvm) {
+    try {
+      return new FileResolver(1 << 20).resolve(gvm, FileResolver.STRUCTURAL).imageName();
+    } catch (ResolutionException e) {
+      throw new AssertionError(e);
+    }
+  }
+}

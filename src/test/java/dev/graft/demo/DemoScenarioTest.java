@@ -1,0 +1,79 @@
+package dev.graft.demo;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.graft.kubevirt.SchemaValidator;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
+import jakarta.inject.Inject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The demo's sample fleet, run by the same code as {@code graft demo}, on the test API server. */
+@QuarkusTest
+@WithKubernetesTestServer(crud = true)
+class DemoScenarioTest {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+
+  @Inject DemoRunner demo;
+
+  @Test
+  void sampleFleetBecomesReadyAndEveryWrittenObjectIsValid(@TempDir Path dump) throws Exception {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+      status = demo.run(DemoRunner.defaultScenario(), dump, Duration.ofSeconds(90), out, true);
+    }
+    String output = buffer.toString(StandardCharsets.UTF_8);
+    assertThat(status).as(output).isZero();
+    assertThat(output)
+        .contains("fleet/web-prod-3", "same image as web-prod-1", "Catalog lineage")
+        .containsPattern("fleet/web-prod-4 .* cache hit")
+        .contains("operator (as built)", "optimal", "nearest", "exact-only", "base-only");
+    assertThat(dump.resolve("GraftedVirtualMachine-fleet-web-prod-1.yaml")).exists();
+    assertThat(dump.resolve("VirtualMachine-fleet-db-prod-2.yaml")).exists();
+
+    List<String> errors = new ArrayList<>();
+    int checked = 0;
+    try (Stream<Path> files = Files.list(dump)) {
+      for (Path f : files.toList()) {
+        String name = f.getFileName().toString();
+        if (name.startsWith("VirtualMachine-") || name.startsWith("DataVolume-")) {
+          Map<?, ?> obj = YAML.readValue(f.toFile(), Map.class);
+          List<String> e =
+              name.startsWith("VirtualMachine-")
+                  ? SchemaValidator.virtualMachine(obj)
+                  : SchemaValidator.dataVolume(obj);
+          e.forEach(x -> errors.add(name + ": " + x));
+          checked++;
+        }
+      }
+    }
+    assertThat(checked).isGreaterThan(20);
+    assertThat(errors).isEmpty();
+    // Secret content never ends up in a ConfigMap.
+    try (Stream<Path> files = Files.list(dump)) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().startsWith("ConfigMap-")).toList()) {
+        assertThat(Files.readString(f))
+            .doesNotContain("not-a-real-password-demo-only")
+            .doesNotContain(
+                java.util.Base64.getEncoder()
+                    .encodeToString(
+                        "not-a-real-password-demo-only".getBytes(StandardCharsets.UTF_8)));
+      }
+    }
+  }
+}

@@ -1,0 +1,99 @@
+package dev.graft.kubevirt;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.api.ImageSource;
+import dev.graft.api.StorageSpec;
+import dev.graft.api.VmTemplate;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import org.junit.jupiter.api.Test;
+
+/** The pure desired() builders: deterministic, and valid against the upstream schemas. */
+class BuildersTest {
+
+  private static GoldenImage image(String name, String parent) {
+    GoldenImage gi = new GoldenImage();
+    gi.getMetadata().setName(name);
+    gi.getMetadata().setNamespace("catalog");
+    gi.getMetadata().setUid("uid-" + name);
+    gi.setSpec(new GoldenImage.Spec());
+    gi.getSpec().os = "fedora-40";
+    gi.getSpec().manifestDigest = "d".repeat(64);
+    gi.getSpec().parent = parent;
+    gi.getSpec().storage = new StorageSpec();
+    gi.getSpec().storage.size = "8Gi";
+    gi.getSpec().storage.volumeMode = StorageSpec.VolumeMode.Block;
+    return gi;
+  }
+
+  private static GraftedVirtualMachine gvm() {
+    GraftedVirtualMachine g = new GraftedVirtualMachine();
+    g.getMetadata().setName("web-1");
+    g.getMetadata().setNamespace("apps");
+    g.getMetadata().setUid("uid-gvm");
+    g.setSpec(new GraftedVirtualMachine.Spec());
+    g.getSpec().os = "fedora-40";
+    g.getSpec().template = new VmTemplate();
+    g.getSpec().template.cpuCores = 4;
+    g.getSpec().template.memory = "4Gi";
+    g.getSpec().template.runStrategy = VmTemplate.RunStrategy.Halted;
+    return g;
+  }
+
+  @Test
+  void virtualMachineClonesTheImageAcrossNamespacesAndIsValid() {
+    VirtualMachine vm = VirtualMachines.desired(gvm(), image("fedora-40-abc", "base"));
+    assertThat(vm.getSpec().dataVolumeTemplates.get(0).spec.source.pvc.namespace)
+        .isEqualTo("catalog");
+    assertThat(vm.getSpec().dataVolumeTemplates.get(0).spec.source.pvc.name)
+        .isEqualTo("fedora-40-abc");
+    assertThat(vm.getSpec().runStrategy).isEqualTo("Halted");
+    assertThat(vm.getMetadata().getOwnerReferences().get(0).getUid()).isEqualTo("uid-gvm");
+    assertThat(SchemaValidator.virtualMachine(vm)).isEmpty();
+    assertThat(Serialization.asJson(VirtualMachines.desired(gvm(), image("fedora-40-abc", "base"))))
+        .isEqualTo(Serialization.asJson(vm));
+  }
+
+  @Test
+  void instancetypeReplacesCpuAndMemory() {
+    GraftedVirtualMachine g = gvm();
+    g.getSpec().template.instancetype = new VmTemplate.Matcher();
+    g.getSpec().template.instancetype.name = "u1.medium";
+    VirtualMachine vm = VirtualMachines.desired(g, image("fedora-40-abc", "base"));
+    assertThat(vm.getSpec().template.spec.domain.cpu).isNull();
+    assertThat(SchemaValidator.virtualMachine(vm)).isEmpty();
+  }
+
+  @Test
+  void dataVolumesImportOrCloneAndAreValid() {
+    GoldenImage base = image("fedora-40-e3b0c44298", null);
+    base.getSpec().source = new ImageSource();
+    base.getSpec().source.registry =
+        new ImageSource.Url("docker://quay.io/containerdisks/fedora:40");
+    DataVolume imported = DataVolumes.importFor(base);
+    assertThat(imported.getSpec().source.registry.url).startsWith("docker://");
+    assertThat(SchemaValidator.dataVolume(imported)).isEmpty();
+
+    DataVolume clone =
+        DataVolumes.cloneFor(
+            image("fedora-40-abc", "fedora-40-e3b0c44298"), "fedora-40-e3b0c44298", 2);
+    assertThat(clone.getSpec().source.pvc.name).isEqualTo("fedora-40-e3b0c44298");
+    assertThat(clone.getMetadata().getAnnotations()).containsEntry("graft.dev/attempt", "2");
+    assertThat(clone.getSpec().storage.volumeMode).isEqualTo("Block");
+    assertThat(SchemaValidator.dataVolume(clone)).isEmpty();
+  }
+
+  @Test
+  void strictSchemaRejectsUnknownFields() {
+    VirtualMachine vm = VirtualMachines.desired(gvm(), image("fedora-40-abc", "base"));
+    vm.getSpec().template.spec.domain.devices.disks.get(0).disk.bus = null;
+    var json = Serialization.unmarshal(Serialization.asJson(vm), java.util.Map.class);
+    @SuppressWarnings("unchecked")
+    var spec = (java.util.Map<String, Object>) json.get("spec");
+    spec.put("runing", true);
+    assertThat(SchemaValidator.validate("kubevirt-swagger.json", "v1.VirtualMachine", json))
+        .isNotEmpty();
+  }
+}
