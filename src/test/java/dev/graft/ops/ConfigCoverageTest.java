@@ -97,7 +97,8 @@ class ConfigCoverageTest {
           .isFalse();
       assertThat(sameValue(v, p.defaultValue().orElse("")))
           .as(
-              "values.yaml %s = %s, %s defaults to %s",
+              "values.yaml %s = %s, but %s defaults to %s: when a default changes, update"
+                  + " helm/graft/values.yaml, config/manager/manager.yaml and the README table",
               p.valuesPath(), v, p.name(), p.defaultValue())
           .isTrue();
     }
