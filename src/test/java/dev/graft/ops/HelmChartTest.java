@@ -7,6 +7,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.marcnuri.helm.Helm;
 import com.marcnuri.helm.LintResult;
+import dev.graft.config.DefaultWeights;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -59,7 +60,7 @@ class HelmChartTest {
             "GRAFT_CATALOG_NAMESPACE",
             "GRAFT_STORAGE_CLASS_NAME");
     assertThat(Double.parseDouble(env.get("GRAFT_PLANNER_WEIGHTS_MISSING_BYTES")))
-        .isEqualTo(2.0e-8);
+        .isEqualTo(DefaultWeights.get().missingBytes());
     assertRestricted(deployment);
     assertProbes(deployment);
 
@@ -106,7 +107,9 @@ class HelmChartTest {
         .containsEntry("GRAFT_PLANNER_WEIGHTS_PER_BUILD", "30")
         .containsEntry("GRAFT_PLANNER_WEIGHTS_INJECT", "0.1")
         // unchanged weights keep their defaults (Helm merges maps)
-        .containsEntry("GRAFT_PLANNER_WEIGHTS_REMOVE", "0.0022")
+        .hasEntrySatisfying(
+            "GRAFT_PLANNER_WEIGHTS_REMOVE",
+            v -> assertThat(Double.parseDouble(v)).isEqualTo(DefaultWeights.get().remove()))
         .containsEntry("GRAFT_CACHE_MAX_IMAGES_PER_OS", "20")
         // large integers must not become 5.36870912e+11
         .containsEntry("GRAFT_CACHE_MAX_BYTES_PER_OS", "536870912000")
