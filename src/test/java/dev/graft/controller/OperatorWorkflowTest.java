@@ -29,6 +29,7 @@ class OperatorWorkflowTest {
   static ClusterSimulator simulator;
 
   @Inject KubernetesClient client;
+  @Inject ClusterNodes nodes;
 
   @BeforeAll
   static void noop() {}
@@ -389,6 +390,34 @@ class OperatorWorkflowTest {
                 && !second.equals(gvm(client, ns, "db").getStatus().image));
     assertThat(gvm(client, ns, "db").getStatus().files).isEqualTo(2);
     assertSchemasValid(client, ns);
+  }
+
+  @Test
+  void aNodeOfferingKvmMakesTheNextJobRequestIt() {
+    startSimulator();
+    String ns = "kvm";
+    client.resource(baseImage(ns, "fedora", "fedora-40")).create();
+    var node = InjectPackageJobsTest.node("kvm-node", "1k");
+    client.nodes().resource(node).create();
+    try {
+      until(client, ns, () -> nodes.list().size() == 1);
+      GraftedVirtualMachine vm = gvm(ns, "fast", "fedora-40", file("/etc/kvm", "1"));
+      client.resource(vm).create();
+      until(client, ns, () -> ready(gvm(client, ns, "fast")));
+      var job =
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(ns)
+              .withLabel(Labels.GOLDEN_IMAGE, imageNameOf(vm));
+      assertThat(job.list().getItems())
+          .singleElement()
+          .satisfies(j -> assertThat(InjectPackageJobsTest.requestsKvm(j)).isTrue());
+    } finally {
+      client.nodes().withName("kvm-node").delete();
+    }
+    until(client, ns, () -> nodes.list().isEmpty());
   }
 
   private static String imageNameOf(GraftedVirtualMachine gvm) {
