@@ -6,9 +6,11 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.Phase;
 import dev.graft.config.GraftConfig;
 import dev.graft.controller.Conditions.State;
+import dev.graft.metrics.GraftMetrics;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -29,10 +31,20 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
 
   private final GraftConfig config;
   private final EventRecorder events;
+  private final GraftMetrics metrics;
 
-  public BaseImageReconciler(GraftConfig config, EventRecorder events) {
+  public BaseImageReconciler(GraftConfig config, EventRecorder events, GraftMetrics metrics) {
     this.config = config;
     this.events = events;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<BaseImage> updateErrorStatus(
+      BaseImage bi, Context<BaseImage> ctx, Exception e) {
+    // Every failed reconcile passes here before the SDK retries it: the one place to count them.
+    metrics.reconcileError(bi.getKind());
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
   @Override

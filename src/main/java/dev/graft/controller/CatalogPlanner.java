@@ -4,6 +4,7 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.ManifestEntry;
 import dev.graft.api.Phase;
 import dev.graft.config.GraftConfig;
+import dev.graft.metrics.GraftMetrics;
 import dev.graft.planner.Calibration;
 import dev.graft.planner.CostModel;
 import dev.graft.planner.FileInfo;
@@ -45,9 +46,11 @@ public class CatalogPlanner {
 
   private final GraftConfig.Planner config;
   private final List<Calibration.Measurement> measurements = new CopyOnWriteArrayList<>();
+  private final GraftMetrics metrics;
 
-  public CatalogPlanner(GraftConfig config) {
+  public CatalogPlanner(GraftConfig config, GraftMetrics metrics) {
     this.config = config.planner();
+    this.metrics = metrics;
   }
 
   /** The strategy in use. */
@@ -82,7 +85,12 @@ public class CatalogPlanner {
    * configured strategy; returns the images to create, every parent before its children.
    */
   public List<Order> plan(Collection<Manifest> pending, Collection<GoldenImage> catalog) {
-    return plan(pending, catalog, strategy(), weights());
+    Strategy strategy = strategy();
+    List<Order> orders = plan(pending, catalog, strategy, weights());
+    if (!pending.isEmpty()) {
+      metrics.planCost(strategy.id(), orders.stream().mapToDouble(Order::cost).sum());
+    }
+    return orders;
   }
 
   /** The same with an explicit strategy and weights (for comparisons). */

@@ -5,8 +5,10 @@ import dev.graft.api.FileSet;
 import dev.graft.api.Phase;
 import dev.graft.config.GraftConfig;
 import dev.graft.controller.Conditions.State;
+import dev.graft.metrics.GraftMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 
@@ -21,10 +23,20 @@ public class FileSetReconciler implements Reconciler<FileSet> {
 
   private final FileResolver resolver;
   private final EventRecorder events;
+  private final GraftMetrics metrics;
 
-  public FileSetReconciler(GraftConfig config, EventRecorder events) {
+  public FileSetReconciler(GraftConfig config, EventRecorder events, GraftMetrics metrics) {
     this.resolver = new FileResolver(config.files().maxFileBytes());
     this.events = events;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<FileSet> updateErrorStatus(
+      FileSet fs, Context<FileSet> ctx, Exception e) {
+    // Every failed reconcile passes here before the SDK retries it: the one place to count them.
+    metrics.reconcileError(fs.getKind());
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
   @Override

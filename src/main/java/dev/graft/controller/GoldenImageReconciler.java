@@ -7,9 +7,11 @@ import dev.graft.config.GraftConfig;
 import dev.graft.controller.Conditions.State;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.DataVolumes;
+import dev.graft.metrics.GraftMetrics;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
+import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -18,6 +20,7 @@ import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -27,10 +30,14 @@ import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEven
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
 
 /**
  * Builds one catalog entry as a phase machine: a base image imports its DataVolume (Importing →
@@ -52,18 +59,24 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
   private final EventRecorder events;
   private final CatalogPlanner planner;
   private final CatalogEviction eviction;
+  private final GraftMetrics metrics;
+
+  /** Every os whose catalog size was reported, so that an os whose last image goes shows zero. */
+  private final Set<String> reportedOs = ConcurrentHashMap.newKeySet();
 
   public GoldenImageReconciler(
       GraftConfig config,
       InjectionJobs jobs,
       EventRecorder events,
       CatalogPlanner planner,
-      CatalogEviction eviction) {
+      CatalogEviction eviction,
+      GraftMetrics metrics) {
     this.config = config;
     this.jobs = jobs;
     this.events = events;
     this.planner = planner;
     this.eviction = eviction;
+    this.metrics = metrics;
   }
 
   @Override
@@ -153,6 +166,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     if (step.recheck != null) {
       control.rescheduleAfter(step.recheck);
     }
+    refreshCatalogSize(ctx, gi, status);
     if (status.phase == Phase.Ready) {
       // A Ready image may take the OS over a cache limit; a later reconcile of any image of the
       // OS retries what could not be evicted yet (e.g. a parent whose child was still building).
@@ -160,6 +174,57 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
           gi.getMetadata().getNamespace(), gi.getSpec().os, ctx.getPrimaryCache().list().toList());
     }
     return control;
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<GoldenImage> updateErrorStatus(
+      GoldenImage gi, Context<GoldenImage> ctx, Exception e) {
+    // Every failed reconcile passes here before the SDK retries it: the one place to count them.
+    metrics.reconcileError(gi.getKind());
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
+  }
+
+  /**
+   * Ready images and their disk bytes per os, from the cache with {@code current}'s new status in
+   * place of its cached one (the status patch reaches the cache only after this reconcile), or
+   * without it when {@code status} is null (it is being deleted).
+   */
+  private void refreshCatalogSize(
+      Context<GoldenImage> ctx, GoldenImage current, GoldenImage.Status status) {
+    ResourceID id = ResourceID.fromResource(current);
+    Map<String, long[]> byOs = new HashMap<>();
+    Stream.concat(
+            ctx.getPrimaryCache().list(gi -> !ResourceID.fromResource(gi).equals(id)),
+            status == null ? Stream.empty() : Stream.of(withStatus(current, status)))
+        .filter(gi -> gi.getMetadata().getDeletionTimestamp() == null)
+        .filter(gi -> gi.getStatus() != null && gi.getStatus().phase == Phase.Ready)
+        .forEach(
+            gi -> {
+              long[] sum = byOs.computeIfAbsent(gi.getSpec().os, os -> new long[2]);
+              sum[0]++;
+              sum[1] += bytes(gi.getStatus().size);
+            });
+    reportedOs.addAll(byOs.keySet());
+    for (String os : reportedOs) {
+      long[] sum = byOs.getOrDefault(os, new long[2]);
+      metrics.catalogSize(os, sum[0], sum[1]);
+    }
+  }
+
+  private static GoldenImage withStatus(GoldenImage gi, GoldenImage.Status status) {
+    GoldenImage copy = new GoldenImage();
+    copy.setMetadata(gi.getMetadata());
+    copy.setSpec(gi.getSpec());
+    copy.setStatus(status);
+    return copy;
+  }
+
+  private static long bytes(String size) {
+    try {
+      return size == null ? 0 : Quantity.getAmountInBytes(new Quantity(size)).longValue();
+    } catch (IllegalArgumentException e) {
+      return 0;
+    }
   }
 
   private record Step(State state, Duration recheck) {
@@ -257,7 +322,10 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
       if (status.buildStartedAt == null) {
         status.buildStartedAt = now().toString();
       }
-      create(ctx, DataVolumes.cloneFor(gi, parentName, attempt));
+      if (create(ctx, DataVolumes.cloneFor(gi, parentName, attempt))) {
+        // The clone opens an attempt; a 409 means an earlier reconcile already counted it.
+        metrics.buildStarted(gi.getSpec().os);
+      }
       events.normal(
           gi,
           "Cloning",
@@ -346,6 +414,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
       String reason,
       String message) {
     deleteClone(gi, ctx);
+    metrics.buildFailed(gi.getSpec().os, reason);
     int max = config.build().maxAttempts();
     if (attempt >= max) {
       String msg = message + "; gave up after " + attempt + " attempts";
@@ -399,6 +468,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     }
     if (gi.getSpec().parent != null) {
       planner.measured(bytesAdded, added, removed, status.buildSeconds);
+      metrics.buildSucceeded(gi.getSpec().os, status.buildSeconds, bytesAdded, added);
     }
   }
 
@@ -428,6 +498,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
       events.normal(gi, "DeletionWaiting", "waiting for images built from it: " + building);
       return DeleteControl.noFinalizerRemoval().rescheduleAfter(Duration.ofSeconds(5));
     }
+    refreshCatalogSize(ctx, gi, null);
     return DeleteControl.defaultDelete();
   }
 
@@ -480,15 +551,18 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         : dv.getStatus().progress;
   }
 
+  /** Creates a dependent; false when it was already there. */
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static void create(Context<GoldenImage> ctx, HasMetadata resource) {
+  private static boolean create(Context<GoldenImage> ctx, HasMetadata resource) {
     try {
       ctx.resourceOperations().create((HasMetadata) resource);
+      return true;
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;
       }
       // Already there: an earlier reconcile (maybe before a restart) created it.
+      return false;
     }
   }
 

@@ -8,6 +8,7 @@ import dev.graft.config.GraftConfig;
 import dev.graft.controller.Conditions.State;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.kubevirt.VirtualMachines;
+import dev.graft.metrics.GraftMetrics;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -15,6 +16,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
@@ -30,6 +32,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -49,12 +52,14 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   private final CatalogPlanner planner;
   private final EventRecorder events;
   private final FileResolver resolver;
+  private final GraftMetrics metrics;
 
   public GraftedVirtualMachineReconciler(
-      GraftConfig config, CatalogPlanner planner, EventRecorder events) {
+      GraftConfig config, CatalogPlanner planner, EventRecorder events, GraftMetrics metrics) {
     this.config = config;
     this.planner = planner;
     this.events = events;
+    this.metrics = metrics;
     this.resolver = new FileResolver(config.files().maxFileBytes());
   }
 
@@ -265,6 +270,12 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
                   || !image.getSpec().requestedBy.contains(key(gvm)));
       status.plan = summary(image, images, status.cacheHit);
     }
+    // status still holds the previous observedGeneration: it differs on a generation's first pass.
+    boolean newGeneration =
+        !Objects.equals(status.observedGeneration, gvm.getMetadata().getGeneration());
+    if (firstUse || newGeneration) {
+      countLookup(manifest.os(), firstUse ? Boolean.TRUE.equals(status.cacheHit) : imageReady);
+    }
     if (image.getStatus() != null && image.getStatus().phase == Phase.Failed) {
       var c = Conditions.get(image.getStatus(), Conditions.DEGRADED);
       return State.degraded(
@@ -319,6 +330,26 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
         Phase.Ready,
         Boolean.TRUE.equals(status.cacheHit) ? "CacheHit" : "Ready",
         "VirtualMachine " + status.vmName + " clones image " + imageName);
+  }
+
+  /**
+   * One cache lookup per generation and per image change (a ConfigMap edit changes the image
+   * without a new generation), never one per reconcile.
+   */
+  private void countLookup(String os, boolean hit) {
+    if (hit) {
+      metrics.cacheHit(os);
+    } else {
+      metrics.cacheMiss(os);
+    }
+  }
+
+  @Override
+  public ErrorStatusUpdateControl<GraftedVirtualMachine> updateErrorStatus(
+      GraftedVirtualMachine gvm, Context<GraftedVirtualMachine> ctx, Exception e) {
+    // Every failed reconcile passes here before the SDK retries it: the one place to count them.
+    metrics.reconcileError(gvm.getKind());
+    return ErrorStatusUpdateControl.defaultErrorProcessing();
   }
 
   private static String key(GraftedVirtualMachine gvm) {

@@ -9,17 +9,22 @@ import dev.graft.inject.InjectionConfigMap;
 import dev.graft.inject.InjectionJob;
 import dev.graft.inject.InjectionJobRequest;
 import dev.graft.inject.InjectorSettings;
+import dev.graft.inject.KvmMode;
+import dev.graft.inject.KvmNodes;
 import dev.graft.inject.Payload;
 import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.OwnerReference;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * The injection step built by the {@code inject} package ({@link InjectionJob}, {@link
@@ -29,14 +34,22 @@ import java.util.Map;
 @ApplicationScoped
 public class InjectPackageJobs implements InjectionJobs {
   private final InjectorSettings settings;
+  private final Supplier<? extends Collection<Node>> nodes;
 
   @Inject
-  public InjectPackageJobs(GraftConfig config) {
-    this(InjectorSettings.from(config.injector()));
+  public InjectPackageJobs(GraftConfig config, ClusterNodes nodes) {
+    this(InjectorSettings.from(config.injector()), nodes::list);
   }
 
+  /** Without a cluster: no node offers KVM. */
   public InjectPackageJobs(InjectorSettings settings) {
+    this(settings, List::of);
+  }
+
+  /** {@code nodes} are read when a Job is built, so each Job sees the cluster as it is then. */
+  public InjectPackageJobs(InjectorSettings settings, Supplier<? extends Collection<Node>> nodes) {
     this.settings = settings;
+    this.nodes = nodes;
   }
 
   @Override
@@ -53,7 +66,7 @@ public class InjectPackageJobs implements InjectionJobs {
     return job;
   }
 
-  private static InjectionJobRequest request(GoldenImage gi, Diff diff, int attempt) {
+  private InjectionJobRequest request(GoldenImage gi, Diff diff, int attempt) {
     String name = gi.getMetadata().getName();
     String payload = InjectionJobs.payloadName(name);
     List<FileToInject> files = new ArrayList<>();
@@ -87,9 +100,12 @@ public class InjectPackageJobs implements InjectionJobs {
         annotations,
         files,
         diff.remove().stream().map(e -> e.path).toList(),
-        // TODO(lead): feed KvmNodes.offered(nodes) from a Node informer; false means software
-        // emulation under kvm=auto, which always works but is slower.
-        false);
+        kvmOffered());
+  }
+
+  /** Only {@code auto} depends on the nodes; the other modes do not read them. */
+  private boolean kvmOffered() {
+    return settings.kvm() == KvmMode.AUTO && KvmNodes.offered(nodes.get());
   }
 
   private static OwnerReference owner(GoldenImage gi) {

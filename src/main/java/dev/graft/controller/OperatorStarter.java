@@ -8,11 +8,12 @@ import jakarta.enterprise.event.Observes;
 /**
  * Starts the operator when Quarkus starts. The extension's own start-up listener does not fire in
  * this application (seen with QOSDK 7.7.3: the Operator bean stays registered but not started), so
- * start it here, once.
+ * start it here, once. The Node watch starts first, so that the first Jobs can already see KVM.
  */
 @ApplicationScoped
 public class OperatorStarter {
-  synchronized void onStart(@Observes StartupEvent event, Operator operator) {
+  synchronized void onStart(@Observes StartupEvent event, Operator operator, ClusterNodes nodes) {
+    nodes.start();
     if (!operator.getRuntimeInfo().isStarted()) {
       operator.start();
     }

@@ -7,6 +7,7 @@ import dev.graft.api.GoldenImage;
 import dev.graft.config.GraftConfig;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.VirtualMachine;
+import dev.graft.metrics.GraftMetrics;
 import dev.graft.sim.ClusterSimulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
@@ -42,6 +43,7 @@ class OperatorRestartTest {
   @Inject InjectionJobs jobs;
   @Inject EventRecorder events;
   @Inject CatalogEviction eviction;
+  @Inject GraftMetrics metrics;
 
   @Test
   void restartMidBuildCreatesNoDuplicates() {
@@ -67,11 +69,11 @@ class OperatorRestartTest {
                   o.withKubernetesClient(fresh)
                       .withUseSSAToPatchPrimaryResource(false)
                       .withSSABasedCreateUpdateMatchForDependentResources(false));
-      CatalogPlanner planner = new CatalogPlanner(config);
-      second.register(new BaseImageReconciler(config, events));
-      second.register(new FileSetReconciler(config, events));
-      second.register(new GoldenImageReconciler(config, jobs, events, planner, eviction));
-      second.register(new GraftedVirtualMachineReconciler(config, planner, events));
+      CatalogPlanner planner = new CatalogPlanner(config, metrics);
+      second.register(new BaseImageReconciler(config, events, metrics));
+      second.register(new FileSetReconciler(config, events, metrics));
+      second.register(new GoldenImageReconciler(config, jobs, events, planner, eviction, metrics));
+      second.register(new GraftedVirtualMachineReconciler(config, planner, events, metrics));
       second.start();
       try {
         until(client, ns, () -> ready(gvm(client, ns, "web-1")) && ready(gvm(client, ns, "web-2")));

@@ -7,10 +7,13 @@ import static org.awaitility.Awaitility.await;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
+import dev.graft.config.GraftConfig;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.VirtualMachine;
+import dev.graft.metrics.GraftMetrics;
 import dev.graft.sim.ClusterSimulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
@@ -29,6 +32,12 @@ class OperatorWorkflowTest {
   static ClusterSimulator simulator;
 
   @Inject KubernetesClient client;
+  @Inject ClusterNodes nodes;
+  @Inject MeterRegistry registry;
+  @Inject GraftConfig config;
+  @Inject CatalogPlanner planner;
+  @Inject EventRecorder events;
+  @Inject GraftMetrics metrics;
 
   @BeforeAll
   static void noop() {}
@@ -389,6 +398,103 @@ class OperatorWorkflowTest {
                 && !second.equals(gvm(client, ns, "db").getStatus().image));
     assertThat(gvm(client, ns, "db").getStatus().files).isEqualTo(2);
     assertSchemasValid(client, ns);
+  }
+
+  @Test
+  void aNodeOfferingKvmMakesTheNextJobRequestIt() {
+    startSimulator();
+    String ns = "kvm";
+    client.resource(baseImage(ns, "fedora", "fedora-40")).create();
+    var node = InjectPackageJobsTest.node("kvm-node", "1k");
+    client.nodes().resource(node).create();
+    try {
+      until(client, ns, () -> nodes.list().size() == 1);
+      GraftedVirtualMachine vm = gvm(ns, "fast", "fedora-40", file("/etc/kvm", "1"));
+      client.resource(vm).create();
+      until(client, ns, () -> ready(gvm(client, ns, "fast")));
+      var job =
+          client
+              .batch()
+              .v1()
+              .jobs()
+              .inNamespace(ns)
+              .withLabel(Labels.GOLDEN_IMAGE, imageNameOf(vm));
+      assertThat(job.list().getItems())
+          .singleElement()
+          .satisfies(j -> assertThat(InjectPackageJobsTest.requestsKvm(j)).isTrue());
+    } finally {
+      client.nodes().withName("kvm-node").delete();
+    }
+    until(client, ns, () -> nodes.list().isEmpty());
+  }
+
+  @Test
+  void metricsCountBuildsCacheHitsFailuresPlansAndTheCatalog() {
+    startSimulator();
+    String ns = "metrics";
+    // No other test uses this os, so every per-os series below counts this test alone.
+    String os = "alpine-3";
+    double plans = planCount();
+    client.resource(baseImage(ns, "alpine", os)).create();
+    client.resource(gvm(ns, "m1", os, file("/etc/m", "1"), file("/etc/n", "22"))).create();
+    until(client, ns, () -> ready(gvm(client, ns, "m1")));
+    client.resource(gvm(ns, "m2", os, file("/etc/n", "22"), file("/etc/m", "1"))).create();
+    until(client, ns, () -> ready(gvm(client, ns, "m2")));
+    assertThat(gvm(client, ns, "m2").getStatus().cacheHit).isTrue();
+
+    assertThat(count("graft.cache.misses", "os", os)).isEqualTo(1);
+    assertThat(count("graft.cache.hits", "os", os)).isEqualTo(1);
+    assertThat(count("graft.builds.started", "os", os)).isEqualTo(1);
+    assertThat(count("graft.builds.succeeded", "os", os)).isEqualTo(1);
+    assertThat(count("graft.injected.files", "os", os)).isEqualTo(2);
+    assertThat(count("graft.injected.bytes", "os", os)).isEqualTo(3);
+    assertThat(registry.find("graft.build.duration").tag("os", os).timer().count()).isEqualTo(1);
+    assertThat(planCount() - plans).isGreaterThanOrEqualTo(1);
+    // The base image and the built one, 8Gi each.
+    assertThat(gauge("graft.catalog.images", os)).isEqualTo(2);
+    assertThat(gauge("graft.catalog.bytes", os)).isEqualTo(2 * 8.0 * (1L << 30));
+
+    GraftedVirtualMachine bad = gvm(ns, "m3", os, file("/etc/bad", "x"));
+    String image = imageNameOf(bad);
+    simulator.failJobsFor(image::equals);
+    try {
+      client.resource(bad).create();
+      until(
+          client,
+          ns,
+          () -> {
+            GoldenImage gi = image(client, ns, image);
+            return gi != null && gi.getStatus() != null && gi.getStatus().phase == Phase.Failed;
+          });
+    } finally {
+      simulator.failJobsFor(x -> false);
+    }
+    // Two attempts (graft.build.max-attempts=2 in tests), each started and failed.
+    assertThat(count("graft.builds.failed", "os", os, "reason", "InjectionFailed")).isEqualTo(2);
+    assertThat(count("graft.builds.started", "os", os)).isEqualTo(3);
+    assertThat(count("graft.builds.succeeded", "os", os)).isEqualTo(1);
+    assertThat(count("graft.cache.misses", "os", os)).isEqualTo(2);
+    assertThat(gauge("graft.catalog.images", os)).isEqualTo(2);
+
+    double errors = count("graft.reconcile.errors", "kind", "GraftedVirtualMachine");
+    new GraftedVirtualMachineReconciler(config, planner, events, metrics)
+        .updateErrorStatus(gvm(client, ns, "m1"), null, new IllegalStateException("test"));
+    assertThat(count("graft.reconcile.errors", "kind", "GraftedVirtualMachine") - errors)
+        .isEqualTo(1);
+  }
+
+  private double count(String name, String... tags) {
+    var counter = registry.find(name).tags(tags).counter();
+    return counter == null ? 0 : counter.count();
+  }
+
+  private double gauge(String name, String os) {
+    return registry.find(name).tag("os", os).gauge().value();
+  }
+
+  private double planCount() {
+    var summary = registry.find("graft.plan.cost").tag("strategy", "optimal").summary();
+    return summary == null ? 0 : summary.count();
   }
 
   private static String imageNameOf(GraftedVirtualMachine gvm) {
