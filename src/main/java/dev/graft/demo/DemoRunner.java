@@ -335,8 +335,17 @@ public class DemoRunner {
                             && gi.getMetadata().getNamespace().equals(e.getKey()))
                 .toList();
         var orders = CatalogPlanner.plan(e.getValue(), bases, strategy, planner.weights());
-        total += orders.stream().mapToDouble(CatalogPlanner.Order::cost).sum();
-        n += orders.size();
+        // Per-VM injection builds every VM's disk, replicas included; the others build once.
+        Map<String, Long> vmsPerImage =
+            e.getValue().stream()
+                .collect(
+                    java.util.stream.Collectors.groupingBy(
+                        Manifest::imageName, java.util.stream.Collectors.counting()));
+        for (var order : orders) {
+          long times = strategy == Strategy.BASE_ONLY ? vmsPerImage.get(order.image()) : 1;
+          total += order.cost() * times;
+          n += times;
+        }
       }
       costs.row(strategy.id(), Integer.toString(n), fmt(total));
     }
