@@ -1,8 +1,6 @@
 package dev.graft.cli;
 
 import dev.graft.inject.InjectionBenchmark;
-import dev.graft.inject.InjectionFailedException;
-import dev.graft.inject.InjectionInputException;
 import dev.graft.planner.Calibration;
 import java.io.PrintWriter;
 import java.util.List;
@@ -34,33 +32,24 @@ public final class BenchInjectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      List<InjectionBenchmark.Scenario> cases =
-          scenarios == null
-              ? InjectionBenchmark.DEFAULT
-              : scenarios.stream().map(InjectionBenchmark.Scenario::parse).toList();
-      InjectionBenchmark bench =
-          new InjectionBenchmark(
-              kvm.mode(),
-              line -> {
-                out.println("graft bench-inject: " + line);
-                out.flush();
-              });
-      List<InjectionBenchmark.Result> results = bench.run(cases);
-      Calibration.Fit fit = InjectionBenchmark.fit(results);
-      out.println();
-      out.print(InjectionBenchmark.table(results, fit));
-      out.println();
-      out.println("fit: " + InjectionBenchmark.weights(fit));
-      out.flush();
-      return 0;
-    } catch (InjectionInputException e) {
-      err.println("graft bench-inject: " + e.getMessage());
-      return GraftCommand.BAD_INPUT;
-    } catch (InjectionFailedException e) {
-      err.println("graft bench-inject: " + e.getMessage());
-      return 1;
-    }
+    List<InjectionBenchmark.Scenario> cases =
+        scenarios == null
+            ? InjectionBenchmark.DEFAULT
+            : scenarios.stream().map(InjectionBenchmark.Scenario::parse).toList();
+    InjectionBenchmark bench =
+        new InjectionBenchmark(
+            kvm.mode(),
+            line -> {
+              out.println("graft bench-inject: " + line);
+              out.flush();
+            });
+    List<InjectionBenchmark.Result> results = bench.run(cases);
+    Calibration.Fit fit = InjectionBenchmark.fit(results);
+    out.println();
+    out.print(InjectionBenchmark.table(results, fit));
+    out.println();
+    out.println("fit: " + InjectionBenchmark.weights(fit));
+    out.flush();
+    return 0;
   }
 }

@@ -1,5 +1,7 @@
 package dev.graft.cli;
 
+import dev.graft.inject.InjectionInputException;
+import dev.graft.planner.PlanInputException;
 import java.io.PrintWriter;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -41,9 +43,18 @@ public final class GraftCommand implements Runnable {
     cli.setErr(err);
     cli.setExecutionExceptionHandler(
         (e, commandLine, parseResult) -> {
-          commandLine.getErr().println("graft: " + e.getMessage());
-          return 1;
+          // One line naming the command, never a stack trace.
+          commandLine
+              .getErr()
+              .println("graft " + commandLine.getCommandName() + ": " + e.getMessage());
+          commandLine.getErr().flush();
+          return exitStatus(e);
         });
     return cli.execute(args);
+  }
+
+  /** 2 for bad input (the message names the field and value), 1 for any other failure. */
+  static int exitStatus(Exception e) {
+    return e instanceof PlanInputException || e instanceof InjectionInputException ? BAD_INPUT : 1;
   }
 }

@@ -1,6 +1,5 @@
 package dev.graft.cli;
 
-import dev.graft.inject.InjectionFailedException;
 import dev.graft.inject.InjectionInputException;
 import dev.graft.inject.InjectionReport;
 import dev.graft.inject.InjectionSpec;
@@ -45,37 +44,28 @@ public final class InjectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      KvmMode mode = kvm.mode();
-      InjectionSpec injection = InjectionSpec.read(readSpec());
-      LocalInjector injector =
-          new LocalInjector(
-              mode,
-              line -> {
-                out.println("graft inject: " + line);
-                out.flush();
-              });
-      InjectionReport report = injector.inject(disk, format, injection.files(), injection.remove());
-      out.println(
-          String.format(
-              Locale.ROOT,
-              "graft inject: done in %.1f s (launch %.1f s): %d files added, %d bytes, %d removed",
-              report.seconds(),
-              report.launchSeconds(),
-              report.filesAdded(),
-              report.bytesAdded(),
-              report.filesRemoved()));
-      out.println(report.toResultLine());
-      out.flush();
-      return 0;
-    } catch (InjectionInputException e) {
-      err.println("graft inject: " + e.getMessage());
-      return GraftCommand.BAD_INPUT;
-    } catch (InjectionFailedException e) {
-      err.println("graft inject: " + e.getMessage());
-      return 1;
-    }
+    KvmMode mode = kvm.mode();
+    InjectionSpec injection = InjectionSpec.read(readSpec());
+    LocalInjector injector =
+        new LocalInjector(
+            mode,
+            line -> {
+              out.println("graft inject: " + line);
+              out.flush();
+            });
+    InjectionReport report = injector.inject(disk, format, injection.files(), injection.remove());
+    out.println(
+        String.format(
+            Locale.ROOT,
+            "graft inject: done in %.1f s (launch %.1f s): %d files added, %d bytes, %d removed",
+            report.seconds(),
+            report.launchSeconds(),
+            report.filesAdded(),
+            report.bytesAdded(),
+            report.filesRemoved()));
+    out.println(report.toResultLine());
+    out.flush();
+    return 0;
   }
 
   private String readSpec() {

@@ -56,30 +56,24 @@ public final class PlanCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    PrintWriter err = spec.commandLine().getErr();
-    try {
-      Problem problem = PlanInputReader.read(readInput());
-      if (compare) {
-        Map<Strategy, Plan> plans = new EnumMap<>(Strategy.class);
-        for (Strategy s : Strategy.values()) {
-          plans.put(s, s.plan(problem));
-        }
-        out.print(PlanWriter.compare(plans));
-      } else {
-        Plan plan = Strategy.fromId(strategy).plan(problem);
-        out.print(
-            switch (format) {
-              case json -> PlanWriter.json(plan);
-              case dot -> PlanWriter.dot(plan);
-              case table -> PlanWriter.table(plan);
-            });
+    Problem problem = PlanInputReader.read(readInput());
+    if (compare) {
+      Map<Strategy, Plan> plans = new EnumMap<>(Strategy.class);
+      for (Strategy s : Strategy.values()) {
+        plans.put(s, s.plan(problem));
       }
-      out.flush();
-      return 0;
-    } catch (PlanInputException e) {
-      err.println("graft plan: " + e.getMessage());
-      return GraftCommand.BAD_INPUT;
+      out.print(PlanWriter.compare(plans));
+    } else {
+      Plan plan = Strategy.fromId(strategy).plan(problem);
+      out.print(
+          switch (format) {
+            case json -> PlanWriter.json(plan);
+            case dot -> PlanWriter.dot(plan);
+            case table -> PlanWriter.table(plan);
+          });
     }
+    out.flush();
+    return 0;
   }
 
   private String readInput() {
