@@ -5,6 +5,8 @@ import dev.graft.api.FileSpec;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.KeySelector;
 import dev.graft.api.ManifestEntry;
+import dev.graft.inject.GuestPath;
+import dev.graft.inject.InjectionInputException;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
 import java.nio.charset.StandardCharsets;
@@ -90,12 +92,14 @@ public final class FileResolver {
       addAll(files, "FileSet " + name + ": spec.files", ns, lookup, byPath, origin, content);
     }
     addAll(spec.files, "spec.files", ns, lookup, byPath, origin, content);
+    checkNoFileIsADirectory(byPath.keySet(), origin);
     return new Manifest(spec.os, new ArrayList<>(byPath.values()), content);
   }
 
   /** Resolves a FileSet's own files, to report them in its status. */
   public Manifest resolve(FileSet fs, Lookup lookup) throws ResolutionException {
     Map<String, ManifestEntry> byPath = new LinkedHashMap<>();
+    Map<String, String> origin = new HashMap<>();
     List<FileSpec> files = fs.getSpec() == null ? List.of() : fs.getSpec().files;
     addAll(
         files,
@@ -103,8 +107,9 @@ public final class FileResolver {
         fs.getMetadata().getNamespace(),
         lookup,
         byPath,
-        new HashMap<>(),
+        origin,
         new HashMap<>());
+    checkNoFileIsADirectory(byPath.keySet(), origin);
     return new Manifest("", new ArrayList<>(byPath.values()), Map.of());
   }
 
@@ -171,6 +176,28 @@ public final class FileResolver {
     }
   }
 
+  /** A file cannot also be a directory holding another file. */
+  private static void checkNoFileIsADirectory(Set<String> paths, Map<String, String> origin)
+      throws ResolutionException {
+    for (String path : paths) {
+      for (int slash = path.lastIndexOf('/'); slash > 0; slash = path.lastIndexOf('/', slash - 1)) {
+        String dir = path.substring(0, slash);
+        if (paths.contains(dir)) {
+          throw new ResolutionException(
+              "InvalidPath",
+              origin.get(dir)
+                  + ".path: \""
+                  + dir
+                  + "\" is a file, but "
+                  + origin.get(path)
+                  + ".path \""
+                  + path
+                  + "\" needs it as a directory");
+        }
+      }
+    }
+  }
+
   private record Resolved(ManifestEntry entry, byte[] bytes) {}
 
   private Resolved resolveOne(FileSpec f, String where, String ns, Lookup lookup)
@@ -188,6 +215,13 @@ public final class FileResolver {
         throw new ResolutionException(
             "InvalidPath", where + ".path: \"" + path + "\" is not normalized (. or .. segment)");
       }
+    }
+    // The same rules as the injection script (no spaces, quotes or control characters): a path
+    // the Job would refuse is bad input here, before any image is planned for it.
+    try {
+      GuestPath.check(where + ".path", path);
+    } catch (InjectionInputException e) {
+      throw new ResolutionException("InvalidPath", e.getMessage());
     }
     // The CRD schema defaults mode and owner; objects that bypassed it (tests, older CRDs) get
     // the same defaults here so that the identity digest does not depend on who wrote the object.
@@ -226,8 +260,12 @@ public final class FileResolver {
         throw new ResolutionException(
             "InvalidSha256", where + ".sha256: 64 lower-case hex digits required with url");
       }
-      if (f.size == null || f.size < 0) {
+      if (f.size == null) {
         throw new ResolutionException("InvalidSize", where + ".size: required with url");
+      }
+      if (f.size < 0) {
+        throw new ResolutionException(
+            "InvalidSize", where + ".size: must not be negative, got " + f.size);
       }
       e.sha256 = f.sha256;
       e.size = f.size;
