@@ -14,8 +14,6 @@ import dev.graft.inject.KvmNodes;
 import dev.graft.inject.Payload;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
-import io.fabric8.kubernetes.api.model.OwnerReference;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -55,14 +53,14 @@ public class InjectPackageJobs implements InjectionJobs {
   @Override
   public ConfigMap script(GoldenImage gi, Diff diff) {
     ConfigMap cm = InjectionConfigMap.build(request(gi, diff, 0));
-    cm.getMetadata().setOwnerReferences(List.of(owner(gi)));
+    cm.getMetadata().setOwnerReferences(List.of(Owners.controller(gi)));
     return cm;
   }
 
   @Override
   public Job job(GoldenImage gi, Diff diff, int attempt) {
     Job job = InjectionJob.build(request(gi, diff, attempt), settings);
-    job.getMetadata().setOwnerReferences(List.of(owner(gi)));
+    job.getMetadata().setOwnerReferences(List.of(Owners.controller(gi)));
     return job;
   }
 
@@ -106,15 +104,5 @@ public class InjectPackageJobs implements InjectionJobs {
   /** Only {@code auto} depends on the nodes; the other modes do not read them. */
   private boolean kvmOffered() {
     return settings.kvm() == KvmMode.AUTO && KvmNodes.offered(nodes.get());
-  }
-
-  private static OwnerReference owner(GoldenImage gi) {
-    return new OwnerReferenceBuilder()
-        .withApiVersion(gi.getApiVersion())
-        .withKind(gi.getKind())
-        .withName(gi.getMetadata().getName())
-        .withUid(gi.getMetadata().getUid())
-        .withController(true)
-        .build();
   }
 }

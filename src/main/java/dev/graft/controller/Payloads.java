@@ -7,7 +7,6 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.ObjectMeta;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.util.ArrayList;
@@ -102,14 +101,7 @@ public final class Payloads {
                 Labels.MANAGED_BY,
                 Labels.MANAGER))
         .withAnnotations(Map.of(Labels.MANIFEST_DIGEST, image.getSpec().manifestDigest))
-        .withOwnerReferences(
-            new OwnerReferenceBuilder()
-                .withApiVersion(image.getApiVersion())
-                .withKind(image.getKind())
-                .withName(image.getMetadata().getName())
-                .withUid(image.getMetadata().getUid())
-                .withController(true)
-                .build())
+        .withOwnerReferences(Owners.controller(image))
         .build();
   }
 }

@@ -4,8 +4,8 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.ImageSource;
 import dev.graft.api.StorageSpec;
 import dev.graft.controller.Labels;
+import dev.graft.controller.Owners;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -88,15 +88,7 @@ public final class DataVolumes {
                     // entry.
                     "cdi.kubevirt.io/storage.deleteAfterCompletion",
                     "false"))
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(gi.getApiVersion())
-                    .withKind(gi.getKind())
-                    .withName(gi.getMetadata().getName())
-                    .withUid(gi.getMetadata().getUid())
-                    .withController(true)
-                    .withBlockOwnerDeletion(true)
-                    .build())
+            .withOwnerReferences(Owners.blockingController(gi))
             .build());
     DataVolume.Spec spec = new DataVolume.Spec();
     spec.storage = storage(gi.getSpec().storage);

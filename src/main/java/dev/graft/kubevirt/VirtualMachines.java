@@ -4,8 +4,8 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.VmTemplate;
 import dev.graft.controller.Labels;
+import dev.graft.controller.Owners;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
-import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -41,15 +41,7 @@ public final class VirtualMachines {
                     imageRef,
                     Labels.MANIFEST_DIGEST,
                     image.getSpec().manifestDigest))
-            .withOwnerReferences(
-                new OwnerReferenceBuilder()
-                    .withApiVersion(gvm.getApiVersion())
-                    .withKind(gvm.getKind())
-                    .withName(name)
-                    .withUid(gvm.getMetadata().getUid())
-                    .withController(true)
-                    .withBlockOwnerDeletion(true)
-                    .build())
+            .withOwnerReferences(Owners.blockingController(gvm))
             .build());
 
     VirtualMachine.Spec spec = new VirtualMachine.Spec();
