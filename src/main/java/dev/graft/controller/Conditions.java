@@ -72,6 +72,15 @@ public final class Conditions {
     status.conditions = next;
   }
 
+  /** Whether a state is news against the last status: a new phase or a new reason. */
+  public static boolean changes(GraftStatus before, State state) {
+    if (before == null || before.phase != state.phase()) {
+      return true;
+    }
+    Condition ready = get(before, READY);
+    return ready == null || !state.reason().equals(ready.getReason());
+  }
+
   /** The condition of a type, or null. */
   public static Condition get(GraftStatus status, String type) {
     if (status == null || status.conditions == null) {

@@ -52,7 +52,7 @@ public class FileSetReconciler implements Reconciler<FileSet> {
       state = State.ready(Phase.Ready, "Valid", status.files + " files");
     } catch (ResolutionException e) {
       state = State.degraded(Phase.Failed, e.reason(), e.getMessage());
-      if (before == null || before.phase != Phase.Failed) {
+      if (Conditions.changes(before, state)) {
         events.warning(fs, e.reason(), e.getMessage());
       }
     }

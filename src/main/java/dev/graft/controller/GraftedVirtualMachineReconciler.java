@@ -191,7 +191,9 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     GraftedVirtualMachine.Status status = copy(before);
     Duration[] recheck = {null};
     State state = reconcile(gvm, status, ctx, recheck);
-    if (before == null || before.phase != state.phase()) {
+    // One event per new phase or new reason (a missing Secret that appears without its key is a
+    // new problem), never one per reconcile.
+    if (Conditions.changes(before, state)) {
       if (state.degraded()) {
         events.warning(gvm, state.reason(), state.message());
       } else {
