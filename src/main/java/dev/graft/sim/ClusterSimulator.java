@@ -27,8 +27,9 @@ import java.util.function.Predicate;
 public final class ClusterSimulator implements AutoCloseable {
   private final KubernetesClient client;
   private final Set<String> heldJobs = ConcurrentHashMap.newKeySet();
+  private final Set<String> heldDataVolumes = ConcurrentHashMap.newKeySet();
   private volatile boolean holdJobs;
-  private volatile boolean holdDataVolumes;
+  private volatile Predicate<DataVolume> holdDataVolume = dv -> false;
   private volatile Predicate<String> failImage = image -> false;
   private volatile String cloneFallbackReason;
   private SharedIndexInformer<DataVolume> dataVolumes;
@@ -48,7 +49,10 @@ public final class ClusterSimulator implements AutoCloseable {
                 new ResourceEventHandler<>() {
                   @Override
                   public void onAdd(DataVolume dv) {
-                    if (!holdDataVolumes) {
+                    if (holdDataVolume.test(dv)) {
+                      heldDataVolumes.add(
+                          dv.getMetadata().getNamespace() + "/" + dv.getMetadata().getName());
+                    } else {
                       complete(dv);
                     }
                   }
@@ -107,7 +111,36 @@ public final class ClusterSimulator implements AutoCloseable {
 
   /** New DataVolumes stay in progress. */
   public void holdDataVolumes(boolean hold) {
-    this.holdDataVolumes = hold;
+    this.holdDataVolume = dv -> hold;
+  }
+
+  /** New clone DataVolumes stay in progress; imports of base images complete. */
+  public void holdClones(boolean hold) {
+    this.holdDataVolume =
+        dv ->
+            hold
+                && dv.getSpec() != null
+                && dv.getSpec().source != null
+                && dv.getSpec().source.pvc != null;
+  }
+
+  /** Completes every held DataVolume, and the ones created from now on. */
+  public void releaseDataVolumes() {
+    holdDataVolume = dv -> false;
+    for (String key : List.copyOf(heldDataVolumes)) {
+      String[] parts = key.split("/", 2);
+      DataVolume dv =
+          client.resources(DataVolume.class).inNamespace(parts[0]).withName(parts[1]).get();
+      if (dv != null) {
+        complete(dv);
+      }
+      heldDataVolumes.remove(key);
+    }
+  }
+
+  /** Names (namespace/name) of DataVolumes waiting for {@link #releaseDataVolumes()}. */
+  public Set<String> heldDataVolumes() {
+    return Set.copyOf(heldDataVolumes);
   }
 
   /** Completes every held Job successfully. */
