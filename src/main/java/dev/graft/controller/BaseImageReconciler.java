@@ -12,20 +12,31 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a BaseImage into the GoldenImage with an empty manifest for its os (named like every other
  * image: os + digest of the empty manifest), and mirrors that image's phase.
  */
-@ControllerConfiguration(name = "baseimage")
+@ControllerConfiguration(
+    name = "baseimage",
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = Retries.RESYNC_MINUTES, timeUnit = TimeUnit.MINUTES))
+@GradualRetry(
+    maxAttempts = Retries.UNLIMITED,
+    initialInterval = Retries.INITIAL_MILLIS,
+    intervalMultiplier = Retries.MULTIPLIER,
+    maxInterval = Retries.MAX_MILLIS)
 public class BaseImageReconciler implements Reconciler<BaseImage> {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -9,15 +9,26 @@ import dev.graft.metrics.GraftMetrics;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Validates a FileSet's entries (paths, modes, owners, one content source each, sha256 of URL
  * files) and reports their count. ConfigMap and Secret keys are checked where they are used: by the
  * GraftedVirtualMachines that name the FileSet.
  */
-@ControllerConfiguration(name = "fileset")
+@ControllerConfiguration(
+    name = "fileset",
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = Retries.RESYNC_MINUTES, timeUnit = TimeUnit.MINUTES))
+@GradualRetry(
+    maxAttempts = Retries.UNLIMITED,
+    initialInterval = Retries.INITIAL_MILLIS,
+    intervalMultiplier = Retries.MULTIPLIER,
+    maxInterval = Retries.MAX_MILLIS)
 public class FileSetReconciler implements Reconciler<FileSet> {
   private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -22,11 +22,13 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.DeleteControl;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -37,6 +39,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 /**
@@ -47,7 +50,15 @@ import java.util.stream.Stream;
  * graft.build.max-attempts}. Every dependent is create-only and deterministically named, so a
  * restart creates nothing twice.
  */
-@ControllerConfiguration(name = "goldenimage")
+@ControllerConfiguration(
+    name = "goldenimage",
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = Retries.RESYNC_MINUTES, timeUnit = TimeUnit.MINUTES))
+@GradualRetry(
+    maxAttempts = Retries.UNLIMITED,
+    initialInterval = Retries.INITIAL_MILLIS,
+    intervalMultiplier = Retries.MULTIPLIER,
+    maxInterval = Retries.MAX_MILLIS)
 public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<GoldenImage> {
   static final String BY_PARENT = "byParent";
   static final String RELATED = "related-images";

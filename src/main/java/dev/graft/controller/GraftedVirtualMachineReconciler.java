@@ -18,12 +18,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -34,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
 /**
@@ -43,7 +46,15 @@ import java.util.stream.Collectors;
  * planned together with every other pending request against the catalog, and the GoldenImages the
  * plan needs are created; once the image is Ready the KubeVirt VirtualMachine clones it.
  */
-@ControllerConfiguration(name = "graftedvirtualmachine")
+@ControllerConfiguration(
+    name = "graftedvirtualmachine",
+    maxReconciliationInterval =
+        @MaxReconciliationInterval(interval = Retries.RESYNC_MINUTES, timeUnit = TimeUnit.MINUTES))
+@GradualRetry(
+    maxAttempts = Retries.UNLIMITED,
+    initialInterval = Retries.INITIAL_MILLIS,
+    intervalMultiplier = Retries.MULTIPLIER,
+    maxInterval = Retries.MAX_MILLIS)
 public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtualMachine> {
   static final String BY_FILESET = "byFileSet";
   private static final ObjectMapper JSON = new ObjectMapper();

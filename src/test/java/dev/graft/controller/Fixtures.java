@@ -83,6 +83,60 @@ final class Fixtures {
     }
   }
 
+  /**
+   * Everything in the namespace was built exactly once: every GoldenImage is Ready after one
+   * attempt and needed (a VM's image or another image's parent); each derived image has one Job and
+   * one script; one DataVolume and PVC per image; one VirtualMachine per request.
+   */
+  static void assertBuiltOnce(KubernetesClient client, String ns) {
+    List<GoldenImage> images = images(client, ns);
+    List<GraftedVirtualMachine> gvms =
+        client.resources(GraftedVirtualMachine.class).inNamespace(ns).list().getItems();
+    java.util.Set<String> needed = new java.util.HashSet<>();
+    gvms.forEach(g -> needed.add(g.getStatus().image));
+    images.forEach(gi -> needed.add(gi.getSpec().parent));
+    for (GoldenImage gi : images) {
+      String name = gi.getMetadata().getName();
+      org.assertj.core.api.Assertions.assertThat(gi.getStatus().phase)
+          .as(name)
+          .isEqualTo(Phase.Ready);
+      org.assertj.core.api.Assertions.assertThat(gi.getStatus().attempts)
+          .as("attempts of " + name)
+          .isEqualTo(1);
+      org.assertj.core.api.Assertions.assertThat(needed).as("images needed").contains(name);
+      if (gi.getSpec().parent != null) {
+        org.assertj.core.api.Assertions.assertThat(
+                client
+                    .batch()
+                    .v1()
+                    .jobs()
+                    .inNamespace(ns)
+                    .withLabel(Labels.GOLDEN_IMAGE, name)
+                    .list()
+                    .getItems())
+            .as("Jobs of " + name)
+            .hasSize(1);
+        org.assertj.core.api.Assertions.assertThat(
+                client.configMaps().inNamespace(ns).withName(InjectionJobs.scriptName(gi)).get())
+            .as("script of " + name)
+            .isNotNull();
+      }
+    }
+    org.assertj.core.api.Assertions.assertThat(
+            client.resources(DataVolume.class).inNamespace(ns).list().getItems())
+        .as("DataVolumes")
+        .hasSameSizeAs(images);
+    org.assertj.core.api.Assertions.assertThat(
+            client.persistentVolumeClaims().inNamespace(ns).list().getItems())
+        .as("PVCs")
+        .hasSameSizeAs(images);
+    org.assertj.core.api.Assertions.assertThat(
+            client.resources(VirtualMachine.class).inNamespace(ns).list().getItems())
+        .as("VirtualMachines")
+        .hasSameSizeAs(gvms);
+    assertSchemasValid(client, ns);
+  }
+
   /** Waits up to 30 s for the condition; on timeout fails with a dump of the namespace. */
   static void until(
       KubernetesClient client, String ns, java.util.concurrent.Callable<Boolean> condition) {
@@ -120,6 +174,20 @@ final class Fixtures {
           .append(g.getStatus() == null ? null : g.getStatus().image)
           .append(" conditions=")
           .append(g.getStatus() == null ? null : g.getStatus().conditions)
+          .append('\n');
+    }
+    for (DataVolume dv : client.resources(DataVolume.class).inNamespace(ns).list().getItems()) {
+      sb.append("dv ")
+          .append(dv.getMetadata().getName())
+          .append(" phase=")
+          .append(dv.getStatus() == null ? null : dv.getStatus().phase)
+          .append('\n');
+    }
+    for (var job : client.batch().v1().jobs().inNamespace(ns).list().getItems()) {
+      sb.append("job ")
+          .append(job.getMetadata().getName())
+          .append(" succeeded=")
+          .append(job.getStatus() == null ? null : job.getStatus().getSucceeded())
           .append('\n');
     }
     return sb.toString();

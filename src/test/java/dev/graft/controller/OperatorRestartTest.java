@@ -3,26 +3,19 @@ package dev.graft.controller;
 import static dev.graft.controller.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.graft.api.GoldenImage;
 import dev.graft.api.Phase;
 import dev.graft.config.GraftConfig;
-import dev.graft.kubevirt.DataVolume;
-import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.metrics.GraftMetrics;
 import dev.graft.sim.ClusterSimulator;
 import dev.graft.testing.FaultProxy;
 import dev.graft.testing.FaultProxy.Fault;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.util.Locale;
-import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -38,16 +31,8 @@ import org.junit.jupiter.params.provider.EnumSource;
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
-@TestProfile(OperatorRestartTest.Profile.class)
+@TestProfile(StandaloneOperators.class)
 class OperatorRestartTest {
-
-  /** Its own application instance: the test stops the application's operator. */
-  public static class Profile implements QuarkusTestProfile {
-    @Override
-    public Map<String, String> getConfigOverrides() {
-      return Map.of("graft.build.max-attempts", "3");
-    }
-  }
 
   /** Where in a build the first operator dies. */
   enum KillPoint {
@@ -173,43 +158,8 @@ class OperatorRestartTest {
         .orElse(null);
   }
 
-  /** One image per distinct file set, each built by one attempt: one clone, one Job, one VM. */
   private void assertBuiltOnce(String ns) {
     assertThat(images(client, ns)).hasSize(4);
-    for (GoldenImage gi : images(client, ns)) {
-      String name = gi.getMetadata().getName();
-      assertThat(gi.getStatus().phase).as(name).isEqualTo(Phase.Ready);
-      assertThat(gi.getStatus().attempts).as("attempts of " + name).isEqualTo(1);
-      if (gi.getSpec().parent != null) {
-        assertThat(
-                client
-                    .batch()
-                    .v1()
-                    .jobs()
-                    .inNamespace(ns)
-                    .withLabel(Labels.GOLDEN_IMAGE, name)
-                    .list()
-                    .getItems())
-            .as("Jobs of " + name)
-            .hasSize(1);
-        assertThat(client.configMaps().inNamespace(ns).withName(InjectionJobs.scriptName(gi)).get())
-            .as("script of " + name)
-            .isNotNull();
-      }
-    }
-    assertThat(client.resources(DataVolume.class).inNamespace(ns).list().getItems()).hasSize(4);
-    assertThat(client.resources(PersistentVolumeClaim.class).inNamespace(ns).list().getItems())
-        .hasSize(4);
-    assertThat(
-            client
-                .resources(ConfigMap.class)
-                .inNamespace(ns)
-                .withLabel(Labels.GOLDEN_IMAGE)
-                .list()
-                .getItems())
-        .as("scripts and payloads")
-        .hasSizeLessThanOrEqualTo(6);
-    assertThat(client.resources(VirtualMachine.class).inNamespace(ns).list().getItems()).hasSize(3);
-    assertSchemasValid(client, ns);
+    Fixtures.assertBuiltOnce(client, ns);
   }
 }

@@ -38,8 +38,10 @@ public final class FaultProxy implements AutoCloseable {
     CONFLICT(409, "Conflict"),
     /** 500 Internal Server Error. */
     SERVER_ERROR(500, "InternalError"),
-    /** No answer at all: the client's request timeout fires. */
-    TIMEOUT(0, "Timeout");
+    /** No answer at all, and the request never arrives: the client's request timeout fires. */
+    TIMEOUT(0, "Timeout"),
+    /** The request is carried out, but its answer is lost: the client times out all the same. */
+    LOST_ANSWER(0, "LostAnswer");
 
     final int code;
     final String reason;
@@ -197,7 +199,7 @@ public final class FaultProxy implements AutoCloseable {
     if (fault == Fault.TIMEOUT) {
       return; // never answered; the connection closes with the proxy or the client
     }
-    if (fault != null) {
+    if (fault != null && fault.code > 0) {
       req.response()
           .setStatusCode(fault.code)
           .putHeader("Content-Type", "application/json")
@@ -213,7 +215,7 @@ public final class FaultProxy implements AutoCloseable {
     if ("websocket".equalsIgnoreCase(req.getHeader("Upgrade"))) {
       proxyWebSocket(req);
     } else {
-      proxyHttp(req);
+      proxyHttp(req, fault == Fault.LOST_ANSWER);
     }
   }
 
@@ -226,7 +228,7 @@ public final class FaultProxy implements AutoCloseable {
     return null;
   }
 
-  private void proxyHttp(HttpServerRequest req) {
+  private void proxyHttp(HttpServerRequest req, boolean loseAnswer) {
     req.pause();
     RequestOptions options =
         new RequestOptions().setMethod(req.method()).setURI(req.uri()).setHeaders(forwarded(req));
@@ -235,6 +237,10 @@ public final class FaultProxy implements AutoCloseable {
         .compose(out -> out.send(req))
         .onSuccess(
             in -> {
+              if (loseAnswer) {
+                in.resume(); // read and dropped: the client never hears back
+                return;
+              }
               var response = req.response().setStatusCode(in.statusCode());
               in.headers()
                   .forEach(

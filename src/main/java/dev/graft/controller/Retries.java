@@ -1,0 +1,18 @@
+package dev.graft.controller;
+
+/**
+ * How every Graft controller retries a failed reconcile. The SDK's default gives up after 5
+ * attempts (about 16 s); a resource whose retries ran out then waits for its next event, which may
+ * never come (an API server outage of 20 s left requests stuck for good, see ApiFaultTest). Graft
+ * retries without limit, as controller-runtime does, from 0.5 s doubling up to 30 s; and every
+ * resource is reconciled at least every 10 minutes, against any event lost on the way.
+ */
+final class Retries {
+  static final int UNLIMITED = -1;
+  static final long INITIAL_MILLIS = 500;
+  static final double MULTIPLIER = 2;
+  static final long MAX_MILLIS = 30_000;
+  static final long RESYNC_MINUTES = 10;
+
+  private Retries() {}
+}

@@ -1,0 +1,15 @@
+package dev.graft.controller;
+
+import io.quarkus.test.junit.QuarkusTestProfile;
+import java.util.Map;
+
+/**
+ * The profile of tests that stop the application's operator and run their own ({@link
+ * FreshOperator}): they share one application instance, apart from the other tests.
+ */
+public class StandaloneOperators implements QuarkusTestProfile {
+  @Override
+  public Map<String, String> getConfigOverrides() {
+    return Map.of("graft.build.max-attempts", "3");
+  }
+}
