@@ -75,11 +75,6 @@ class ApiFaultTest {
       awaitReady(ns, names, Duration.ofSeconds(120));
       double seconds = (System.nanoTime() - start) / 1e9;
 
-      assertThat(operator.stoppedInformers).isEmpty();
-      for (Fault fault : Fault.values()) {
-        assertThat(proxy.injected(fault)).as("injected " + fault).isPositive();
-      }
-      assertThat(proxy.watchesDropped()).as("watches dropped").isGreaterThan(3);
       System.out.printf(
           "API faults: all Ready in %.1f s; %d requests, %d conflicts, %d server errors, %d lost, %d lost answers,"
               + " %d watches dropped%n",
@@ -90,6 +85,11 @@ class ApiFaultTest {
           proxy.injected(Fault.TIMEOUT),
           proxy.injected(Fault.LOST_ANSWER),
           proxy.watchesDropped());
+      assertThat(operator.stoppedInformers).isEmpty();
+      for (Fault fault : Fault.values()) {
+        assertThat(proxy.injected(fault)).as("injected " + fault).isPositive();
+      }
+      assertThat(proxy.watchesDropped()).as("watches dropped").isGreaterThan(3);
     } finally {
       dropper.shutdownNow();
     }
