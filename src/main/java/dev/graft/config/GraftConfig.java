@@ -131,6 +131,13 @@ public interface GraftConfig {
     /** Largest single file accepted, in bytes. */
     @WithDefault("268435456")
     long maxFileBytes();
+
+    /**
+     * Label selector of the Secrets that secretKeyRef files may name. The operator lists, watches
+     * and caches no other Secret, so it never holds Secrets that are not meant for it.
+     */
+    @WithDefault("graft.dev/files=true")
+    String secretSelector();
   }
 
   /** Retries of failed builds. */

@@ -65,9 +65,19 @@ public final class FileResolver {
   private static final Pattern SHA256 = Pattern.compile("^[a-f0-9]{64}$");
 
   private final long maxFileBytes;
+  private final String secretSelector;
 
   public FileResolver(long maxFileBytes) {
+    this(maxFileBytes, null);
+  }
+
+  /**
+   * {@code secretSelector}: the label selector of the Secrets it can see, named when one is
+   * missing.
+   */
+  public FileResolver(long maxFileBytes, String secretSelector) {
     this.maxFileBytes = maxFileBytes;
+    this.secretSelector = secretSelector;
   }
 
   /** The manifest of a GVM. */
@@ -327,7 +337,7 @@ public final class FileResolver {
         where + ": ConfigMap \"" + ref.name + "\" has no key \"" + ref.key + "\"");
   }
 
-  private static byte[] fromSecret(KeySelector ref, String where, String ns, Lookup lookup)
+  private byte[] fromSecret(KeySelector ref, String where, String ns, Lookup lookup)
       throws ResolutionException {
     checkRef(ref, where);
     if (lookup == STRUCTURAL) {
@@ -336,7 +346,12 @@ public final class FileResolver {
     Secret s = lookup.secret(ns, ref.name);
     if (s == null) {
       throw new ResolutionException(
-          "SecretNotFound", where + ": Secret \"" + ref.name + "\" not found");
+          "SecretNotFound",
+          where
+              + ": Secret \""
+              + ref.name
+              + "\" not found"
+              + (secretSelector == null ? "" : " among Secrets labelled " + secretSelector));
     }
     if (s.getData() != null && s.getData().containsKey(ref.key)) {
       return Base64.getDecoder().decode(s.getData().get(ref.key));

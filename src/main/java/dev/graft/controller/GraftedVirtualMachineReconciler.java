@@ -71,7 +71,8 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     this.planner = planner;
     this.events = events;
     this.metrics = metrics;
-    this.resolver = new FileResolver(config.files().maxFileBytes());
+    this.resolver =
+        new FileResolver(config.files().maxFileBytes(), config.files().secretSelector());
   }
 
   @Override
@@ -111,6 +112,8 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     var secrets =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(Secret.class, GraftedVirtualMachine.class)
+                // Only the Secrets meant for Graft are ever read or cached.
+                .withLabelSelector(config.files().secretSelector())
                 .withSecondaryToPrimaryMapper(
                     (Secret s) -> referencing(gvms, lookupForMapping, s, true))
                 .build(),

@@ -183,6 +183,15 @@ class BadInputCatalogueTest {
               "spec.files[0].secretKeyRef",
               "sec-app"),
           Row.gvm(
+              "Secret without the graft.dev/files label",
+              s -> {
+                s.add(unlabelled(secret("sec-app", "token")));
+                files(ref("/etc/token", "sec-app", "token", true)).accept(s);
+              },
+              "SecretNotFound",
+              "spec.files[0].secretKeyRef",
+              "labelled graft.dev/files=true"),
+          Row.gvm(
               "missing Secret key",
               s -> {
                 s.add(secret("sec-app", "other"));
@@ -391,10 +400,18 @@ class BadInputCatalogueTest {
         .build();
   }
 
+  /** The same object without labels: a Secret not meant for Graft. */
+  static HasMetadata unlabelled(HasMetadata object) {
+    object.getMetadata().setLabels(null);
+    return object;
+  }
+
+  /** A Secret Graft may read: it carries the default {@code graft.files.secret-selector} label. */
   static HasMetadata secret(String name, String key) {
     return new SecretBuilder()
         .withNewMetadata()
         .withName(name)
+        .addToLabels("graft.dev/files", "true")
         .endMetadata()
         .withStringData(Map.of(key, "s3cret"))
         .build();
@@ -523,6 +540,18 @@ class BadInputCatalogueTest {
         ns -> client.resource(inNs(configMap("cm-app", "app.conf"), ns)).create());
     fix("missing Secret", ns -> client.resource(inNs(secret("sec-app", "token"), ns)).create());
     fix(
+        "Secret without the graft.dev/files label",
+        ns ->
+            client
+                .secrets()
+                .inNamespace(ns)
+                .withName("sec-app")
+                .edit(
+                    s -> {
+                      s.getMetadata().setLabels(Map.of("graft.dev/files", "true"));
+                      return s;
+                    }));
+    fix(
         "missing FileSet",
         ns -> client.resource(inNs(fileSet("common", file("/etc/issue", "x")), ns)).create());
     fix("no BaseImage", ns -> client.resource(baseImage(ns, "base", OS)).create());
@@ -554,6 +583,7 @@ class BadInputCatalogueTest {
         List.of(
             "missing ConfigMap",
             "missing Secret",
+            "Secret without the graft.dev/files label",
             "missing FileSet",
             "no BaseImage",
             "mode 0999",

@@ -71,6 +71,7 @@ class OperatorRbacTest {
                   .withNewMetadata()
                   .withName("creds")
                   .withNamespace(ns)
+                  .addToLabels("graft.dev/files", "true")
                   .endMetadata()
                   .addToData("token", Base64.getEncoder().encodeToString("s3cr3t".getBytes()))
                   .build())

@@ -324,6 +324,7 @@ class OperatorWorkflowTest {
                 .withNewMetadata()
                 .withName("db")
                 .withNamespace(ns)
+                .addToLabels("graft.dev/files", "true")
                 .endMetadata()
                 .addToStringData("password", "s3cret-one")
                 .build())
