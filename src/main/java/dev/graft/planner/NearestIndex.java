@@ -25,21 +25,27 @@ public final class NearestIndex {
 
   private final CostModel model;
   private final Map<String, ImageSet> exactByContent = new HashMap<>();
+  private final Map<String, List<ImageSet>> imagesByOs = new HashMap<>();
+  // Built on the first nearest() of an OS: strategies that only look up exact matches never pay.
   private final Map<String, OsIndex> byOs = new HashMap<>();
 
   public NearestIndex(CostModel model, List<ImageSet> images) {
     this.model = model;
-    Map<String, List<ImageSet>> grouped = new HashMap<>();
     for (ImageSet image : images) {
       exactByContent.putIfAbsent(image.contentKey(), image);
-      grouped.computeIfAbsent(image.os(), os -> new ArrayList<>()).add(image);
+      imagesByOs.computeIfAbsent(image.os(), os -> new ArrayList<>()).add(image);
     }
-    grouped.forEach((os, list) -> byOs.put(os, new OsIndex(list)));
+  }
+
+  /** Builds the index of every OS now rather than on its first lookup; returns this. */
+  public NearestIndex buildAll() {
+    imagesByOs.forEach((os, images) -> byOs.computeIfAbsent(os, o -> new OsIndex(images)));
+    return this;
   }
 
   /** Whether any image of this OS exists. */
   public boolean hasOs(String os) {
-    return byOs.containsKey(os);
+    return imagesByOs.containsKey(os);
   }
 
   /** The first image whose OS and files equal the request's, or null. */
@@ -56,10 +62,11 @@ public final class NearestIndex {
     if (exact != null) {
       return new Match(exact, 0);
     }
-    OsIndex index = byOs.get(request.os());
-    if (index == null) {
+    List<ImageSet> images = imagesByOs.get(request.os());
+    if (images == null) {
       return null;
     }
+    OsIndex index = byOs.computeIfAbsent(request.os(), os -> new OsIndex(images));
     ImageSet best = index.cheapest(request.files());
     return new Match(best, model.cost(best.files(), request.files()));
   }
