@@ -107,12 +107,15 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     var images =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(GoldenImage.class, GraftedVirtualMachine.class)
+                // An image's events concern the requests that use it or wait for it, and those
+                // not yet matched to an image (a new base or plan may serve them); waking every
+                // request that is not Ready made N requests cost O(N) reconciles each.
                 .withSecondaryToPrimaryMapper(
                     (GoldenImage gi) ->
                         gvms.list(
                                 gvm ->
                                     gvm.getStatus() == null
-                                        || gvm.getStatus().phase != Phase.Ready
+                                        || gvm.getStatus().image == null
                                         || gi.getMetadata().getName().equals(gvm.getStatus().image))
                             .map(ResourceID::fromResource)
                             .collect(Collectors.toSet()))
@@ -252,11 +255,18 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       Duration wait = remainingBatchWindow(gvm);
       if (!wait.isZero()) {
         recheck[0] = wait;
+        // The message names the window, not the time left: a status that changed on every
+        // reconcile cost a status patch each time.
         return State.progressing(
-            Phase.Planning, "Batching", "waiting " + wait.toMillis() + "ms for requests to batch");
+            Phase.Planning,
+            "Batching",
+            "waiting up to "
+                + config.planner().batchWindow().toMillis()
+                + "ms for requests to batch");
       }
       image = plan(gvm, manifest, catalogNs, ctx);
       if (image == null) {
+        status.image = null; // so that every image event wakes it (see the image mapper)
         return State.progressing(Phase.Planning, "Planning", "planning " + imageName);
       }
     }
