@@ -69,6 +69,13 @@ public final class LoadReport {
                     call, Integer.toString(count), fmt2((double) count / largest.vms())));
     out.print(byResource.render());
     for (LoadRunner.Result r : results) {
+      if (r.usedImagesWithoutLastUse() > 0) {
+        out.printf(
+            Locale.ROOT,
+            "%nImages in use without a recorded last use (%d VMs): %d%n",
+            r.vms(),
+            r.usedImagesWithoutLastUse());
+      }
       if (!r.duplicates().isEmpty()) {
         out.printf(Locale.ROOT, "%nCreated twice (%d VMs): %s%n", r.vms(), r.duplicates());
       }

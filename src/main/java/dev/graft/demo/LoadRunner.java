@@ -70,6 +70,7 @@ public class LoadRunner {
       int goldenImages,
       int builds,
       int distinctImagesUsed,
+      int usedImagesWithoutLastUse,
       int virtualMachines,
       int dataVolumes,
       int jobs,
@@ -212,12 +213,18 @@ public class LoadRunner {
         gi -> gi.getSpec().os + "/" + gi.getSpec().manifestDigest,
         "GoldenImage",
         duplicates);
-    int used =
+    java.util.Set<String> usedImages =
+        client.resources(GraftedVirtualMachine.class).inNamespace(ns).list().getItems().stream()
+            .map(g -> g.getStatus() == null ? null : g.getStatus().image)
+            .filter(java.util.Objects::nonNull)
+            .collect(Collectors.toSet());
+    int used = usedImages.size();
+    // Every image a VM clones has its last use recorded (cache eviction ranks by it).
+    int unrecorded =
         (int)
-            client.resources(GraftedVirtualMachine.class).inNamespace(ns).list().getItems().stream()
-                .map(g -> g.getStatus() == null ? null : g.getStatus().image)
-                .filter(java.util.Objects::nonNull)
-                .distinct()
+            images.stream()
+                .filter(gi -> usedImages.contains(gi.getMetadata().getName()))
+                .filter(gi -> gi.getStatus() == null || gi.getStatus().lastUsed == null)
                 .count();
     int builds = (int) images.stream().filter(gi -> gi.getSpec().parent != null).count();
     return new Result(
@@ -227,6 +234,7 @@ public class LoadRunner {
         images.size(),
         builds,
         used,
+        unrecorded,
         vms.size(),
         dvs.size(),
         jobs.size(),
@@ -256,8 +264,12 @@ public class LoadRunner {
    * registry has none.
    */
   private long reconciles() {
+    // The injected registry, or Micrometer's global one where the SDK binds in a packaged app.
     var counters =
-        registry.getMeters().stream()
+        java.util.stream.Stream.concat(
+                registry.getMeters().stream(),
+                io.micrometer.core.instrument.Metrics.globalRegistry.getMeters().stream())
+            .distinct()
             .filter(m -> m instanceof io.micrometer.core.instrument.Counter)
             .filter(m -> m.getId().getName().contains("reconciliations.started"))
             .map(m -> (io.micrometer.core.instrument.Counter) m)
