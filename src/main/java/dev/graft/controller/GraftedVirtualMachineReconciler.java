@@ -587,8 +587,10 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       if (hit) {
         countHit(resource, now);
       } else {
-        // Only the time: a merge patch needs no read and cannot conflict.
-        resource
+        // Only the time: a merge patch cannot conflict, and with the cached image as the item
+        // the client sends it without reading the image first.
+        ctx.getClient()
+            .resource(image)
             .subresource("status")
             .patch(
                 PatchContext.of(PatchType.JSON_MERGE),
