@@ -35,7 +35,9 @@ import picocli.CommandLine.Option;
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmark the planner: planning time, nearest lookup, fleet cost by strategy.")
+    description =
+        "Benchmark the planner (planning time, nearest lookup, fleet cost by strategy), cache"
+            + " eviction, or the operator under load.")
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--quick", description = "Small sizes, one run (a smoke test).")

@@ -57,6 +57,11 @@ public final class LoadReport {
       table.row(row.toArray(String[]::new));
     }
     out.print(table.render());
+    if (results.stream().anyMatch(r -> r.reconciles() < 0)) {
+      out.println(
+          "RECONCILES/VM: - where the SDK's reconcile counters are not registered (the packaged"
+              + " app); LoadTest reports them.");
+    }
     LoadRunner.Result largest = results.get(results.size() - 1);
     out.printf(Locale.ROOT, "%nOperator API calls by verb and resource (%d VMs)%n", largest.vms());
     TextTable byResource = new TextTable("CALL", "COUNT", "PER VM");
