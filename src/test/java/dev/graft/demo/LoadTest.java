@@ -67,8 +67,8 @@ class LoadTest {
 
   @Test
   void fiveHundredAtOnceAreReadyWithBoundedCallsPerVm() throws Exception {
-    LoadRunner.Result small = runner.run(100, Duration.ofSeconds(60));
-    LoadRunner.Result large = runner.run(500, Duration.ofSeconds(60));
+    LoadRunner.Result small = runner.run(100, Duration.ofSeconds(120));
+    LoadRunner.Result large = runner.run(500, Duration.ofSeconds(120));
     StringWriter table = new StringWriter();
     LoadReport.print(List.of(small, large), new PrintWriter(table));
     String report = table.toString();
