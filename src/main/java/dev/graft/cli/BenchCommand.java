@@ -5,6 +5,8 @@ import dev.graft.bench.FleetScenario;
 import dev.graft.bench.SyntheticCatalog;
 import dev.graft.cache.CacheLimits;
 import dev.graft.config.DefaultWeights;
+import dev.graft.demo.LoadReport;
+import dev.graft.demo.LoadRunner;
 import dev.graft.planner.ImageSet;
 import dev.graft.planner.NearestIndex;
 import dev.graft.planner.Plan;
@@ -13,22 +15,29 @@ import dev.graft.planner.Problem;
 import dev.graft.planner.Strategy;
 import dev.graft.planner.TextTable;
 import dev.graft.planner.Weights;
+import io.quarkus.arc.Arc;
 import java.io.PrintWriter;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code graft bench}: planner benchmarks that print tables (docs/benchmarks.md). */
+/**
+ * {@code graft bench}: planner, cache and load benchmarks that print tables (docs/benchmarks.md).
+ */
 @Command(
     name = "bench",
     mixinStandardHelpOptions = true,
-    description = "Benchmark the planner: planning time, nearest lookup, fleet cost by strategy.")
+    description =
+        "Benchmark the planner (planning time, nearest lookup, fleet cost by strategy), cache"
+            + " eviction, or the operator under load.")
 public final class BenchCommand implements Callable<Integer> {
 
   @Option(names = "--quick", description = "Small sizes, one run (a smoke test).")
@@ -43,8 +52,26 @@ public final class BenchCommand implements Callable<Integer> {
   @Option(
       names = "--suite",
       defaultValue = "planner",
-      description = "planner (planning, nearest lookup, fleet) or cache (eviction hit ratios).")
+      description =
+          "planner (planning, nearest lookup, fleet), cache (eviction hit ratios) or load (many"
+              + " GraftedVirtualMachines at once against the operator on an embedded API server).")
   String suite;
+
+  @Option(
+      names = "--vms",
+      paramLabel = "N[,N...]",
+      split = ",",
+      description =
+          "load: GraftedVirtualMachines created at once, one run per size (default 500,"
+              + " 40 with --quick).")
+  List<String> vms;
+
+  @Option(
+      names = "--timeout",
+      paramLabel = "SECONDS",
+      defaultValue = "600",
+      description = "load: how long to wait for every VM to be Ready (default: ${DEFAULT-VALUE}).")
+  int timeoutSeconds;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
@@ -55,6 +82,9 @@ public final class BenchCommand implements Callable<Integer> {
       cache(out);
       out.flush();
       return 0;
+    }
+    if (suite.equals("load")) {
+      return load(out);
     }
     if (!suite.equals("planner")) {
       spec.commandLine().getErr().println("graft bench: --suite: unknown suite \"" + suite + "\"");
@@ -186,6 +216,56 @@ public final class BenchCommand implements Callable<Integer> {
       }
     }
     out.println(table.render());
+  }
+
+  /**
+   * Outside the operator (the command line), boots it against an embedded API server, which runs
+   * this command again inside; inside, runs one load per size and prints the table.
+   */
+  private int load(PrintWriter out) {
+    List<Integer> sizes = new java.util.ArrayList<>();
+    for (String v : vms == null ? List.of(quick ? "40" : "500") : vms) {
+      int n;
+      try {
+        n = Integer.parseInt(v.trim());
+      } catch (NumberFormatException e) {
+        n = 0;
+      }
+      if (n < 1 || n > 5_000) {
+        spec.commandLine()
+            .getErr()
+            .println("graft bench: --vms: \"" + v + "\" is not a number of VMs from 1 to 5000");
+        return GraftCommand.BAD_INPUT;
+      }
+      sizes.add(n);
+    }
+    if (timeoutSeconds < 1) {
+      spec.commandLine()
+          .getErr()
+          .println("graft bench: --timeout: " + timeoutSeconds + " is not a positive number");
+      return GraftCommand.BAD_INPUT;
+    }
+    if (Arc.container() == null || !Arc.container().isRunning()) {
+      List<String> args = new java.util.ArrayList<>(List.of("bench", "--suite", "load"));
+      args.add("--vms");
+      args.add(sizes.stream().map(String::valueOf).collect(Collectors.joining(",")));
+      args.add("--timeout");
+      args.add(Integer.toString(timeoutSeconds));
+      return EmbeddedOperator.run(Map.of(), args.toArray(String[]::new));
+    }
+    LoadRunner runner = Arc.container().instance(LoadRunner.class).get();
+    List<LoadRunner.Result> results = new java.util.ArrayList<>();
+    try {
+      for (int n : sizes) {
+        results.add(runner.run(n, Duration.ofSeconds(timeoutSeconds)));
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return 1;
+    }
+    LoadReport.print(results, out);
+    boolean ok = results.stream().allMatch(r -> r.ready() == r.vms() && r.duplicates().isEmpty());
+    return ok ? 0 : 1;
   }
 
   private static String ms(long nanos) {

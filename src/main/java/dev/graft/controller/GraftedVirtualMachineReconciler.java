@@ -13,6 +13,9 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.Resource;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -58,6 +61,9 @@ import java.util.stream.Collectors;
 public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtualMachine> {
   static final String BY_FILESET = "byFileSet";
   private static final ObjectMapper JSON = new ObjectMapper();
+  // Each conflict means another writer got through: bounds the replicas that can race for one
+  // image at one instant.
+  private static final int MAX_HIT_CONFLICTS = 20;
 
   private final GraftConfig config;
   private final CatalogPlanner planner;
@@ -121,12 +127,15 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     var images =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(GoldenImage.class, GraftedVirtualMachine.class)
+                // An image's events concern the requests that use it or wait for it, and those
+                // not yet matched to an image (a new base or plan may serve them); waking every
+                // request that is not Ready made N requests cost O(N) reconciles each.
                 .withSecondaryToPrimaryMapper(
                     (GoldenImage gi) ->
                         gvms.list(
                                 gvm ->
                                     gvm.getStatus() == null
-                                        || gvm.getStatus().phase != Phase.Ready
+                                        || gvm.getStatus().image == null
                                         || gi.getMetadata().getName().equals(gvm.getStatus().image))
                             .map(ResourceID::fromResource)
                             .collect(Collectors.toSet()))
@@ -266,11 +275,18 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       Duration wait = remainingBatchWindow(gvm);
       if (!wait.isZero()) {
         recheck[0] = wait;
+        // The message names the window, not the time left: a status that changed on every
+        // reconcile cost a status patch each time.
         return State.progressing(
-            Phase.Planning, "Batching", "waiting " + wait.toMillis() + "ms for requests to batch");
+            Phase.Planning,
+            "Batching",
+            "waiting up to "
+                + config.planner().batchWindow().toMillis()
+                + "ms for requests to batch");
       }
       image = plan(gvm, manifest, catalogNs, ctx);
       if (image == null) {
+        status.image = null; // so that every image event wakes it (see the image mapper)
         return State.progressing(Phase.Planning, "Planning", "planning " + imageName);
       }
     }
@@ -576,25 +592,52 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   private static void recordUse(
       Context<GraftedVirtualMachine> ctx, GoldenImage image, boolean hit) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    var resource =
+        ctx.getClient()
+            .resources(GoldenImage.class)
+            .inNamespace(image.getMetadata().getNamespace())
+            .withName(image.getMetadata().getName());
     try {
-      ctx.getClient()
-          .resources(GoldenImage.class)
-          .inNamespace(image.getMetadata().getNamespace())
-          .withName(image.getMetadata().getName())
-          .editStatus(
-              gi -> {
-                if (gi.getStatus() == null) {
-                  gi.setStatus(new GoldenImage.Status());
-                }
-                if (hit) {
-                  gi.getStatus().hits = (gi.getStatus().hits == null ? 0 : gi.getStatus().hits) + 1;
-                }
-                gi.getStatus().lastUsed = now;
-                return gi;
-              });
+      if (hit) {
+        countHit(resource, now);
+      } else {
+        // Only the time: a merge patch cannot conflict, and with the cached image as the item
+        // the client sends it without reading the image first.
+        ctx.getClient()
+            .resource(image)
+            .subresource("status")
+            .patch(
+                PatchContext.of(PatchType.JSON_MERGE),
+                "{\"status\":{\"lastUsed\":\"" + now + "\"}}");
+      }
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
         throw e;
+      }
+    }
+  }
+
+  /**
+   * Replicas that hit one image at the same moment conflict on its status: retried here, because
+   * the reconcile's own retry finds the VM created and would never count this hit again.
+   */
+  private static void countHit(Resource<GoldenImage> resource, String now) {
+    for (int attempt = 1; ; attempt++) {
+      try {
+        resource.editStatus(
+            gi -> {
+              if (gi.getStatus() == null) {
+                gi.setStatus(new GoldenImage.Status());
+              }
+              gi.getStatus().hits = (gi.getStatus().hits == null ? 0 : gi.getStatus().hits) + 1;
+              gi.getStatus().lastUsed = now;
+              return gi;
+            });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409 || attempt == MAX_HIT_CONFLICTS) {
+          throw e;
+        }
       }
     }
   }

@@ -23,4 +23,26 @@ class BenchCommandTest {
         .containsPattern("optimal +[0-9.]+ +[0-9.]+ +[0-9.]+ +\\d+ +\\d+ +1\\.00x")
         .doesNotContainPattern("(nearest|exact-only|base-only) .* 0\\.\\d\\dx");
   }
+
+  /**
+   * The load suite needs the operator: its run is {@code LoadTest#benchCommandRunsTheLoadSuite...}
+   * (quick, in the running test application). Here: bad sizes are refused before anything starts.
+   */
+  @Test
+  void loadSuiteRefusesABadVmCountNamingTheOption() {
+    for (String bad : new String[] {"0", "many", "100,-5", "9000"}) {
+      StringWriter err = new StringWriter();
+      int status =
+          GraftCommand.execute(
+              new PrintWriter(new StringWriter()),
+              new PrintWriter(err),
+              "bench",
+              "--suite",
+              "load",
+              "--vms",
+              bad);
+      assertThat(status).as(bad).isEqualTo(GraftCommand.BAD_INPUT);
+      assertThat(err.toString()).as(bad).contains("--vms").containsPattern("\"(0|many|-5|9000)\"");
+    }
+  }
 }

@@ -1,0 +1,69 @@
+package dev.graft.cli;
+
+import dev.graft.GraftMain;
+import dev.graft.demo.LoadRunner;
+import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.quarkus.runtime.Quarkus;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Starts an embedded API server (the fabric8 mock server, CRUD mode), boots Quarkus and with it the
+ * operator against it, and runs {@link GraftMain#run} with the given arguments: how {@code graft
+ * demo} and {@code graft bench --suite load} run without a cluster.
+ */
+final class EmbeddedOperator {
+  private EmbeddedOperator() {}
+
+  /** Returns the exit status of the application run. */
+  static int run(Map<String, String> properties, String... args) {
+    KubernetesMockServer server =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            new HashMap<>(),
+            new KubernetesCrudDispatcher(),
+            false);
+    server.init();
+    try {
+      String url = "http://" + server.getHostName() + ":" + server.getPort();
+      System.setProperty("quarkus.kubernetes-client.api-server-url", url);
+      System.setProperty("quarkus.kubernetes-client.trust-certs", "true");
+      System.setProperty("quarkus.kubernetes-client.namespace", "default");
+      System.setProperty("quarkus.http.port", "0");
+      System.setProperty("quarkus.log.level", "WARN");
+      System.setProperty("quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN");
+      // The client settings above are runtime values here; Quarkus warns they differ from the
+      // build.
+      System.setProperty(
+          "quarkus.log.category.\"io.quarkus.runtime.configuration\".level", "ERROR");
+      System.setProperty(
+          "quarkus.log.category.\"io.fabric8.kubernetes.client.dsl.internal\".level", "ERROR");
+      java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
+          .setLevel(java.util.logging.Level.WARNING);
+      System.setProperty("graft.planner.calibrate", "false");
+      System.setProperty("graft.build.retry-backoff", "1s");
+      System.setProperty("graft.planner.batch-window", "1s");
+      properties.forEach(System::setProperty);
+      LoadRunner.recordFrom(server);
+      AtomicInteger status = new AtomicInteger();
+      Quarkus.run(
+          GraftMain.class,
+          (code, error) -> {
+            if (error != null) {
+              System.err.println("graft " + args[0] + ": " + error);
+              error.printStackTrace();
+            }
+            status.set(error != null ? 1 : code);
+          },
+          args);
+      return status.get();
+    } finally {
+      server.destroy();
+    }
+  }
+}
