@@ -6,6 +6,9 @@ package dev.graft.controller;
  * never come (an API server outage of 20 s left requests stuck for good, see ApiFaultTest). Graft
  * retries without limit, as controller-runtime does, from 0.5 s doubling up to 30 s; and every
  * resource is reconciled at least every 10 minutes, against any event lost on the way.
+ *
+ * <p>The controllers' annotations carry these values for JOSDK; QOSDK also needs the intervals in
+ * application.properties. ApiFaultTest checks that the running operator has them.
  */
 final class Retries {
   static final int UNLIMITED = -1;
