@@ -17,10 +17,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  * demo} and {@code graft bench --suite load} run without a cluster.
  */
 final class EmbeddedOperator {
+  private final Map<String, String> previous = new HashMap<>();
+
   private EmbeddedOperator() {}
 
   /** Returns the exit status of the application run. */
   static int run(Map<String, String> properties, String... args) {
+    return new EmbeddedOperator().start(properties, args);
+  }
+
+  private int start(Map<String, String> properties, String... args) {
     KubernetesMockServer server =
         new KubernetesMockServer(
             new Context(),
@@ -31,24 +37,22 @@ final class EmbeddedOperator {
     server.init();
     try {
       String url = "http://" + server.getHostName() + ":" + server.getPort();
-      System.setProperty("quarkus.kubernetes-client.api-server-url", url);
-      System.setProperty("quarkus.kubernetes-client.trust-certs", "true");
-      System.setProperty("quarkus.kubernetes-client.namespace", "default");
-      System.setProperty("quarkus.http.port", "0");
-      System.setProperty("quarkus.log.level", "WARN");
-      System.setProperty("quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN");
+      set("quarkus.kubernetes-client.api-server-url", url);
+      set("quarkus.kubernetes-client.trust-certs", "true");
+      set("quarkus.kubernetes-client.namespace", "default");
+      set("quarkus.http.port", "0");
+      set("quarkus.log.level", "WARN");
+      set("quarkus.log.category.\"io.fabric8.mockwebserver\".level", "WARN");
       // The client settings above are runtime values here; Quarkus warns they differ from the
       // build.
-      System.setProperty(
-          "quarkus.log.category.\"io.quarkus.runtime.configuration\".level", "ERROR");
-      System.setProperty(
-          "quarkus.log.category.\"io.fabric8.kubernetes.client.dsl.internal\".level", "ERROR");
+      set("quarkus.log.category.\"io.quarkus.runtime.configuration\".level", "ERROR");
+      set("quarkus.log.category.\"io.fabric8.kubernetes.client.dsl.internal\".level", "ERROR");
       java.util.logging.Logger.getLogger("io.fabric8.mockwebserver")
           .setLevel(java.util.logging.Level.WARNING);
-      System.setProperty("graft.planner.calibrate", "false");
-      System.setProperty("graft.build.retry-backoff", "1s");
-      System.setProperty("graft.planner.batch-window", "1s");
-      properties.forEach(System::setProperty);
+      set("graft.planner.calibrate", "false");
+      set("graft.build.retry-backoff", "1s");
+      set("graft.planner.batch-window", "1s");
+      properties.forEach(this::set);
       LoadRunner.recordFrom(server);
       AtomicInteger status = new AtomicInteger();
       Quarkus.run(
@@ -64,6 +68,26 @@ final class EmbeddedOperator {
       return status.get();
     } finally {
       server.destroy();
+      restore();
     }
+  }
+
+  /** Sets a system property for this run; the old value comes back after it. */
+  private void set(String key, String value) {
+    previous.putIfAbsent(key, System.getProperty(key));
+    System.setProperty(key, value);
+  }
+
+  /** Puts back the system properties of before the run: a JVM that goes on sees none of them. */
+  private void restore() {
+    previous.forEach(
+        (key, value) -> {
+          if (value == null) {
+            System.clearProperty(key);
+          } else {
+            System.setProperty(key, value);
+          }
+        });
+    previous.clear();
   }
 }
