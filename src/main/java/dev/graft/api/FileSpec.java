@@ -13,6 +13,9 @@ import io.fabric8.generator.annotation.Required;
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class FileSpec {
+  /** An http(s) URL with a non-empty host and no blanks; the operator checks the same. */
+  public static final String URL_PATTERN = "^https?://[^/?#\\s]+([/?#]\\S*)?$";
+
   /** Absolute, normalized path (no {@code .} or {@code ..} segments, no trailing slash). */
   @Required
   @Pattern("^(/[^/]+)+$")
@@ -38,8 +41,11 @@ public class FileSpec {
 
   public KeySelector secretKeyRef;
 
-  /** Downloaded by the injection Job and checked against {@code sha256} before use. */
-  @Pattern("^https?://.+$")
+  /**
+   * Downloaded by the injection Job and checked against {@code sha256} before use; http or https
+   * with a host, no blanks.
+   */
+  @Pattern(URL_PATTERN)
   public String url;
 
   /** Lower-case hex SHA-256 of the content; required with {@code url}. */

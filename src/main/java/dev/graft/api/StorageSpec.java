@@ -8,7 +8,7 @@ import io.fabric8.generator.annotation.Pattern;
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public class StorageSpec {
   @Default("10Gi")
-  @Pattern("^[0-9]+(\\.[0-9]+)?([KMGTPE]i?)?$")
+  @Pattern(QuantityFormat.PATTERN)
   public String size;
 
   public String storageClassName;

@@ -23,11 +23,11 @@ public class VmTemplate {
   public Integer cpuCores;
 
   /** Guest memory, e.g. {@code 2Gi}; ignored with an instancetype. */
-  @Pattern("^[0-9]+(\\.[0-9]+)?([KMGTPE]i?)?$")
+  @Pattern(QuantityFormat.PATTERN)
   public String memory;
 
   /** Size of the VM's root disk clone; default: the golden image's size. */
-  @Pattern("^[0-9]+(\\.[0-9]+)?([KMGTPE]i?)?$")
+  @Pattern(QuantityFormat.PATTERN)
   public String rootDiskSize;
 
   /** Extra labels on the VM's pods. */

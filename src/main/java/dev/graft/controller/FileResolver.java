@@ -7,8 +7,11 @@ import dev.graft.api.KeySelector;
 import dev.graft.api.ManifestEntry;
 import dev.graft.inject.GuestPath;
 import dev.graft.inject.InjectionInputException;
+import dev.graft.inject.Quoted;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Secret;
+import java.net.URI;
+import java.net.URISyntaxException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
@@ -63,6 +66,9 @@ public final class FileResolver {
   private static final Pattern MODE = Pattern.compile("^0?[0-7]{3}$");
   private static final Pattern OWNER = Pattern.compile("^[0-9]+:[0-9]+$");
   private static final Pattern SHA256 = Pattern.compile("^[a-f0-9]{64}$");
+  // The same rule as the injection Job's (Payload.Url) and the CRD's FileSpec.url pattern.
+  private static final Pattern PRINTABLE_HTTP = Pattern.compile("^https?://[!-~]+$");
+  private static final Pattern USER_INFO = Pattern.compile("^([a-zA-Z][a-zA-Z0-9+.-]*://)[^/?#]*@");
 
   private final long maxFileBytes;
   private final String secretSelector;
@@ -266,6 +272,7 @@ public final class FileResolver {
     e.owner = owner;
     byte[] bytes = null;
     if (f.url != null) {
+      checkUrl(f.url, where + ".url");
       if (f.sha256 == null || !SHA256.matcher(f.sha256).matches()) {
         throw new ResolutionException(
             "InvalidSha256", where + ".sha256: 64 lower-case hex digits required with url");
@@ -313,6 +320,34 @@ public final class FileResolver {
     }
     e.digest = Manifest.fileDigest(e.path, e.sha256, e.mode, e.owner);
     return new Resolved(e, bytes);
+  }
+
+  /**
+   * Only http(s) from a named host: the Job would otherwise be asked to read its own files ({@code
+   * file://}) or speak other protocols. Checked here, before any image is planned for the file.
+   */
+  static void checkUrl(String url, String field) throws ResolutionException {
+    String problem = null;
+    if (!PRINTABLE_HTTP.matcher(url).matches()) {
+      problem = "must be an http:// or https:// URL without blanks or control characters";
+    } else {
+      try {
+        if (new URI(url).getHost() == null) {
+          problem = "must name a host";
+        }
+      } catch (URISyntaxException e) {
+        problem = "is not a valid URL (" + e.getReason() + ")";
+      }
+    }
+    if (problem != null) {
+      throw new ResolutionException(
+          "InvalidUrl", field + ": " + problem + ", got " + Quoted.of(withoutUserInfo(url)));
+    }
+  }
+
+  /** A password in a rejected URL stays out of conditions and events. */
+  private static String withoutUserInfo(String url) {
+    return USER_INFO.matcher(url).replaceFirst("$1***@");
   }
 
   private static byte[] fromConfigMap(KeySelector ref, String where, String ns, Lookup lookup)

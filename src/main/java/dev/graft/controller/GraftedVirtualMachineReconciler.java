@@ -243,19 +243,19 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       Context<GraftedVirtualMachine> ctx,
       Duration[] recheck) {
     // Observe and validate.
+    String catalogNs = catalogNamespace(gvm.getMetadata().getNamespace());
+    InformerEventSource<GoldenImage, GraftedVirtualMachine> images =
+        Informers.source(ctx, GoldenImage.class);
     Manifest manifest;
     try {
-      manifest = resolver.resolve(gvm, lookup(ctx));
+      manifest = validated(gvm, lookup(ctx), images, catalogNs);
     } catch (ResolutionException e) {
       return State.degraded(Phase.Failed, e.reason(), e.getMessage());
     }
     status.manifestDigest = manifest.digest();
     status.files = manifest.entries().size();
     status.bytes = manifest.bytes();
-    String catalogNs = catalogNamespace(gvm.getMetadata().getNamespace());
     String imageName = manifest.imageName();
-    InformerEventSource<GoldenImage, GraftedVirtualMachine> images =
-        Informers.source(ctx, GoldenImage.class);
 
     // Reconcile: find or plan the image.
     GoldenImage image = images.get(new ResourceID(imageName, catalogNs)).orElse(null);
@@ -412,11 +412,38 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
 
   private static boolean hasBase(
       InformerEventSource<GoldenImage, GraftedVirtualMachine> images, String ns, String os) {
+    return base(images, ns, os) != null;
+  }
+
+  private static GoldenImage base(
+      InformerEventSource<GoldenImage, GraftedVirtualMachine> images, String ns, String os) {
     return images
         .list(
             ns,
             gi -> gi.getSpec() != null && os.equals(gi.getSpec().os) && gi.getSpec().parent == null)
-        .anyMatch(CatalogPlanner::usable);
+        .filter(CatalogPlanner::usable)
+        .findFirst()
+        .orElse(null);
+  }
+
+  /**
+   * A request's files and VM template, both checked before anything is planned for it; the root
+   * disk is checked against its image, or the base its image would be built from (every image of an
+   * os has its base's storage).
+   */
+  private Manifest validated(
+      GraftedVirtualMachine gvm,
+      FileResolver.Lookup lookup,
+      InformerEventSource<GoldenImage, GraftedVirtualMachine> images,
+      String catalogNs)
+      throws ResolutionException {
+    Manifest m = resolver.resolve(gvm, lookup);
+    GoldenImage source =
+        images
+            .get(new ResourceID(m.imageName(), catalogNs))
+            .orElseGet(() -> base(images, catalogNs, m.os()));
+    TemplateCheck.check(gvm.getSpec().template, source);
+    return m;
   }
 
   /**
@@ -454,7 +481,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
           .forEach(
               other -> {
                 try {
-                  Manifest m = resolver.resolve(other, lookup);
+                  Manifest m = validated(other, lookup, images, catalogNs);
                   if (images.get(new ResourceID(m.imageName(), catalogNs)).isEmpty()
                       && hasBase(images, catalogNs, m.os())) {
                     pending.putIfAbsent(m.imageName(), m);

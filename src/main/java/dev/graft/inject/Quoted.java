@@ -1,11 +1,11 @@
 package dev.graft.inject;
 
 /** Renders user input inside error messages on one line, with control characters made visible. */
-final class Quoted {
+public final class Quoted {
   private Quoted() {}
 
   /** {@code "value"} with control and non-ASCII characters escaped as {@code \\uXXXX}. */
-  static String of(String value) {
+  public static String of(String value) {
     StringBuilder out = new StringBuilder("\"");
     value.chars().forEach(c -> out.append(c == '"' ? "\\\"" : visible((char) c)));
     return out.append('"').toString();

@@ -13,6 +13,7 @@ import dev.graft.api.FileSpec;
 import dev.graft.api.GraftStatus;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.KeySelector;
+import dev.graft.api.VmTemplate;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.sim.ClusterSimulator;
 import io.fabric8.kubernetes.api.model.Condition;
@@ -378,7 +379,110 @@ class BadInputCatalogueTest {
               },
               "InvalidMode",
               "FileSet common: spec.files[0].mode",
-              "0999"));
+              "0999"),
+          Row.gvm(
+              "root disk smaller than the image",
+              template(t -> t.rootDiskSize = "1Gi"),
+              "RootDiskTooSmall",
+              "spec.template.rootDiskSize",
+              "\"1Gi\"",
+              "the 8Gi of image"),
+          Row.gvm(
+                  "root disk size unparsable",
+                  template(t -> t.rootDiskSize = "big"),
+                  "InvalidRootDiskSize",
+                  "spec.template.rootDiskSize",
+                  "\"big\"")
+              .schema("rootDiskSize"),
+          Row.gvm(
+                  "url file://",
+                  files(url("file:///etc/shadow")),
+                  "InvalidUrl",
+                  "spec.files[0].url",
+                  "\"file:///etc/shadow\"")
+              .schema("url"),
+          Row.gvm(
+                  "url ftp://",
+                  files(url("ftp://files.example.org/blob")),
+                  "InvalidUrl",
+                  "spec.files[0].url",
+                  "\"ftp://files.example.org/blob\"")
+              .schema("url"),
+          Row.gvm(
+                  "url a bare path",
+                  files(url("/etc/shadow")),
+                  "InvalidUrl",
+                  "spec.files[0].url",
+                  "\"/etc/shadow\"")
+              .schema("url"),
+          Row.gvm(
+                  "url without a host",
+                  files(url("https:///etc/shadow")),
+                  "InvalidUrl",
+                  "spec.files[0].url",
+                  "must name a host",
+                  "\"https:///etc/shadow\"")
+              .schema("url"),
+          Row.gvm(
+              "url file:// inside a FileSet",
+              s -> {
+                s.add(fileSet("common", url("file:///etc/shadow")));
+                s.gvm.getSpec().fileSets = new ArrayList<>(List.of("common"));
+              },
+              "InvalidUrl",
+              "FileSet common: spec.files[0].url",
+              "\"file:///etc/shadow\""),
+          Row.gvm(
+                  "memory lots",
+                  template(t -> t.memory = "lots"),
+                  "InvalidMemory",
+                  "spec.template.memory",
+                  "\"lots\"")
+              .schema("memory"),
+          Row.gvm(
+                  "memory 1.5.5Gi",
+                  template(t -> t.memory = "1.5.5Gi"),
+                  "InvalidMemory",
+                  "spec.template.memory",
+                  "\"1.5.5Gi\"")
+              .schema("memory"),
+          Row.gvm(
+                  "memory -1Gi",
+                  template(t -> t.memory = "-1Gi"),
+                  "InvalidMemory",
+                  "spec.template.memory",
+                  "\"-1Gi\"")
+              .schema("memory"),
+          Row.gvm(
+                  "memory 1K (decimal kilo is k)",
+                  template(t -> t.memory = "1K"),
+                  "InvalidMemory",
+                  "spec.template.memory",
+                  "\"1K\"")
+              .schema("memory"),
+          Row.gvm(
+              "memory 0",
+              template(t -> t.memory = "0"),
+              "InvalidMemory",
+              "spec.template.memory",
+              "\"0\""),
+          Row.gvm(
+                  "cpuCores 0",
+                  template(t -> t.cpuCores = 0),
+                  "InvalidCpuCores",
+                  "spec.template.cpuCores",
+                  "got 0")
+              .schema("cpuCores"));
+
+  static Consumer<Setup> template(Consumer<VmTemplate> m) {
+    return s -> m.accept(s.gvm.getSpec().template);
+  }
+
+  static FileSpec url(String url) {
+    FileSpec f = url(SHA, 10L);
+    f.url = url;
+    return f;
+  }
 
   static FileSpec ref(String path, String name, String key, boolean secret) {
     FileSpec f = new FileSpec();
@@ -432,7 +536,7 @@ class BadInputCatalogueTest {
   @Test
   void everyBadInputIsReportedAndNothingIsBuilt() {
     simulator = new ClusterSimulator(client).start();
-    assertThat(ROWS).hasSizeGreaterThanOrEqualTo(30);
+    assertThat(ROWS).hasSizeGreaterThanOrEqualTo(54);
     List<Setup> setups = new ArrayList<>();
     for (int i = 0; i < ROWS.size(); i++) {
       Setup s = new Setup(ns(i));
@@ -579,6 +683,21 @@ class BadInputCatalogueTest {
                       g.getSpec().files.get(0).path = "/etc/my-file";
                       return g;
                     }));
+    editGvm("root disk smaller than the image", g -> g.getSpec().template.rootDiskSize = "20Gi");
+    editGvm("memory lots", g -> g.getSpec().template.memory = "2Gi");
+    editGvm("url ftp://", g -> g.getSpec().files.get(0).url = "https://files.example.org/blob");
+    fix(
+        "url file:// inside a FileSet",
+        ns ->
+            client
+                .resources(FileSet.class)
+                .inNamespace(ns)
+                .withName("common")
+                .edit(
+                    fs -> {
+                      fs.getSpec().files.get(0).url = "https://files.example.org/blob";
+                      return fs;
+                    }));
     for (String name :
         List.of(
             "missing ConfigMap",
@@ -587,7 +706,11 @@ class BadInputCatalogueTest {
             "missing FileSet",
             "no BaseImage",
             "mode 0999",
-            "space in path")) {
+            "space in path",
+            "root disk smaller than the image",
+            "memory lots",
+            "url ftp://",
+            "url file:// inside a FileSet")) {
       String ns = ns(index(name));
       until(client, ns, () -> ready(gvm(client, ns, "vm")));
       assertThat(client.resources(VirtualMachine.class).inNamespace(ns).withName("vm").get())
@@ -599,6 +722,21 @@ class BadInputCatalogueTest {
   private static <T extends HasMetadata> T inNs(T r, String ns) {
     r.getMetadata().setNamespace(ns);
     return r;
+  }
+
+  private void editGvm(String row, Consumer<GraftedVirtualMachine> edit) {
+    fix(
+        row,
+        ns ->
+            client
+                .resources(GraftedVirtualMachine.class)
+                .inNamespace(ns)
+                .withName("vm")
+                .edit(
+                    g -> {
+                      edit.accept(g);
+                      return g;
+                    }));
   }
 
   private void fix(String row, Consumer<String> fix) {

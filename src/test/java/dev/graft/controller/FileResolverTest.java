@@ -178,6 +178,65 @@ class FileResolverTest {
     assertError(missingSet, "FileSetNotFound", "spec.fileSets[0]");
   }
 
+  private static FileSpec urlFile(String url) {
+    FileSpec f = new FileSpec();
+    f.path = "/opt/blob";
+    f.url = url;
+    f.sha256 = "a".repeat(64);
+    f.size = 1L;
+    return f;
+  }
+
+  @Test
+  void onlyHttpUrlsWithAHostAreAccepted() throws Exception {
+    for (String url :
+        List.of(
+            "file:///etc/shadow",
+            "ftp://files.example.org/blob",
+            "/etc/shadow",
+            "files.example.org/blob",
+            "https:///etc/shadow",
+            "https://",
+            "http://?x",
+            "https://files.example.org/a b",
+            "https://files.example.org/a\nb",
+            "HTTPS://files.example.org/blob",
+            "https://[::1/x")) {
+      assertError(gvm(urlFile(url)), "InvalidUrl", "spec.files[0].url: ");
+    }
+    assertError(gvm(urlFile("file:///etc/shadow")), "InvalidUrl", "\"file:///etc/shadow\"");
+    assertError(gvm(urlFile("https:///etc/shadow")), "InvalidUrl", "must name a host");
+    for (String url :
+        List.of(
+            "http://files.example.org",
+            "https://files.example.org:8443/a/b.tgz?v=1#frag",
+            "http://10.0.0.1/x",
+            "http://[::1]:8080/x",
+            "https://mirror.svc.cluster.local/a%20b")) {
+      assertThat(resolver.resolve(gvm(urlFile(url)), lookup).entries().get(0).url)
+          .as(url)
+          .isEqualTo(url);
+    }
+  }
+
+  @Test
+  void urlCheckCoversFileSetsAndHidesPasswords() {
+    fileSets.put("common", new FileSet());
+    fileSets.get("common").setSpec(new FileSet.Spec());
+    fileSets.get("common").getSpec().files = List.of(urlFile("ftp://user:hunter2@e.org/x"));
+    fileSets.get("common").getMetadata().setName("common");
+    fileSets.get("common").getMetadata().setNamespace("ns");
+    GraftedVirtualMachine g = gvm();
+    g.getSpec().fileSets = List.of("common");
+    assertError(g, "InvalidUrl", "FileSet common: spec.files[0].url");
+    assertError(g, "InvalidUrl", "\"ftp://***@e.org/x\"");
+    assertThatThrownBy(() -> resolver.resolve(fileSets.get("common"), lookup))
+        .isInstanceOf(ResolutionException.class)
+        .message()
+        .contains("spec.files[0].url")
+        .doesNotContain("hunter2");
+  }
+
   @Test
   void secretContentNeverAppearsInErrors() {
     secrets.put(
