@@ -558,11 +558,13 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     return s;
   }
 
-  /** Hits and last use on the image, patched on its status subresource. */
+  /** Hits, last use and eviction priority on the image, patched on its status subresource. */
   private static void recordUse(
       Context<GraftedVirtualMachine> ctx, GoldenImage image, boolean hit) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
     try {
+      double clock =
+          CacheClock.read(ctx.getClient(), image.getMetadata().getNamespace(), image.getSpec().os);
       ctx.getClient()
           .resources(GoldenImage.class)
           .inNamespace(image.getMetadata().getNamespace())
@@ -576,6 +578,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
                   gi.getStatus().hits = (gi.getStatus().hits == null ? 0 : gi.getStatus().hits) + 1;
                 }
                 gi.getStatus().lastUsed = now;
+                gi.getStatus().cachePriority = CacheClock.priority(clock, gi.getStatus());
                 return gi;
               });
     } catch (KubernetesClientException e) {
