@@ -100,6 +100,18 @@ public class GoldenImage extends CustomResource<GoldenImage.Spec, GoldenImage.St
 
     public String lastUsed;
 
+    /**
+     * GreedyDual-Size-Frequency priority at the last use: the OS's cache clock then + hits × build
+     * seconds ÷ size. The lowest unprotected one is evicted first.
+     */
+    public Double cachePriority;
+
+    /**
+     * On a base image only: its OS's cache clock, the priority of the last image evicted. Images
+     * used since then get priorities above it, so ones unused for long are evicted first.
+     */
+    public Double cacheClock;
+
     /** Earliest time of the next attempt after a failure. */
     public String retryAfter;
 

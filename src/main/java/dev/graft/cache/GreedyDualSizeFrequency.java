@@ -23,12 +23,22 @@ public final class GreedyDualSizeFrequency {
 
   /** The priority to store on an image when it is built or used. */
   public double priority(String os, long hits, double rebuildCost, long sizeBytes) {
-    return inflation(os) + Math.max(1, hits) * rebuildCost / Math.max(1, sizeBytes);
+    return priority(inflation(os), hits, rebuildCost, sizeBytes);
+  }
+
+  /** The priority for an inflation kept elsewhere (the operator keeps it in the API). */
+  public static double priority(double inflation, long hits, double rebuildCost, long sizeBytes) {
+    return inflation + Math.max(1, hits) * rebuildCost / Math.max(1, sizeBytes);
   }
 
   /** The current inflation of an OS (0 until something was evicted). */
   public double inflation(String os) {
     return inflation.getOrDefault(os, 0.0);
+  }
+
+  /** Starts an OS's inflation from a value kept elsewhere; it never goes down. */
+  public void restoreInflation(String os, double value) {
+    inflation.merge(os, value, Math::max);
   }
 
   /**

@@ -8,7 +8,6 @@ import dev.graft.cache.CacheLimits;
 import dev.graft.cache.GreedyDualSizeFrequency;
 import dev.graft.config.GraftConfig;
 import dev.graft.metrics.GraftMetrics;
-import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -20,9 +19,11 @@ import java.util.Set;
 
 /**
  * Keeps each OS's catalog within {@code graft.cache.*} by deleting the least valuable Ready images
- * (GreedyDual-Size-Frequency: measured build seconds × hits ÷ size, least recently used first on a
- * tie). Never evicted: base images, images that are not Ready, the parent of an unfinished build,
- * and any image a GraftedVirtualMachine uses (its VM clones from it).
+ * (GreedyDual-Size-Frequency with aging: the priority each image stored at its last use, clock +
+ * measured build seconds × hits ÷ size, least recently used first on a tie), then raises the clock
+ * to the last evicted priority (see {@link CacheClock}). Never evicted: base images, images that
+ * are not Ready, the parent of an unfinished build, and any image a GraftedVirtualMachine uses (its
+ * VM clones from it).
  */
 @ApplicationScoped
 public class CatalogEviction {
@@ -30,7 +31,6 @@ public class CatalogEviction {
   private final KubernetesClient client;
   private final EventRecorder events;
   private final GraftMetrics metrics;
-  private final GreedyDualSizeFrequency policy = new GreedyDualSizeFrequency();
 
   public CatalogEviction(
       GraftConfig config, KubernetesClient client, EventRecorder events, GraftMetrics metrics) {
@@ -59,10 +59,13 @@ public class CatalogEviction {
       return List.of();
     }
     // Only now, over a limit, read which images VMs use: a rare and bounded list call.
-    Usage inUse = usage(namespace);
-    List<CacheEntry> entries =
-        images.stream().map(gi -> entry(gi, protectedReason(gi, images, inUse))).toList();
-    List<CacheEntry> victims = policy.victims(entries, limits);
+    Decision decision = decide(os, images, usage(namespace), limits);
+    List<CacheEntry> victims = decision.victims();
+    if (decision.clock() > decision.clockBefore()) {
+      // Raised before deleting: after a crash in between, the same victims are still the least
+      // valuable and go on the next pass; the other order could lose the raise.
+      CacheClock.advance(client, namespace, os, decision.clock());
+    }
     for (CacheEntry victim : victims) {
       GoldenImage gi =
           images.stream()
@@ -89,17 +92,31 @@ public class CatalogEviction {
     return victims.stream().map(CacheEntry::name).toList();
   }
 
-  private CacheEntry entry(GoldenImage gi, String protectedReason) {
+  /** The images to evict, least valuable first, and the clock before and after evicting them. */
+  record Decision(List<CacheEntry> victims, double clockBefore, double clock) {}
+
+  /** What to evict from {@code images}, the whole catalog of {@code os} (one namespace). */
+  static Decision decide(String os, List<GoldenImage> images, Usage usage, CacheLimits limits) {
+    double clock =
+        CacheClock.of(
+            images.stream().filter(gi -> gi.getSpec().parent == null).findFirst().orElse(null));
+    // A policy per pass, started from the stored clock: the clock lives in the API, not here.
+    GreedyDualSizeFrequency policy = new GreedyDualSizeFrequency();
+    policy.restoreInflation(os, clock);
+    List<CacheEntry> entries =
+        images.stream().map(gi -> entry(gi, protectedReason(gi, images, usage))).toList();
+    List<CacheEntry> victims = policy.victims(entries, limits);
+    return new Decision(victims, clock, policy.inflation(os));
+  }
+
+  private static CacheEntry entry(GoldenImage gi, String protectedReason) {
     GoldenImage.Status s = gi.getStatus();
-    long hits = s == null || s.hits == null ? 0 : s.hits;
-    double rebuild = s == null || s.buildSeconds == null ? 0 : s.buildSeconds;
-    long size = sizeBytes(gi);
     return new CacheEntry(
         gi.getMetadata().getName(),
         gi.getSpec().os,
-        size,
+        sizeBytes(gi),
         lastUse(s),
-        policy.priority(gi.getSpec().os, hits, Math.max(rebuild, 1e-3), size),
+        CacheClock.stored(s),
         protectedReason);
   }
 
@@ -154,11 +171,7 @@ public class CatalogEviction {
   }
 
   static long sizeBytes(GoldenImage gi) {
-    String size = gi.getStatus() == null ? null : gi.getStatus().size;
-    if (size == null || size.isBlank()) {
-      return 0;
-    }
-    return Quantity.getAmountInBytes(new Quantity(size)).longValue();
+    return CacheClock.sizeBytes(gi.getStatus());
   }
 
   private static long lastUse(GoldenImage.Status s) {

@@ -268,7 +268,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     if (!dv.succeeded()) {
       return Step.of(State.progressing(Phase.Importing, "Importing", "importing: " + progress(dv)));
     }
-    finish(gi, status, 0, 0, 0);
+    finish(gi, status, ctx, 0, 0, 0);
     events.normal(gi, "Ready", "base image imported into PVC " + name);
     return Step.of(State.ready(Phase.Ready, "Ready", "imported into PVC " + name));
   }
@@ -398,7 +398,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
       return Step.of(
           State.progressing(Phase.Injecting, "Injecting", "Job " + jobName + " running"));
     }
-    finish(gi, status, diff.bytesAdded(), diff.add().size(), diff.remove().size());
+    finish(gi, status, ctx, diff.bytesAdded(), diff.add().size(), diff.remove().size());
     events.normal(
         gi,
         "Ready",
@@ -468,7 +468,12 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
   }
 
   private void finish(
-      GoldenImage gi, GoldenImage.Status status, long bytesAdded, int added, int removed) {
+      GoldenImage gi,
+      GoldenImage.Status status,
+      Context<GoldenImage> ctx,
+      long bytesAdded,
+      int added,
+      int removed) {
     Instant started = status.buildStartedAt == null ? now() : Instant.parse(status.buildStartedAt);
     status.buildSeconds = Math.max(0, Duration.between(started, now()).toMillis() / 1000.0);
     status.pvc = gi.getMetadata().getName();
@@ -477,6 +482,11 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     if (status.hits == null) {
       status.hits = 0;
     }
+    // Becoming Ready is the image's first use: its eviction priority starts from today's clock.
+    status.cachePriority =
+        CacheClock.priority(
+            CacheClock.read(ctx.getClient(), gi.getMetadata().getNamespace(), gi.getSpec().os),
+            status);
     if (gi.getSpec().parent != null) {
       planner.measured(bytesAdded, added, removed, status.buildSeconds);
       metrics.buildSucceeded(gi.getSpec().os, status.buildSeconds, bytesAdded, added);

@@ -615,7 +615,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     return s;
   }
 
-  /** Hits and last use on the image, patched on its status subresource. */
+  /** Hits, last use and eviction priority on the image, patched on its status subresource. */
   private static void recordUse(
       Context<GraftedVirtualMachine> ctx, GoldenImage image, boolean hit) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
@@ -625,17 +625,20 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
             .inNamespace(image.getMetadata().getNamespace())
             .withName(image.getMetadata().getName());
     try {
+      double clock =
+          CacheClock.read(ctx.getClient(), image.getMetadata().getNamespace(), image.getSpec().os);
       if (hit) {
-        countHit(resource, now);
+        countHit(resource, now, clock);
       } else {
-        // Only the time: a merge patch cannot conflict, and with the cached image as the item
-        // the client sends it without reading the image first.
+        // Only the time and the priority it gives: a merge patch cannot conflict, and with the
+        // cached image as the item the client sends it without reading the image first.
+        double priority = CacheClock.priority(clock, image.getStatus());
         ctx.getClient()
             .resource(image)
             .subresource("status")
             .patch(
                 PatchContext.of(PatchType.JSON_MERGE),
-                "{\"status\":{\"lastUsed\":\"" + now + "\"}}");
+                "{\"status\":{\"lastUsed\":\"" + now + "\",\"cachePriority\":" + priority + "}}");
       }
     } catch (KubernetesClientException e) {
       if (e.getCode() != 404) {
@@ -648,7 +651,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
    * Replicas that hit one image at the same moment conflict on its status: retried here, because
    * the reconcile's own retry finds the VM created and would never count this hit again.
    */
-  private static void countHit(Resource<GoldenImage> resource, String now) {
+  private static void countHit(Resource<GoldenImage> resource, String now, double clock) {
     for (int attempt = 1; ; attempt++) {
       try {
         resource.editStatus(
@@ -658,6 +661,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
               }
               gi.getStatus().hits = (gi.getStatus().hits == null ? 0 : gi.getStatus().hits) + 1;
               gi.getStatus().lastUsed = now;
+              gi.getStatus().cachePriority = CacheClock.priority(clock, gi.getStatus());
               return gi;
             });
         return;

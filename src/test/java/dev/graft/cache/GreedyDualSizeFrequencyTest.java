@@ -79,6 +79,19 @@ class GreedyDualSizeFrequencyTest {
   }
 
   @Test
+  void anInflationKeptElsewhereIsRestoredAndNeverLowered() {
+    policy.restoreInflation("fedora", 3);
+    policy.restoreInflation("fedora", 1);
+    assertThat(policy.inflation("fedora")).isEqualTo(3);
+    assertThat(policy.priority("fedora", 2, 100, 1000))
+        .isEqualTo(GreedyDualSizeFrequency.priority(3, 2, 100, 1000))
+        .isEqualTo(3.2);
+    // Evicting below the restored inflation leaves it where it was.
+    policy.victims(List.of(entry("a", 10, 2), entry("b", 10, 8)), new CacheLimits(1, 0));
+    assertThat(policy.inflation("fedora")).isEqualTo(3);
+  }
+
+  @Test
   void negativeLimitsNameTheField() {
     assertThatThrownBy(() -> new CacheLimits(-1, 0)).hasMessageContaining("cache.maxImagesPerOs");
   }

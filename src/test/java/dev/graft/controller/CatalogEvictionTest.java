@@ -2,7 +2,9 @@ package dev.graft.controller;
 
 import static dev.graft.controller.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
+import dev.graft.api.GoldenImage;
 import dev.graft.sim.ClusterSimulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -13,7 +15,10 @@ import jakarta.inject.Inject;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** Cache limits on the mock API server: the least valuable unused image goes, nothing else. */
+/**
+ * Cache limits on the mock API server: the least valuable unused image goes, nothing else, and the
+ * GDSF clock it raises is kept in the API and used by later uses.
+ */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestProfile(CatalogEvictionTest.ThreeImagesPerOs.class)
@@ -45,6 +50,12 @@ class CatalogEvictionTest {
       client.resource(gvm(client, ns, "a")).delete();
       until(client, ns, () -> gvm(client, ns, "a") == null);
       assertThat(image(client, ns, imageA)).isNotNull();
+      // Each image stored its eviction priority at its last use, while the clock still read 0.
+      double priorityA = image(client, ns, imageA).getStatus().cachePriority;
+      double priorityB = image(client, ns, imageB).getStatus().cachePriority;
+      assertThat(priorityA).isPositive();
+      String base = BaseImageReconciler.imageName("fedora-40");
+      assertThat(image(client, ns, base).getStatus().cacheClock).isNull();
 
       // A fourth image takes the OS over the limit: the unused one is evicted.
       client.resource(gvm(ns, "c", "fedora-40", file("/etc/c", "c"))).create();
@@ -60,6 +71,19 @@ class CatalogEvictionTest {
                 assertThat(e.getReason()).isEqualTo("Evicted");
                 assertThat(e.getInvolvedObject().getName()).isEqualTo(imageA);
               });
+
+      // The clock rose to the evicted priority, in the API (where a restarted operator reads it).
+      assertThat(image(client, ns, base).getStatus().cacheClock).isEqualTo(priorityA);
+
+      // A later use of b's image stores a priority on top of the raised clock: it has aged less
+      // than an image last used before the eviction.
+      client.resource(gvm(ns, "d", "fedora-40", file("/etc/b", "b"))).create();
+      until(client, ns, () -> ready(gvm(client, ns, "d")));
+      assertThat(gvm(client, ns, "d").getStatus().image).isEqualTo(imageB);
+      GoldenImage.Status b = image(client, ns, imageB).getStatus();
+      assertThat(b.hits).isEqualTo(1);
+      // hits 0 and 1 weigh the same (GDSF counts the build as the first use): only L differs.
+      assertThat(b.cachePriority).isCloseTo(priorityA + priorityB, within(1e-12 * priorityA));
     }
   }
 }
