@@ -47,6 +47,7 @@ import java.util.stream.Collectors;
 public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtualMachine> {
   static final String BY_FILESET = "byFileSet";
   private static final ObjectMapper JSON = new ObjectMapper();
+  private static final int RECORD_USE_ATTEMPTS = 5;
 
   private final GraftConfig config;
   private final CatalogPlanner planner;
@@ -236,6 +237,14 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
 
     // Reconcile: find or plan the image.
     GoldenImage image = images.get(new ResourceID(imageName, catalogNs)).orElse(null);
+    if (image != null && image.getMetadata().getDeletionTimestamp() != null) {
+      // Nothing is created for an image that goes (its payload would outlive it); its deletion
+      // event brings this request back to plan the image again.
+      return State.progressing(
+          Phase.Planning,
+          "ImageDeleting",
+          "image " + imageName + " is being deleted; planning again once it is gone");
+    }
     if (image == null) {
       if (!hasBase(images, catalogNs, manifest.os())) {
         status.image = null;
@@ -558,29 +567,40 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     return s;
   }
 
-  /** Hits and last use on the image, patched on its status subresource. */
+  /**
+   * Hits and last use on the image, patched on its status subresource. Requests that share an image
+   * record their use at the same moment: a conflict re-reads and counts again, so that no hit is
+   * lost and no reconcile fails for it.
+   */
   private static void recordUse(
       Context<GraftedVirtualMachine> ctx, GoldenImage image, boolean hit) {
     String now = Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
-    try {
-      ctx.getClient()
-          .resources(GoldenImage.class)
-          .inNamespace(image.getMetadata().getNamespace())
-          .withName(image.getMetadata().getName())
-          .editStatus(
-              gi -> {
-                if (gi.getStatus() == null) {
-                  gi.setStatus(new GoldenImage.Status());
-                }
-                if (hit) {
-                  gi.getStatus().hits = (gi.getStatus().hits == null ? 0 : gi.getStatus().hits) + 1;
-                }
-                gi.getStatus().lastUsed = now;
-                return gi;
-              });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
+    for (int attempt = 1; ; attempt++) {
+      try {
+        ctx.getClient()
+            .resources(GoldenImage.class)
+            .inNamespace(image.getMetadata().getNamespace())
+            .withName(image.getMetadata().getName())
+            .editStatus(
+                gi -> {
+                  if (gi.getStatus() == null) {
+                    gi.setStatus(new GoldenImage.Status());
+                  }
+                  if (hit) {
+                    gi.getStatus().hits =
+                        (gi.getStatus().hits == null ? 0 : gi.getStatus().hits) + 1;
+                  }
+                  gi.getStatus().lastUsed = now;
+                  return gi;
+                });
+        return;
+      } catch (KubernetesClientException e) {
+        if (e.getCode() == 404) {
+          return;
+        }
+        if (e.getCode() != 409 || attempt >= RECORD_USE_ATTEMPTS) {
+          throw e;
+        }
       }
     }
   }
