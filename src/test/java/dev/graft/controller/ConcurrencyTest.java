@@ -118,6 +118,21 @@ class ConcurrencyTest {
         assertThat(vmImage(ns, n)).as(n).isEqualTo(image);
       }
       assertThat(image(client, ns, image).getStatus().hits).isZero();
+
+      // Four more at once, now that the image is Ready: four cache hits, all counted on the image
+      // (they patch its status at the same moment), and still one build.
+      List<String> hits = List.of("hit-1", "hit-2", "hit-3", "hit-4");
+      createAtOnce(
+          hits.stream()
+              .map(n -> gvm(ns, n, OS, file("/etc/a", "1"), file("/etc/b", "2")))
+              .toList());
+      until(client, ns, () -> hits.stream().allMatch(n -> ready(gvm(client, ns, n))));
+      for (String n : hits) {
+        assertThat(gvm(client, ns, n).getStatus().cacheHit).as(n).isTrue();
+        assertThat(gvm(client, ns, n).getStatus().plan.cost).as(n).isZero();
+      }
+      until(client, ns, () -> image(client, ns, image).getStatus().hits == hits.size());
+      assertThat(jobs(ns, image)).hasSize(1);
       assertThat(phases.seen()).doesNotContain(Phase.Failed);
       assertNoOrphans(ns);
       assertSchemasValid(client, ns);
