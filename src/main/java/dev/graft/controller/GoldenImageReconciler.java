@@ -37,6 +37,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
@@ -254,6 +255,10 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
       status.buildStartedAt = now().toString();
       status.attempts = 1;
     }
+    String stale = staleDependent(gi, ctx, 1);
+    if (stale != null) {
+      return waitingForCleanup(stale);
+    }
     DataVolume dv = Informers.get(ctx, DataVolume.class, ns, name).orElse(null);
     if (dv == null) {
       create(ctx, DataVolumes.importFor(gi));
@@ -320,6 +325,10 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
             Duration.between(now(), at).plusMillis(200));
       }
       status.retryAfter = null;
+    }
+    String stale = staleDependent(gi, ctx, attempt);
+    if (stale != null) {
+      return waitingForCleanup(stale);
     }
     DataVolume dv = Informers.get(ctx, DataVolume.class, ns, name).orElse(null);
     if (dv != null && attemptOf(dv) < attempt) {
@@ -405,6 +414,45 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         String.format(
             "built from %s in %.1fs (attempt %d)", parentName, status.buildSeconds, attempt));
     return Step.of(State.ready(Phase.Ready, "Ready", "built from " + parentName));
+  }
+
+  /**
+   * A build object of this image's name that belongs to an earlier image of the same name (deleted
+   * and planned again before the garbage collector removed what it owned), or null. Using it would
+   * take another build's clone, script, payload or Job for this one's.
+   */
+  private static String staleDependent(GoldenImage gi, Context<GoldenImage> ctx, int attempt) {
+    String ns = gi.getMetadata().getNamespace();
+    String name = gi.getMetadata().getName();
+    String payload = InjectionJobs.payloadName(name);
+    List<Optional<? extends HasMetadata>> dependents =
+        List.of(
+            Informers.get(ctx, DataVolume.class, ns, name),
+            Informers.get(ctx, Job.class, ns, InjectionJobs.jobName(gi, attempt)),
+            Informers.get(ctx, ConfigMap.class, ns, InjectionJobs.scriptName(gi)),
+            Informers.get(ctx, ConfigMap.class, ns, payload),
+            Informers.get(ctx, Secret.class, ns, payload));
+    return dependents.stream()
+        .flatMap(Optional::stream)
+        .filter(r -> !ownedBy(r, gi))
+        .map(r -> r.getKind() + " " + r.getMetadata().getName())
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static boolean ownedBy(HasMetadata r, GoldenImage gi) {
+    return r.getMetadata().getOwnerReferences() != null
+        && r.getMetadata().getOwnerReferences().stream()
+            .anyMatch(o -> Objects.equals(o.getUid(), gi.getMetadata().getUid()));
+  }
+
+  private static Step waitingForCleanup(String stale) {
+    return new Step(
+        State.progressing(
+            Phase.Pending,
+            "WaitingForCleanup",
+            stale + " of an earlier image of this name is still being deleted"),
+        Duration.ofSeconds(2));
   }
 
   private record Condition(String reason, String message) {}

@@ -259,6 +259,14 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
 
     // Reconcile: find or plan the image.
     GoldenImage image = images.get(new ResourceID(imageName, catalogNs)).orElse(null);
+    if (image != null && image.getMetadata().getDeletionTimestamp() != null) {
+      // Nothing is created for an image that goes (its payload would outlive it); its deletion
+      // event brings this request back to plan the image again.
+      return State.progressing(
+          Phase.Planning,
+          "ImageDeleting",
+          "image " + imageName + " is being deleted; planning again once it is gone");
+    }
     if (image == null) {
       if (!hasBase(images, catalogNs, manifest.os())) {
         status.image = null;

@@ -1,7 +1,10 @@
 package dev.graft.sim;
 
+import dev.graft.api.GoldenImage;
 import dev.graft.controller.Labels;
 import dev.graft.kubevirt.DataVolume;
+import io.fabric8.kubernetes.api.model.DeletionPropagation;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -17,12 +20,16 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
+import java.util.stream.Stream;
 
 /**
- * Plays CDI and the Job controller against an API server without them (the mock server of the tests
- * and of {@code graft demo}): a new DataVolume gets its PVC and phase Succeeded; an injection Job
- * completes, or fails, or waits until told. Never used against a real cluster.
+ * Plays CDI, the Job controller and the garbage collector against an API server without them (the
+ * mock server of the tests and of {@code graft demo}): a new DataVolume gets its PVC and phase
+ * Succeeded; an injection Job completes, or fails, or waits until told; the Jobs, DataVolumes,
+ * ConfigMaps and Secrets a deleted GoldenImage owned are deleted, now or when told. Never used
+ * against a real cluster.
  */
 public final class ClusterSimulator implements AutoCloseable {
   private final KubernetesClient client;
@@ -30,10 +37,13 @@ public final class ClusterSimulator implements AutoCloseable {
   private final Set<String> heldDataVolumes = ConcurrentHashMap.newKeySet();
   private volatile boolean holdJobs;
   private volatile Predicate<DataVolume> holdDataVolume = dv -> false;
+  private volatile boolean holdGarbage;
+  private final List<GoldenImage> garbage = new CopyOnWriteArrayList<>();
   private volatile Predicate<String> failImage = image -> false;
   private volatile String cloneFallbackReason;
   private SharedIndexInformer<DataVolume> dataVolumes;
   private SharedIndexInformer<Job> jobs;
+  private SharedIndexInformer<GoldenImage> images;
 
   public ClusterSimulator(KubernetesClient client) {
     this.client = client;
@@ -91,7 +101,73 @@ public final class ClusterSimulator implements AutoCloseable {
                   @Override
                   public void onDelete(Job job, boolean unknown) {}
                 });
+    images =
+        client
+            .resources(GoldenImage.class)
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(GoldenImage gi) {}
+
+                  @Override
+                  public void onUpdate(GoldenImage old, GoldenImage gi) {}
+
+                  @Override
+                  public void onDelete(GoldenImage gi, boolean unknown) {
+                    if (holdGarbage) {
+                      garbage.add(gi);
+                    } else {
+                      collect(gi);
+                    }
+                  }
+                });
     return this;
+  }
+
+  /** What deleted GoldenImages owned stays until {@link #collectGarbage()}. */
+  public void holdGarbageCollection(boolean hold) {
+    this.holdGarbage = hold;
+  }
+
+  /** Collects what was held, and collects at once from now on. */
+  public void collectGarbage() {
+    holdGarbage = false;
+    for (GoldenImage gi : List.copyOf(garbage)) {
+      collect(gi);
+      garbage.remove(gi);
+    }
+  }
+
+  /** Deletes the build objects (labelled with the image) whose owner is this GoldenImage. */
+  private void collect(GoldenImage gi) {
+    String ns = gi.getMetadata().getNamespace();
+    String uid = gi.getMetadata().getUid();
+    Stream.of(
+            client.batch().v1().jobs().inNamespace(ns).withLabel(Labels.GOLDEN_IMAGE).list(),
+            client
+                .resources(DataVolume.class)
+                .inNamespace(ns)
+                .withLabel(Labels.GOLDEN_IMAGE)
+                .list(),
+            client.configMaps().inNamespace(ns).withLabel(Labels.GOLDEN_IMAGE).list(),
+            client.secrets().inNamespace(ns).withLabel(Labels.GOLDEN_IMAGE).list())
+        .flatMap(list -> list.getItems().stream().map(HasMetadata.class::cast))
+        .filter(
+            r ->
+                r.getMetadata().getOwnerReferences() != null
+                    && r.getMetadata().getOwnerReferences().stream()
+                        .anyMatch(o -> uid.equals(o.getUid())))
+        .forEach(
+            r -> {
+              try {
+                client.resource(r).withPropagationPolicy(DeletionPropagation.BACKGROUND).delete();
+              } catch (KubernetesClientException e) {
+                if (e.getCode() != 404) {
+                  throw e;
+                }
+              }
+            });
   }
 
   /** Jobs of images matching this fail (every attempt). */
@@ -283,6 +359,9 @@ public final class ClusterSimulator implements AutoCloseable {
     }
     if (jobs != null) {
       jobs.close();
+    }
+    if (images != null) {
+      images.close();
     }
   }
 }

@@ -4,6 +4,9 @@ import static dev.graft.controller.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.api.GoldenImage;
+import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.api.Phase;
+import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.sim.ClusterSimulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -12,10 +15,20 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
-/** With {@code graft.catalog-namespace}, images live in one namespace and VMs clone across. */
+/**
+ * With {@code graft.catalog-namespace}, images live in one namespace and VMs clone across; requests
+ * from several namespaces share its builds.
+ */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestProfile(CatalogNamespaceTest.Profile.class)
@@ -60,6 +73,112 @@ class CatalogNamespaceTest {
       assertThat(client.configMaps().inNamespace("catalog").withName(image + "-payload").get())
           .isNotNull();
       assertSchemasValid(client, "catalog");
+    }
+  }
+
+  @Test
+  void requestsFromTwoNamespacesAtOnceShareOneBuild() throws Exception {
+    String os = "debian-12";
+    try (ClusterSimulator simulator = new ClusterSimulator(client).start()) {
+      client.resource(baseImage("images", "debian", os)).create();
+      String base = BaseImageReconciler.imageName(os);
+      until(
+          client,
+          "catalog",
+          () ->
+              image(client, "catalog", base) != null
+                  && image(client, "catalog", base).getStatus() != null
+                  && image(client, "catalog", base).getStatus().phase == Phase.Ready);
+      simulator.holdJobs(true);
+      List<GraftedVirtualMachine> requests =
+          List.of(
+              gvm("team-x", "db", os, file("/etc/db.conf", "x"), file("/etc/motd", "hi")),
+              gvm("team-y", "db", os, file("/etc/motd", "hi"), file("/etc/db.conf", "x")));
+      ExecutorService pool = Executors.newFixedThreadPool(requests.size());
+      try {
+        CountDownLatch gate = new CountDownLatch(1);
+        List<Future<?>> created = new ArrayList<>();
+        for (GraftedVirtualMachine r : requests) {
+          created.add(
+              pool.submit(
+                  () -> {
+                    gate.await();
+                    return client.resource(r).create();
+                  }));
+        }
+        gate.countDown();
+        for (Future<?> f : created) {
+          f.get(30, TimeUnit.SECONDS);
+        }
+      } finally {
+        pool.shutdownNow();
+      }
+      // Both join the one build before it finishes.
+      until(
+          client,
+          "catalog",
+          () ->
+              gvm(client, "team-x", "db").getStatus() != null
+                  && gvm(client, "team-y", "db").getStatus() != null
+                  && gvm(client, "team-x", "db").getStatus().image != null
+                  && gvm(client, "team-x", "db")
+                      .getStatus()
+                      .image
+                      .equals(gvm(client, "team-y", "db").getStatus().image)
+                  && simulator.heldJobs().size() == 1);
+      simulator.releaseJobs();
+      until(
+          client,
+          "catalog",
+          () -> ready(gvm(client, "team-x", "db")) && ready(gvm(client, "team-y", "db")));
+
+      String image = gvm(client, "team-x", "db").getStatus().image;
+      assertThat(
+              images(client, "catalog").stream()
+                  .filter(gi -> os.equals(gi.getSpec().os))
+                  .map(gi -> gi.getMetadata().getName()))
+          .containsExactlyInAnyOrder(base, image);
+      assertThat(
+              client
+                  .batch()
+                  .v1()
+                  .jobs()
+                  .inNamespace("catalog")
+                  .withLabel(Labels.GOLDEN_IMAGE, image)
+                  .list()
+                  .getItems())
+          .hasSize(1);
+      assertThat(
+              client.resources(DataVolume.class).inNamespace("catalog").list().getItems().stream()
+                  .map(dv -> dv.getMetadata().getName()))
+          .contains(base, image)
+          .doesNotHaveDuplicates();
+      GoldenImage gi = image(client, "catalog", image);
+      assertThat(gi.getStatus().attempts).isEqualTo(1);
+      assertThat(gi.getSpec().requestedBy).isNotEmpty().isSubsetOf("team-x/db", "team-y/db");
+      for (String ns : new String[] {"team-x", "team-y"}) {
+        GraftedVirtualMachine g = gvm(client, ns, "db");
+        assertThat(g.getStatus().imageNamespace).isEqualTo("catalog");
+        assertThat(g.getStatus().cacheHit).as(ns).isFalse();
+        assertThat(g.getStatus().plan.source).as(ns).isEqualTo(base);
+        assertThat(
+                client
+                    .resources(VirtualMachine.class)
+                    .inNamespace(ns)
+                    .withName("db")
+                    .get()
+                    .getSpec()
+                    .dataVolumeTemplates
+                    .get(0)
+                    .spec
+                    .source
+                    .pvc
+                    .name)
+            .isEqualTo(image);
+        // Nothing of the build lands in the requests' namespaces.
+        assertThat(client.batch().v1().jobs().inNamespace(ns).list().getItems()).isEmpty();
+        assertThat(client.resources(DataVolume.class).inNamespace(ns).list().getItems()).isEmpty();
+      }
     }
   }
 }
