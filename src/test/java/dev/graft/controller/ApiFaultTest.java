@@ -65,8 +65,8 @@ class ApiFaultTest {
           // Conflicts where a real API server gives them: a write to an object that changed.
           .inject(r -> r.method().equals("PUT") || r.method().equals("PATCH"), Fault.CONFLICT, 0.10)
           .inject(r -> !r.isWatch() && r.isWrite(), Fault.SERVER_ERROR, 0.15)
-          .inject(r -> !r.isWatch() && r.isWrite(), Fault.LOST_ANSWER, 0.03)
-          .inject(r -> !r.isWatch(), Fault.TIMEOUT, 0.02)
+          .injectEvery(r -> !r.isWatch() && r.isWrite(), Fault.LOST_ANSWER, 30)
+          .injectEvery(r -> !r.isWatch(), Fault.TIMEOUT, 50)
           .inject(r -> !r.isWatch() && !r.isWrite(), Fault.SERVER_ERROR, 0.10);
       dropper.scheduleAtFixedRate(proxy::dropWatches, 1_000, 1_500, TimeUnit.MILLISECONDS);
 

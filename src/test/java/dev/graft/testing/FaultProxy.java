@@ -72,7 +72,13 @@ public final class FaultProxy implements AutoCloseable {
     }
   }
 
-  private record Rule(Predicate<Request> matches, Fault fault, double probability) {}
+  /** A fault for matching requests: drawn with a probability, or every {@code period}-th one. */
+  private record Rule(
+      Predicate<Request> matches, Fault fault, double probability, int period, AtomicInteger seen) {
+    boolean fires(Random random) {
+      return period > 0 ? seen.incrementAndGet() % period == 0 : random.nextDouble() < probability;
+    }
+  }
 
   private final Vertx vertx = Vertx.vertx();
   private final URI target;
@@ -139,7 +145,13 @@ public final class FaultProxy implements AutoCloseable {
 
   /** Requests matching {@code where} get {@code fault} with this probability. */
   public FaultProxy inject(Predicate<Request> where, Fault fault, double probability) {
-    rules.add(new Rule(where, fault, probability));
+    rules.add(new Rule(where, fault, probability, 0, new AtomicInteger()));
+    return this;
+  }
+
+  /** Every {@code period}-th request matching {@code where} gets {@code fault}: a sure count. */
+  public FaultProxy injectEvery(Predicate<Request> where, Fault fault, int period) {
+    rules.add(new Rule(where, fault, 0, period, new AtomicInteger()));
     return this;
   }
 
@@ -221,7 +233,7 @@ public final class FaultProxy implements AutoCloseable {
 
   private synchronized Fault draw(Request request) {
     for (Rule rule : rules) {
-      if (rule.matches.test(request) && random.nextDouble() < rule.probability) {
+      if (rule.matches.test(request) && rule.fires(random)) {
         return rule.fault;
       }
     }
