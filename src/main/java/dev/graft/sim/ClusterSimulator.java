@@ -143,16 +143,7 @@ public final class ClusterSimulator implements AutoCloseable {
   private void collect(GoldenImage gi) {
     String ns = gi.getMetadata().getNamespace();
     String uid = gi.getMetadata().getUid();
-    Stream.of(
-            client.batch().v1().jobs().inNamespace(ns).withLabel(Labels.GOLDEN_IMAGE).list(),
-            client
-                .resources(DataVolume.class)
-                .inNamespace(ns)
-                .withLabel(Labels.GOLDEN_IMAGE)
-                .list(),
-            client.configMaps().inNamespace(ns).withLabel(Labels.GOLDEN_IMAGE).list(),
-            client.secrets().inNamespace(ns).withLabel(Labels.GOLDEN_IMAGE).list())
-        .flatMap(list -> list.getItems().stream().map(HasMetadata.class::cast))
+    buildObjects(client, ns)
         .filter(
             r ->
                 r.getMetadata().getOwnerReferences() != null
@@ -168,6 +159,20 @@ public final class ClusterSimulator implements AutoCloseable {
                 }
               }
             });
+  }
+
+  /** Every Job, DataVolume, ConfigMap and Secret labelled with a GoldenImage in the namespace. */
+  public static Stream<HasMetadata> buildObjects(KubernetesClient client, String ns) {
+    return Stream.of(
+            client.batch().v1().jobs().inNamespace(ns).withLabel(Labels.GOLDEN_IMAGE).list(),
+            client
+                .resources(DataVolume.class)
+                .inNamespace(ns)
+                .withLabel(Labels.GOLDEN_IMAGE)
+                .list(),
+            client.configMaps().inNamespace(ns).withLabel(Labels.GOLDEN_IMAGE).list(),
+            client.secrets().inNamespace(ns).withLabel(Labels.GOLDEN_IMAGE).list())
+        .flatMap(list -> list.getItems().stream().map(HasMetadata.class::cast));
   }
 
   /** Jobs of images matching this fail (every attempt). */

@@ -47,9 +47,7 @@ class ApiFaultTest {
 
   @BeforeEach
   void onlyTheTestsOperatorsRun() {
-    if (applicationOperator.getRuntimeInfo().isStarted()) {
-      applicationOperator.stop();
-    }
+    StandaloneOperators.stop(applicationOperator);
   }
 
   @Test

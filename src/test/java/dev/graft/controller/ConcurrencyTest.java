@@ -524,16 +524,7 @@ class ConcurrencyTest {
 
   /** Every Job, DataVolume, ConfigMap and Secret the operator made for an image. */
   private Stream<HasMetadata> buildObjects(String ns) {
-    return Stream.of(
-            client.batch().v1().jobs().inNamespace(ns).withLabel(Labels.GOLDEN_IMAGE).list(),
-            client
-                .resources(DataVolume.class)
-                .inNamespace(ns)
-                .withLabel(Labels.GOLDEN_IMAGE)
-                .list(),
-            client.configMaps().inNamespace(ns).withLabel(Labels.GOLDEN_IMAGE).list(),
-            client.secrets().inNamespace(ns).withLabel(Labels.GOLDEN_IMAGE).list())
-        .flatMap(list -> list.getItems().stream().map(HasMetadata.class::cast));
+    return ClusterSimulator.buildObjects(client, ns);
   }
 
   private List<String> owned(String ns, String uid) {

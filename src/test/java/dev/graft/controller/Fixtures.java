@@ -1,5 +1,7 @@
 package dev.graft.controller;
 
+import static org.assertj.core.api.Assertions.assertThat;
+
 import dev.graft.api.BaseImage;
 import dev.graft.api.FileSpec;
 import dev.graft.api.GoldenImage;
@@ -97,15 +99,11 @@ final class Fixtures {
     images.forEach(gi -> needed.add(gi.getSpec().parent));
     for (GoldenImage gi : images) {
       String name = gi.getMetadata().getName();
-      org.assertj.core.api.Assertions.assertThat(gi.getStatus().phase)
-          .as(name)
-          .isEqualTo(Phase.Ready);
-      org.assertj.core.api.Assertions.assertThat(gi.getStatus().attempts)
-          .as("attempts of " + name)
-          .isEqualTo(1);
-      org.assertj.core.api.Assertions.assertThat(needed).as("images needed").contains(name);
+      assertThat(gi.getStatus().phase).as(name).isEqualTo(Phase.Ready);
+      assertThat(gi.getStatus().attempts).as("attempts of " + name).isEqualTo(1);
+      assertThat(needed).as("images needed").contains(name);
       if (gi.getSpec().parent != null) {
-        org.assertj.core.api.Assertions.assertThat(
+        assertThat(
                 client
                     .batch()
                     .v1()
@@ -116,22 +114,18 @@ final class Fixtures {
                     .getItems())
             .as("Jobs of " + name)
             .hasSize(1);
-        org.assertj.core.api.Assertions.assertThat(
-                client.configMaps().inNamespace(ns).withName(InjectionJobs.scriptName(gi)).get())
+        assertThat(client.configMaps().inNamespace(ns).withName(InjectionJobs.scriptName(gi)).get())
             .as("script of " + name)
             .isNotNull();
       }
     }
-    org.assertj.core.api.Assertions.assertThat(
-            client.resources(DataVolume.class).inNamespace(ns).list().getItems())
+    assertThat(client.resources(DataVolume.class).inNamespace(ns).list().getItems())
         .as("DataVolumes")
         .hasSameSizeAs(images);
-    org.assertj.core.api.Assertions.assertThat(
-            client.persistentVolumeClaims().inNamespace(ns).list().getItems())
+    assertThat(client.persistentVolumeClaims().inNamespace(ns).list().getItems())
         .as("PVCs")
         .hasSameSizeAs(images);
-    org.assertj.core.api.Assertions.assertThat(
-            client.resources(VirtualMachine.class).inNamespace(ns).list().getItems())
+    assertThat(client.resources(VirtualMachine.class).inNamespace(ns).list().getItems())
         .as("VirtualMachines")
         .hasSameSizeAs(gvms);
     assertSchemasValid(client, ns);

@@ -56,9 +56,7 @@ class OperatorRestartTest {
 
   @BeforeEach
   void onlyTheTestsOperatorsRun() {
-    if (applicationOperator.getRuntimeInfo().isStarted()) {
-      applicationOperator.stop();
-    }
+    StandaloneOperators.stop(applicationOperator);
   }
 
   @ParameterizedTest
