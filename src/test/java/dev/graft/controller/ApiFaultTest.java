@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -107,10 +106,7 @@ class ApiFaultTest {
             FreshOperator.startVia(proxy.url(), TIMEOUT_MILLIS, client, config, jobs, metrics)) {
       proxy.inject(r -> r.isWrite() && !r.isFor("events"), Fault.SERVER_ERROR, 1.0);
       List<String> names = createFleet(ns);
-      Awaitility.await()
-          .atMost(Duration.ofSeconds(30))
-          .pollDelay(Duration.ofSeconds(20))
-          .until(() -> true);
+      await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofSeconds(20)).until(() -> true);
       assertThat(proxy.injected(Fault.SERVER_ERROR)).isPositive();
       proxy.heal();
       awaitReady(ns, names, Duration.ofSeconds(60));
@@ -159,7 +155,7 @@ class ApiFaultTest {
 
   private void awaitReady(String ns, List<String> names, Duration atMost) {
     try {
-      Awaitility.await()
+      await()
           .atMost(atMost)
           .pollInterval(Duration.ofMillis(250))
           .until(() -> names.stream().allMatch(n -> ready(gvm(client, ns, n))));

@@ -38,7 +38,6 @@ import java.util.Map;
 import java.util.function.BiConsumer;
 import java.util.function.Consumer;
 import org.assertj.core.api.SoftAssertions;
-import org.awaitility.Awaitility;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 
@@ -559,9 +558,7 @@ class BadInputCatalogueTest {
     for (Setup s : setups) {
       for (HasMetadata r : s.extra) {
         if (r instanceof BaseImage) {
-          Awaitility.await()
-              .atMost(Duration.ofSeconds(30))
-              .until(() -> !images(client, s.ns).isEmpty());
+          await().atMost(Duration.ofSeconds(30)).until(() -> !images(client, s.ns).isEmpty());
           client.resource(r).create();
         }
       }
@@ -587,7 +584,7 @@ class BadInputCatalogueTest {
 
     // Operator: every row ends Ready=False with its reason.
     try {
-      Awaitility.await()
+      await()
           .atMost(Duration.ofSeconds(30))
           .pollInterval(Duration.ofMillis(200))
           .until(

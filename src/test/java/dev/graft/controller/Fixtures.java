@@ -131,11 +131,21 @@ final class Fixtures {
     assertSchemasValid(client, ns);
   }
 
+  /**
+   * Awaitility as these tests use it: it fails on the awaited condition only, not on an uncaught
+   * exception of another thread. Operators of earlier test applications stop while their SDK
+   * threads still run, and one of those failing in its shutdown says nothing about the test that
+   * waits.
+   */
+  static org.awaitility.core.ConditionFactory await() {
+    return org.awaitility.Awaitility.await().dontCatchUncaughtExceptions();
+  }
+
   /** Waits up to 30 s for the condition; on timeout fails with a dump of the namespace. */
   static void until(
       KubernetesClient client, String ns, java.util.concurrent.Callable<Boolean> condition) {
     try {
-      org.awaitility.Awaitility.await()
+      await()
           .atMost(java.time.Duration.ofSeconds(30))
           .pollInterval(java.time.Duration.ofMillis(100))
           .until(condition);

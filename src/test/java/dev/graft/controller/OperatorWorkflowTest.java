@@ -2,7 +2,6 @@ package dev.graft.controller;
 
 import static dev.graft.controller.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;

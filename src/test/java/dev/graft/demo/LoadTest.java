@@ -131,7 +131,10 @@ class LoadTest {
       LoadFleet.fileSets(ns).forEach(fs -> client.resource(fs).create());
       GraftedVirtualMachine first = LoadFleet.vms(ns, 1).get(0);
       client.resource(first).create();
-      await().atMost(Duration.ofSeconds(30)).until(() -> ready(ns, first.getMetadata().getName()));
+      await()
+          .dontCatchUncaughtExceptions()
+          .atMost(Duration.ofSeconds(30))
+          .until(() -> ready(ns, first.getMetadata().getName()));
       String image = gvm(ns, first.getMetadata().getName()).getStatus().image;
 
       List<GraftedVirtualMachine> replicas =
@@ -145,12 +148,14 @@ class LoadTest {
               .toList();
       replicas.parallelStream().forEach(g -> client.resource(g).create());
       await()
+          .dontCatchUncaughtExceptions()
           .atMost(Duration.ofSeconds(30))
           .until(() -> replicas.stream().allMatch(g -> ready(ns, g.getMetadata().getName())));
       assertThat(replicas)
           .allMatch(
               g -> Boolean.TRUE.equals(gvm(ns, g.getMetadata().getName()).getStatus().cacheHit));
       await()
+          .dontCatchUncaughtExceptions()
           .atMost(Duration.ofSeconds(10))
           .untilAsserted(
               () ->
