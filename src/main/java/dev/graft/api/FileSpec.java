@@ -5,6 +5,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * One file to place in the image: where, with which mode and owner, and exactly one content source
@@ -12,6 +14,15 @@ import io.fabric8.generator.annotation.Required;
  * url} + {@code sha256} + {@code size}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Checked at admission by the API server (CEL); FileResolver checks the same for older servers.
+@ValidationRule(
+    value =
+        "[has(self.content), has(self.contentBase64), has(self.configMapKeyRef),"
+            + " has(self.secretKeyRef), has(self.url)].filter(x, x).size() == 1",
+    message = "exactly one of content, contentBase64, configMapKeyRef, secretKeyRef, url is set")
+@ValidationRule(
+    value = "!has(self.url) || (has(self.sha256) && has(self.size))",
+    message = "url needs sha256 and size")
 public class FileSpec {
   /** An http(s) URL with a non-empty host and no blanks; the operator checks the same. */
   public static final String URL_PATTERN = "^https?://[^/?#\\s]+([/?#]\\S*)?$";
@@ -19,6 +30,11 @@ public class FileSpec {
   /** Absolute, normalized path (no {@code .} or {@code ..} segments, no trailing slash). */
   @Required
   @Pattern("^(/[^/]+)+$")
+  @Size(max = 4096)
+  @ValidationRule(
+      value = "!self.split('/').exists(s, s == '.' || s == '..')",
+      message = "path is not normalized: it has a . or .. segment")
+  @ValidationRule(value = "!self.contains('//')", message = "path has a duplicate slash")
   public String path;
 
   /** Octal permission bits. */
