@@ -80,16 +80,22 @@ download() {
   chmod +x "$tmp"/kube-apiserver "$tmp"/kube-controller-manager "$tmp"/kubectl "$tmp"/etcd
   for b in "${BINARIES[@]}"; do mv "$tmp/$b" "$BIN/$b"; done
 }
-if [[ "${GRAFT_CONTROL_PLANE_NO_DOWNLOAD:-}" != "1" ]] && download 2>"$WORK/download.log"; then
+if [[ "${GRAFT_CONTROL_PLANE_NO_DOWNLOAD:-}" == "1" ]]; then
+  log "download skipped (GRAFT_CONTROL_PLANE_NO_DOWNLOAD=1); building from the Go module proxy"
+elif download 2>"$WORK/download.log"; then
   log "downloaded"
   echo "$BIN"; exit 0
+else
+  log "download not possible ($(tail -n1 "$WORK/download.log" 2>/dev/null || true)); building from the Go module proxy"
 fi
-log "download not possible ($(tail -n1 "$WORK/download.log" 2>/dev/null || true)); building from the Go module proxy"
+# Go's own chatter (one line per module downloaded) goes here; our progress lines go to stderr.
+GOLOG="$WORK/go.log"
+: > "$GOLOG"
 
 # 4. the build from the Go module proxy
 GO="${GO:-$(command -v go || true)}"
-[[ -z "$GO" && -x /usr/local/go/bin/go ]] && GO=/usr/local/go/bin/go
-[[ -n "$GO" ]] || die "no Go toolchain (need Go >= 1.24 to build the control plane from the Go module proxy, or set GRAFT_CONTROL_PLANE_DIR to a directory with ${BINARIES[*]}; see docs/testing.md)"
+if [[ -z "$GO" && -x /usr/local/go/bin/go ]]; then GO=/usr/local/go/bin/go; fi
+[[ -n "$GO" ]] && command -v "$GO" >/dev/null || die "no Go toolchain (need Go >= 1.24 to build the control plane from the Go module proxy, or set GRAFT_CONTROL_PLANE_DIR to a directory with ${BINARIES[*]}; see docs/testing.md)"
 export GOFLAGS="-trimpath -mod=mod" GOTOOLCHAIN=local CGO_ENABLED=0 GOWORK=off
 NICE=(nice -n 10)
 
@@ -130,8 +136,8 @@ import (
 )
 GO
   )
-  (cd "$K8S_MOD" && "${NICE[@]}" "$GO" mod tidy -e >&2) & progress $! "downloading Kubernetes modules"
-  (cd "$K8S_MOD" && "$GO" mod download k8s.io/kubernetes) || die "go mod download failed"
+  (cd "$K8S_MOD" && "${NICE[@]}" "$GO" mod tidy -e >>"$GOLOG" 2>&1) & progress $! "downloading Kubernetes modules" \
+    || die "resolving Kubernetes modules failed; see $GOLOG"
 fi
 
 ETCD_MOD="$WORK/etcd"
@@ -156,7 +162,8 @@ func main() { etcdmain.Main(os.Args) }
 GO
     "$GO" mod edit -require="go.etcd.io/etcd/server/v3@v$ETCD_VERSION"
   )
-  (cd "$ETCD_MOD" && "${NICE[@]}" "$GO" mod tidy >&2) & progress $! "downloading etcd modules"
+  (cd "$ETCD_MOD" && "${NICE[@]}" "$GO" mod tidy >>"$GOLOG" 2>&1) & progress $! "downloading etcd modules" \
+    || die "resolving etcd modules failed; see $GOLOG"
 fi
 
 minor="${K8S_VERSION#1.}"; minor="${minor%%.*}"
@@ -168,7 +175,8 @@ build() { # label dir out pkg ldflags
   local label="$1" dir="$2" out="$3" pkg="$4" ldflags="$5"
   if [[ -x "$WORK/out/$out" ]]; then log "$label: built before"; return 0; fi
   log "building $label"
-  (cd "$dir" && "${NICE[@]}" "$GO" build -ldflags="$ldflags" -o "$WORK/out/$out.tmp" "$pkg" >&2) & progress $! "building $label"
+  (cd "$dir" && "${NICE[@]}" "$GO" build -ldflags="$ldflags" -o "$WORK/out/$out.tmp" "$pkg" >>"$GOLOG" 2>&1) & progress $! "building $label" \
+    || { tail -n 20 "$GOLOG" >&2; die "building $label failed; see $GOLOG"; }
   mv "$WORK/out/$out.tmp" "$WORK/out/$out"
 }
 mkdir -p "$WORK/out"
@@ -177,7 +185,7 @@ build kube-apiserver "$K8S_MOD" kube-apiserver k8s.io/kubernetes/cmd/kube-apiser
 build kube-controller-manager "$K8S_MOD" kube-controller-manager k8s.io/kubernetes/cmd/kube-controller-manager "$LDFLAGS"
 build kubectl "$K8S_MOD" kubectl k8s.io/kubernetes/cmd/kubectl "$LDFLAGS"
 
-for b in "${BINARIES[@]}"; do cp "$WORK/out/$b" "$BIN/$b.tmp" && mv "$BIN/$b.tmp" "$BIN/$b"; done
+for b in "${BINARIES[@]}"; do mv "$WORK/out/$b" "$BIN/$b"; done
 complete "$BIN" || die "build finished but $BIN lacks a binary"
 "$BIN/kube-apiserver" --version >&2 || true
 echo "$BIN"
