@@ -15,6 +15,7 @@ import dev.graft.realcluster.Fleets;
 import dev.graft.realcluster.Kubelet;
 import dev.graft.realcluster.RealCluster;
 import dev.graft.realcluster.RealClusterProfile;
+import dev.graft.realcluster.RealClusterStandaloneProfile;
 import dev.graft.realcluster.RealControlPlane;
 import dev.graft.sim.ClusterSimulator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -24,6 +25,7 @@ import io.fabric8.kubernetes.api.model.coordination.v1.Lease;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.javaoperatorsdk.operator.Operator;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfigurationBuilder;
 import io.quarkus.test.junit.QuarkusTest;
@@ -35,6 +37,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -46,7 +49,7 @@ import org.junit.jupiter.api.Test;
  * namespace, which the application's operator does not watch (RealClusterProfile).
  */
 @QuarkusTest
-@TestProfile(RealClusterProfile.class)
+@TestProfile(RealClusterStandaloneProfile.class)
 @Tag(RealClusterProfile.TAG)
 class RealClusterLeaderElectionTest {
   static final String NS = RealClusterProfile.LEADER_ELECTION_NAMESPACE;
@@ -54,6 +57,12 @@ class RealClusterLeaderElectionTest {
   @Inject GraftConfig config;
   @Inject InjectionJobs jobs;
   @Inject GraftMetrics metrics;
+  @Inject Operator applicationOperator;
+
+  @BeforeEach
+  void onlyTheTestsOperatorsRun() {
+    StandaloneOperators.stop(applicationOperator);
+  }
 
   @Test
   void exactlyOneReconcilesAndTheOtherTakesOverWithinTheLease() throws Exception {

@@ -10,6 +10,7 @@ import dev.graft.realcluster.Fleets;
 import dev.graft.realcluster.Kubelet;
 import dev.graft.realcluster.RealCluster;
 import dev.graft.realcluster.RealClusterProfile;
+import dev.graft.realcluster.RealClusterStandaloneProfile;
 import dev.graft.realcluster.RealControlPlane;
 import dev.graft.sim.ClusterSimulator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -22,10 +23,12 @@ import io.fabric8.kubernetes.api.model.rbac.PolicyRule;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 import jakarta.inject.Inject;
 import java.util.List;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
@@ -35,7 +38,7 @@ import org.junit.jupiter.api.Test;
  * fleet tests, which run the operator with exactly the chart's rules, would fail).
  */
 @QuarkusTest
-@TestProfile(RealClusterProfile.class)
+@TestProfile(RealClusterStandaloneProfile.class)
 @Tag(RealClusterProfile.TAG)
 class RealClusterRbacTest {
   static final String NS = "rbac";
@@ -43,6 +46,12 @@ class RealClusterRbacTest {
   @Inject GraftConfig config;
   @Inject InjectionJobs jobs;
   @Inject GraftMetrics metrics;
+  @Inject Operator applicationOperator;
+
+  @BeforeEach
+  void onlyTheTestsOperatorsRun() {
+    StandaloneOperators.stop(applicationOperator);
+  }
 
   @Test
   void theOperatorIsTheChartsServiceAccountAndNotAnAdmin() {

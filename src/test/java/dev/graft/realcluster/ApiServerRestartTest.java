@@ -3,7 +3,6 @@ package dev.graft.realcluster;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.api.GoldenImage;
-import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
 import dev.graft.sim.ClusterSimulator;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -32,7 +31,8 @@ class ApiServerRestartTest {
         Kubelet kubelet = new Kubelet(admin)) {
       Fleets.dataSources(admin);
       List<HasMetadata> wave = Fleets.waves(admin, ns).get(0);
-      int vms = (int) wave.stream().filter(o -> o instanceof GraftedVirtualMachine).count();
+      int vms =
+          (int) wave.stream().filter(o -> "GraftedVirtualMachine".equals(o.getKind())).count();
       Fleets.apply(admin, wave);
       // Mid-build: some images are Ready, not all VMs are.
       Fleets.until(

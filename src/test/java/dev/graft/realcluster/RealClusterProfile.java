@@ -13,13 +13,7 @@ import java.util.Set;
 public class RealClusterProfile implements QuarkusTestProfile {
   public static final String TAG = "real-cluster";
 
-  /** The namespaces the application's operator reconciles: one per test of the tier. */
-  public static final String WATCHED = "fleet,pod-failure,gc,restart";
-
-  /**
-   * Where the leader-election test runs operators of its own, unseen by the application's (the RBAC
-   * test uses namespace rbac the same way).
-   */
+  /** Where the leader-election test runs operators of its own. */
   public static final String LEADER_ELECTION_NAMESPACE = "leader-election";
 
   @Override
@@ -29,7 +23,6 @@ public class RealClusterProfile implements QuarkusTestProfile {
         // ServiceAccount may only read them (as in a Helm install).
         "quarkus.operator-sdk.crd.apply", "false",
         "graft.build.max-attempts", "2",
-        "quarkus.operator-sdk.namespaces", WATCHED,
         // One Pod retry per Job: the Job controller's 10 s backoff, not 30 s, per failing Job.
         "graft.injector.backoff-limit", "1");
   }

@@ -227,19 +227,32 @@ public final class RealControlPlane {
   }
 
   private void startControllerManager() {
-    launch(
-        "kube-controller-manager",
-        List.of(
-            binaries.resolve("kube-controller-manager").toString(),
-            "--kubeconfig",
-            adminKubeconfig.toString(),
-            "--controllers",
-            "garbage-collector,job",
-            "--leader-elect=false",
-            "--secure-port=0",
-            "--concurrent-gc-syncs=5",
-            "--concurrent-job-syncs=5",
-            "--use-service-account-credentials=false"));
+    Process kcm =
+        launch(
+            "kube-controller-manager",
+            List.of(
+                binaries.resolve("kube-controller-manager").toString(),
+                "--kubeconfig",
+                adminKubeconfig.toString(),
+                "--controllers",
+                "garbage-collector-controller,job-controller",
+                "--leader-elect=false",
+                "--secure-port=0",
+                "--concurrent-gc-syncs=5",
+                "--concurrent-job-syncs=5",
+                "--use-service-account-credentials=false"));
+    // It has no health endpoint here (--secure-port=0): a wrong flag shows as an early exit.
+    try {
+      if (kcm.waitFor(5, TimeUnit.SECONDS)) {
+        throw new IllegalStateException(
+            "kube-controller-manager exited with "
+                + kcm.exitValue()
+                + "; see target/control-plane/kube-controller-manager.log");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
+    }
   }
 
   /**
