@@ -46,6 +46,7 @@ public final class ClusterSimulator implements AutoCloseable {
   private SharedIndexInformer<Job> jobs;
   private SharedIndexInformer<GoldenImage> images;
   private final boolean jobsAndGarbage;
+  private static final long RESYNC_MILLIS = 2000;
 
   public ClusterSimulator(KubernetesClient client) {
     this(client, true);
@@ -80,11 +81,18 @@ public final class ClusterSimulator implements AutoCloseable {
                   }
 
                   @Override
-                  public void onUpdate(DataVolume old, DataVolume dv) {}
+                  public void onUpdate(DataVolume old, DataVolume dv) {
+                    // Against a real API server a completion can fail (e.g. while it restarts):
+                    // the periodic resync tries again, as CDI's controller would.
+                    if (!jobsAndGarbage && dv.getStatus() == null && !holdDataVolume.test(dv)) {
+                      complete(dv);
+                    }
+                  }
 
                   @Override
                   public void onDelete(DataVolume dv, boolean unknown) {}
-                });
+                },
+                jobsAndGarbage ? 0 : RESYNC_MILLIS);
     if (!jobsAndGarbage) {
       return this;
     }

@@ -56,7 +56,8 @@ public final class Kubelet implements AutoCloseable {
 
                   @Override
                   public void onDelete(Pod pod, boolean unknown) {}
-                });
+                },
+                2000);
   }
 
   /** How Pods end from now on (the default: Succeeded). */
@@ -64,35 +65,24 @@ public final class Kubelet implements AutoCloseable {
     this.outcome = outcome;
   }
 
-  /** Names (namespace/name) of every Pod this kubelet ran. */
+  /** Names (namespace/name) of every Pod this kubelet ran to its end (or found gone). */
   public Set<String> ran() {
     return Set.copyOf(seen);
   }
 
   private void run(Pod pod) {
     String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
-    if (pod.getSpec().getNodeName() != null
-        || pod.getMetadata().getDeletionTimestamp() != null
-        || !seen.add(key)) {
+    if (pod.getMetadata().getDeletionTimestamp() != null
+        || !"Pending".equals(pod.getStatus().getPhase())
+        || seen.contains(key)) {
       return;
     }
     String ns = pod.getMetadata().getNamespace();
     String name = pod.getMetadata().getName();
     try {
-      client
-          .bindings()
-          .inNamespace(ns)
-          .resource(
-              new BindingBuilder()
-                  .withNewMetadata()
-                  .withName(name)
-                  .endMetadata()
-                  .withNewTarget()
-                  .withKind("Node")
-                  .withName(NODE)
-                  .endTarget()
-                  .build())
-          .create();
+      if (pod.getSpec().getNodeName() == null) {
+        bind(ns, name);
+      }
       Outcome o = outcome.apply(pod);
       String now = Instant.now().toString();
       client
@@ -112,8 +102,33 @@ public final class Kubelet implements AutoCloseable {
                         });
                 return p;
               });
+      seen.add(key);
     } catch (KubernetesClientException e) {
-      if (e.getCode() != 404 && e.getCode() != 409) {
+      // Gone: nothing to run. Anything else (the API server restarting): the resync retries.
+      if (e.getCode() == 404) {
+        seen.add(key);
+      }
+    }
+  }
+
+  private void bind(String ns, String name) {
+    try {
+      client
+          .bindings()
+          .inNamespace(ns)
+          .resource(
+              new BindingBuilder()
+                  .withNewMetadata()
+                  .withName(name)
+                  .endMetadata()
+                  .withNewTarget()
+                  .withKind("Node")
+                  .withName(NODE)
+                  .endTarget()
+                  .build())
+          .create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
         throw e;
       }
     }

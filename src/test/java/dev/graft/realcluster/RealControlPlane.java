@@ -143,13 +143,14 @@ public final class RealControlPlane {
                 .withOfflineMode(true)
                 .withStartupTimeout((int) STARTUP_TIMEOUT.toMillis())
                 .build());
+    // Offline: only finds the binaries (under <kubeAPITestDir>/k8s/), never downloads.
+    binaryManager.initAndDownloadIfRequired();
     certs = new CertManager(work.toString());
     adminKubeconfig = work.resolve("admin.kubeconfig");
   }
 
   private void start() {
     long t0 = System.nanoTime();
-    binaryManager.initAndDownloadIfRequired();
     certs.createCertificatesIfNeeded();
     write(adminKubeconfig, new KubeConfig(certs, binaryManager).generateKubeConfigYaml(apiPort));
     startEtcd();
