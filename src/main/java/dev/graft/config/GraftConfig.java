@@ -116,14 +116,22 @@ public interface GraftConfig {
     long runAsUser();
   }
 
-  /** Storage of golden images. */
+  /**
+   * Storage of every DataVolume Graft creates, where an image's own storage leaves a field unset;
+   * an empty value is left to CDI's StorageProfile.
+   */
   interface Storage {
     /** StorageClass of golden image PVCs; empty: the cluster default. */
     Optional<String> className();
 
-    /** Filesystem or Block. */
-    @WithDefault("Filesystem")
-    String volumeMode();
+    /** Filesystem or Block; empty: the StorageProfile's. */
+    Optional<String> volumeMode();
+
+    /**
+     * ReadWriteOnce, ReadWriteMany, ...; empty: the StorageProfile's. Needed where CDI has no
+     * profile for the provisioner (local-path on kind and k3s, many CSI drivers).
+     */
+    Optional<java.util.List<String>> accessModes();
   }
 
   /** Limits on user files. */
