@@ -114,6 +114,21 @@ public interface GraftConfig {
     /** Non-root user (and group) of the Job: 107 is the qemu user that owns CDI disk images. */
     @WithDefault("107")
     long runAsUser();
+
+    /** Secrets (names) the Job pulls its image with, from a private registry. */
+    Optional<java.util.List<String>> imagePullSecrets();
+
+    /** Node labels the Job's node must have, as a JSON object. */
+    Optional<String> nodeSelector();
+
+    /** Tolerations of the Job's pod (tainted KVM nodes), as a JSON list. */
+    Optional<String> tolerations();
+
+    /** Affinity of the Job's pod, as JSON. */
+    Optional<String> affinity();
+
+    /** PriorityClass of the Job's pod. */
+    Optional<String> priorityClassName();
   }
 
   /**

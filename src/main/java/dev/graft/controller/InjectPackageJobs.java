@@ -11,6 +11,7 @@ import dev.graft.inject.InjectorSettings;
 import dev.graft.inject.KvmMode;
 import dev.graft.inject.KvmNodes;
 import dev.graft.inject.Payload;
+import dev.graft.inject.job.JobPlacement;
 import dev.graft.kubevirt.StorageDefaults;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
@@ -34,11 +35,13 @@ public class InjectPackageJobs implements InjectionJobs {
   private final InjectorSettings settings;
   private final Supplier<? extends Collection<Node>> nodes;
   private StorageDefaults storage = StorageDefaults.NONE;
+  private JobPlacement placement = JobPlacement.NONE;
 
   @Inject
   public InjectPackageJobs(GraftConfig config, ClusterNodes nodes) {
     this(InjectorSettings.from(config.injector()), nodes::list);
     this.storage = StorageDefaults.from(config.storage());
+    this.placement = JobPlacement.from(config.injector());
   }
 
   /** Without a cluster: no node offers KVM. */
@@ -61,7 +64,7 @@ public class InjectPackageJobs implements InjectionJobs {
 
   @Override
   public Job job(GoldenImage gi, Diff diff, int attempt) {
-    Job job = InjectionJob.build(request(gi, diff, attempt), settings);
+    Job job = InjectionJob.build(request(gi, diff, attempt), settings, placement);
     job.getMetadata().setOwnerReferences(List.of(Owners.controller(gi)));
     return job;
   }

@@ -118,6 +118,7 @@ class ConfigCoverageTest {
             "Block",
             "accessModes",
             List.of("ReadWriteOnce", "ReadWriteMany")));
+    values.putAll(InjectionJobPlacementTest.PLACED);
     Map<String, String> env = Chart.env(Chart.get(Chart.render(values), "Deployment", "graft"));
     assertThat(env).containsEntry("GRAFT_STORAGE_ACCESS_MODES", "ReadWriteOnce,ReadWriteMany");
     for (Property p : properties()) {
