@@ -32,7 +32,7 @@ awk -v v="${version}-SNAPSHOT" '
   { print }' pom.xml > pom.xml.tmp && mv pom.xml.tmp pom.xml
 for app in config/argocd/*.yaml; do
   if grep -q 'chart: graft' "$app"; then
-    sed -i "s/^\(      targetRevision: \)${semver}/\1${version}/" "$app"
+    sed -i "s/^\( *targetRevision: \)${semver}$/\1${version}/" "$app"
   fi
 done
 echo "set-version: ${version}"

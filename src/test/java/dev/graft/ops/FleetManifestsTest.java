@@ -18,15 +18,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fleets the e2e workflow applies (test/e2e, and config/samples on request) are valid before
- * they reach a cluster: every object is well-formed, Graft objects pass the CRD schemas with
+ * The fleets (test/e2e, config/samples that ArgoCD syncs, the demo scenario config/demo) are valid
+ * before they reach a cluster: every object is well-formed, Graft objects pass the CRD schemas with
  * unknown fields as errors, and every FileSet and ConfigMap they name is in the same file.
  */
 class FleetManifestsTest {
 
   static Stream<Path> fleets() throws IOException {
     List<Path> files = new ArrayList<>();
-    for (String dir : List.of("test/e2e", "config/samples")) {
+    for (String dir : List.of("test/e2e", "config/samples", "config/demo")) {
       Path d = Repo.ROOT.resolve(dir);
       if (Files.isDirectory(d)) {
         try (var list = Files.list(d)) {
