@@ -64,6 +64,18 @@ class InjectorDockerfileTest {
   }
 
   @Test
+  void dependabotProposesNewDigestsOfTheBase() {
+    var updates = Repo.readYaml(Repo.ROOT.resolve(".github/dependabot.yml")).path("updates");
+    boolean docker = false;
+    for (var u : updates) {
+      docker |=
+          u.path("package-ecosystem").asText().equals("docker")
+              && u.path("directory").asText().equals("/deploy/injector");
+    }
+    assertThat(docker).isTrue();
+  }
+
+  @Test
   void shipsXfsSupportAndTheBtrfsLvmAndXfsTools() {
     assertThat(packages())
         .contains("libguestfs-tools", "qemu-utils", "curl")
