@@ -262,7 +262,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     }
     DataVolume dv = Informers.get(ctx, DataVolume.class, ns, name).orElse(null);
     if (dv == null) {
-      create(ctx, DataVolumes.importFor(gi, StorageDefaults.from(config.storage())));
+      create(ctx, DataVolumes.importFor(gi, storageDefaults()));
       events.normal(gi, "Importing", "DataVolume " + name + " imports the base disk");
       return Step.of(State.progressing(Phase.Importing, "Importing", "importing the base disk"));
     }
@@ -343,9 +343,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
       if (status.buildStartedAt == null) {
         status.buildStartedAt = now().toString();
       }
-      if (create(
-          ctx,
-          DataVolumes.cloneFor(gi, parentName, attempt, StorageDefaults.from(config.storage())))) {
+      if (create(ctx, DataVolumes.cloneFor(gi, parentName, attempt, storageDefaults()))) {
         // The clone opens an attempt; a 409 means an earlier reconcile already counted it.
         metrics.buildStarted(gi.getSpec().os);
       }
@@ -651,5 +649,11 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
 
   static boolean sameJson(Object a, Object b) {
     return a != null && JSON.valueToTree(a).equals(JSON.valueToTree(b));
+  }
+
+  /** graft.storage.*, for the DataVolumes of builds. */
+  private StorageDefaults storageDefaults() {
+    var s = config.storage();
+    return StorageDefaults.of(s.className(), s.volumeMode(), s.accessModes());
   }
 }

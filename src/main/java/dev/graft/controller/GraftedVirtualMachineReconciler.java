@@ -333,7 +333,13 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
 
     // The image is Ready: the VirtualMachine clones it.
     VirtualMachine desired =
-        VirtualMachines.desired(gvm, image, StorageDefaults.from(config.storage()));
+        VirtualMachines.desired(
+            gvm,
+            image,
+            StorageDefaults.of(
+                config.storage().className(),
+                config.storage().volumeMode(),
+                config.storage().accessModes()));
     VirtualMachine existing =
         Informers.get(
                 ctx,

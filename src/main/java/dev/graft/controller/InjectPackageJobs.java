@@ -40,7 +40,11 @@ public class InjectPackageJobs implements InjectionJobs {
   @Inject
   public InjectPackageJobs(GraftConfig config, ClusterNodes nodes) {
     this(InjectorSettings.from(config.injector()), nodes::list);
-    this.storage = StorageDefaults.from(config.storage());
+    this.storage =
+        StorageDefaults.of(
+            config.storage().className(),
+            config.storage().volumeMode(),
+            config.storage().accessModes());
     this.placement = JobPlacement.from(config.injector());
   }
 

@@ -19,7 +19,10 @@ public class OperatorStarter {
       @Observes StartupEvent event, Operator operator, ClusterNodes nodes, GraftConfig config) {
     // Bad storage or Job placement settings stop the start with the property's name, instead of
     // failing every build later.
-    StorageDefaults.from(config.storage());
+    StorageDefaults.of(
+        config.storage().className(),
+        config.storage().volumeMode(),
+        config.storage().accessModes());
     JobPlacement.from(config.injector());
     nodes.start();
     if (!operator.getRuntimeInfo().isStarted()) {

@@ -1,7 +1,6 @@
 package dev.graft.kubevirt;
 
 import dev.graft.api.StorageSpec;
-import dev.graft.config.GraftConfig;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -45,10 +44,13 @@ public record StorageDefaults(
     }
   }
 
-  /** The operator configuration's storage settings; a bad value stops the start with its name. */
-  public static StorageDefaults from(GraftConfig.Storage config) {
-    return new StorageDefaults(
-        config.className(), config.volumeMode(), config.accessModes().orElse(List.of()));
+  /**
+   * The operator configuration's storage settings ({@code graft.storage.class-name}, {@code
+   * volume-mode}, {@code access-modes}); a bad value fails with the property's name.
+   */
+  public static StorageDefaults of(
+      Optional<String> className, Optional<String> volumeMode, Optional<List<String>> accessModes) {
+    return new StorageDefaults(className, volumeMode, accessModes.orElse(List.of()));
   }
 
   /**

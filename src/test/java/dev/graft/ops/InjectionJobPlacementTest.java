@@ -73,6 +73,11 @@ class InjectionJobPlacementTest {
     return config.getConfigMapping(GraftConfig.class);
   }
 
+  static dev.graft.kubevirt.StorageDefaults storageDefaults(GraftConfig config) {
+    var s = config.storage();
+    return dev.graft.kubevirt.StorageDefaults.of(s.className(), s.volumeMode(), s.accessModes());
+  }
+
   static Job job(GraftConfig config) {
     GoldenImage gi = new GoldenImage();
     gi.getMetadata().setName("fedora-40-0123456789");
@@ -148,13 +153,13 @@ class InjectionJobPlacementTest {
                     "className", "local-path",
                     "volumeMode", "Block",
                     "accessModes", List.of("ReadWriteOnce"))));
-    var storage = dev.graft.kubevirt.StorageDefaults.from(config.storage());
+    var storage = storageDefaults(config);
     assertThat(storage.className()).contains("local-path");
     assertThat(storage.accessModes()).containsExactly("ReadWriteOnce");
     // the image's PVC is a Block volume, so the Job takes it as a device
     var container = job(config).getSpec().getTemplate().getSpec().getContainers().get(0);
     assertThat(container.getVolumeDevices()).hasSize(1);
-    var defaults = dev.graft.kubevirt.StorageDefaults.from(configFromChart(Map.of()).storage());
+    var defaults = storageDefaults(configFromChart(Map.of()));
     assertThat(defaults).isEqualTo(dev.graft.kubevirt.StorageDefaults.NONE);
   }
 
