@@ -75,6 +75,25 @@ class ChartCrdsTest {
   }
 
   @Test
+  void installNotesSayWhatIsWatchedAndWhatHappensToTheCrds() {
+    var release =
+        new com.marcnuri.helm.Helm(Repo.CHART)
+            .install()
+            .withName(Chart.RELEASE)
+            .withNamespace(Chart.NAMESPACE)
+            .withKubeVersion(Chart.KUBE_VERSION)
+            .withValuesFile(
+                Chart.valuesFile(
+                    Map.of("watchNamespaces", List.of("team-a"), "catalogNamespace", "images")))
+            .clientOnly()
+            .dryRun()
+            .call();
+    assertThat(release.getOutput())
+        .contains("Watching: team-a, images (a Role in each)")
+        .contains("installed and upgraded with the chart, kept on uninstall");
+  }
+
+  @Test
   void theChartHasNoCrdsFolderThatHelmWouldInstallOnlyOnce() {
     // Helm installs crds/ before the templates and never upgrades it; with the CRDs also in
     // templates/, an install would fail on objects Helm does not own.
