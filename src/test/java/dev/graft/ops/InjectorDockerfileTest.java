@@ -109,6 +109,14 @@ class InjectorDockerfileTest {
   void everyPackageExistsInDebian() throws Exception {
     Assumptions.assumeTrue(
         InjectorApplianceTest.onPath("apt-cache"), "apt-cache not found: not a Debian host");
+    Process probe =
+        new ProcessBuilder("apt-cache", "show", "--no-all-versions", "bash")
+            .redirectErrorStream(true)
+            .start();
+    probe.getInputStream().readAllBytes();
+    Assumptions.assumeTrue(
+        probe.waitFor(60, TimeUnit.SECONDS) && probe.exitValue() == 0,
+        "apt has no package lists here (apt-get update)");
     List<String> command = new ArrayList<>(List.of("apt-cache", "show", "--no-all-versions"));
     command.addAll(packages());
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
