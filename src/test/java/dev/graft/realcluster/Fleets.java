@@ -30,7 +30,9 @@ import java.util.stream.Collectors;
 import org.awaitility.Awaitility;
 import org.awaitility.core.ConditionTimeoutException;
 
-/** The sample fleet (config/samples/fleet.yaml) on the real control plane, and its checks. */
+/**
+ * The sample fleet (config/demo/fleet.yaml, the demo's) on the real control plane, and its checks.
+ */
 public final class Fleets {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -45,7 +47,7 @@ public final class Fleets {
    */
   public static List<List<HasMetadata>> waves(KubernetesClient client, String ns) {
     try {
-      String yaml = Files.readString(Path.of("config", "samples", "fleet.yaml"));
+      String yaml = Files.readString(Path.of("config", "demo", "fleet.yaml"));
       List<List<HasMetadata>> waves = new ArrayList<>();
       List<HasMetadata> wave = new ArrayList<>();
       for (JsonNode doc :
