@@ -277,10 +277,11 @@ class E2eScriptTest {
     }
     Assumptions.assumeTrue(available, "shellcheck not installed (apt-get install shellcheck)");
     List<String> command = new ArrayList<>(List.of("shellcheck", "-x"));
-    // the install, e2e and release scripts (hack/control-plane.sh belongs to the test tier)
+    // the install, e2e, release and test-tier scripts
     for (String script :
         List.of(
             "hack/e2e.sh",
+            "hack/control-plane.sh",
             "hack/set-version.sh",
             "hack/sync-crds.sh",
             "hack/k8s-objects.sh",
