@@ -72,8 +72,11 @@ public final class Kubelet implements AutoCloseable {
 
   private void run(Pod pod) {
     String key = pod.getMetadata().getNamespace() + "/" + pod.getMetadata().getName();
-    if (pod.getMetadata().getDeletionTimestamp() != null
-        || !"Pending".equals(pod.getStatus().getPhase())
+    if (pod.getMetadata().getDeletionTimestamp() != null) {
+      stop(pod);
+      return;
+    }
+    if (!"Pending".equals(pod.getStatus().getPhase())
         || seen.contains(key)) {
       return;
     }
@@ -108,6 +111,39 @@ public final class Kubelet implements AutoCloseable {
       if (e.getCode() == 404) {
         seen.add(key);
       }
+    }
+  }
+
+  /**
+   * A bound Pod being deleted (the Job controller ending it at its activeDeadlineSeconds): as a
+   * kubelet does, stop its containers, report it Failed, then remove it for good (grace period 0).
+   * Without this a bound Pod stays Terminating forever and the Job never reaches its terminal
+   * condition.
+   */
+  private void stop(Pod pod) {
+    if (pod.getSpec().getNodeName() == null) {
+      return;
+    }
+    String ns = pod.getMetadata().getNamespace();
+    String name = pod.getMetadata().getName();
+    try {
+      if ("Running".equals(pod.getStatus().getPhase())
+          || "Pending".equals(pod.getStatus().getPhase())) {
+        String now = Instant.now().toString();
+        client
+            .pods()
+            .inNamespace(ns)
+            .withName(name)
+            .editStatus(
+                p -> {
+                  p.getStatus().setContainerStatuses(containers(p, Outcome.FAIL, now));
+                  p.getStatus().setPhase("Failed");
+                  return p;
+                });
+      }
+      client.pods().inNamespace(ns).withName(name).withGracePeriod(0).delete();
+    } catch (KubernetesClientException e) {
+      // Gone already, or the API server restarting: the resync retries.
     }
   }
 
