@@ -1,6 +1,6 @@
 package dev.graft.cli;
 
-import dev.graft.inject.InjectionBenchmark;
+import dev.graft.bench.InjectionBenchmark;
 import dev.graft.planner.Calibration;
 import java.io.PrintWriter;
 import java.util.List;

@@ -4,7 +4,7 @@ import dev.graft.inject.InjectionInputException;
 import dev.graft.inject.InjectionReport;
 import dev.graft.inject.InjectionSpec;
 import dev.graft.inject.KvmMode;
-import dev.graft.inject.LocalInjector;
+import dev.graft.inject.local.LocalInjector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;

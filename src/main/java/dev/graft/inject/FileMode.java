@@ -26,7 +26,7 @@ public final class FileMode {
   }
 
   /** The mode as guestfish reads it: octal with a leading zero. */
-  static String octal(int mode) {
+  public static String octal(int mode) {
     return String.format("0%o", mode);
   }
 }

@@ -3,8 +3,8 @@ package dev.graft.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.inject.InjectionReport;
-import dev.graft.inject.TestGuestfs;
-import dev.graft.inject.TestGuestfs.Entry;
+import dev.graft.inject.local.TestGuestfs;
+import dev.graft.inject.local.TestGuestfs.Entry;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
