@@ -144,6 +144,9 @@ public final class InjectionJob {
     env.add(new EnvVar("HOME", layout.workDir(), null));
     env.add(new EnvVar("TMPDIR", layout.workDir(), null));
     env.add(new EnvVar("LIBGUESTFS_CACHEDIR", layout.workDir(), null));
+    // libguestfs as non-root makes its socket directory under XDG_RUNTIME_DIR, else under /tmp,
+    // which the read-only root does not let it write.
+    env.add(new EnvVar("XDG_RUNTIME_DIR", layout.workDir(), null));
 
     ContainerBuilder container =
         new ContainerBuilder()

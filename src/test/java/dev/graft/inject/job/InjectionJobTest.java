@@ -213,6 +213,7 @@ class InjectionJobTest {
     assertThat(env(never))
         .containsEntry("TMPDIR", "/graft/work")
         .containsEntry("LIBGUESTFS_CACHEDIR", "/graft/work")
+        .containsEntry("XDG_RUNTIME_DIR", "/graft/work")
         .containsEntry("HOME", "/graft/work");
   }
 
