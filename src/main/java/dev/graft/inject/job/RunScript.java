@@ -15,9 +15,9 @@ import java.util.stream.Collectors;
 /**
  * The Job's shell entry point: downloads URL payloads and rejects any whose size or sha256 does not
  * match, packs the files into the ustar archive the script extracts (GNU tar, one {@code --append}
- * per file with its mode and numeric owner, mtime 0, following the projections' symlinks), runs the
- * guestfish script, and prints (and writes as termination message) the {@code GRAFT-RESULT} line.
- * Every value from a spec is single-quoted.
+ * per file with its mode and numeric owner, the build's time as mtime, following the projections'
+ * symlinks), runs the guestfish script, and prints (and writes as termination message) the {@code
+ * GRAFT-RESULT} line. Every value from a spec is single-quoted.
  */
 final class RunScript {
 
@@ -34,6 +34,8 @@ final class RunScript {
         now() { cut -d' ' -f1 /proc/uptime; }
         since() { awk -v a="$1" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }'; }
         fail() { echo "graft: $*" >&2; exit 1; }
+        # Every file gets the build's time as its mtime (not 1970).
+        build_time=$(date +%s)
         fetch() {
           if command -v curl >/dev/null 2>&1; then
             curl -fsSL --retry 3 --proto =http,https --proto-redir =http,https -o "$2" "$1"
@@ -41,7 +43,7 @@ final class RunScript {
           else fail "neither curl nor wget is installed"; fi
         }
         pack() {
-          tar --append -f "$1" --format=ustar --numeric-owner --dereference --mtime=@0 \\
+          tar --append -f "$1" --format=ustar --numeric-owner --dereference --mtime="@$build_time" \\
             --owner="graft:$2" --group="graft:$3" --mode="$4" --transform="$5" -C "$6" -- "$7" \\
             || fail "$8: cannot add it to the archive"
         }

@@ -75,6 +75,37 @@ public record InjectionScript(
    */
   public static InjectionScript generate(
       List<FileToInject> adds, List<String> removes, PayloadLocator payloads, String archive) {
+    return generate(adds, removes, payloads, archive, Options.DEFAULT);
+  }
+
+  /**
+   * How files are written: those larger than {@code uploadAbove} bytes go through {@code upload}
+   * (faster per byte than {@code tar-in}, dearer per file), the rest through the archive; {@code
+   * mtime} (seconds since the epoch, or null for the time of writing) is set on uploaded files and
+   * is the archive members' mtime.
+   */
+  public record Options(long uploadAbove, Long mtime, Relabel relabel) {
+    /** Above 4 MiB a file is uploaded on its own (docs/benchmarks.md). */
+    public static final long UPLOAD_ABOVE = 4L << 20;
+
+    public static final Options DEFAULT = new Options(UPLOAD_ABOVE, null, null);
+  }
+
+  /**
+   * SELinux labels for what the script writes: relabel each written file and each directory the
+   * build creates ({@code newDirs}, the topmost of each new chain) from the guest's own {@code
+   * fileContexts}, or, when that is null, have the guest relabel itself at first boot ({@code
+   * /.autorelabel}).
+   */
+  public record Relabel(String fileContexts, List<String> newDirs) {}
+
+  /** As {@link #generate(List, List, PayloadLocator, String)}, with {@code options}. */
+  public static InjectionScript generate(
+      List<FileToInject> adds,
+      List<String> removes,
+      PayloadLocator payloads,
+      String archive,
+      Options options) {
     String archiveFile = archive == null ? null : GuestPath.check("archive location", archive);
     List<Checked> files = check(adds);
     Set<String> added = new HashSet<>();
@@ -102,7 +133,9 @@ public record InjectionScript(
     for (int i = 0; i < files.size(); i++) {
       Checked file = files.get(i);
       String name = file.path().substring(1);
-      if (archiveFile != null && fitsArchive(name, file.owner(), adds.get(i).payload())) {
+      if (archiveFile != null
+          && fitsArchive(name, file.owner(), adds.get(i).payload())
+          && knownSize(adds.get(i).payload()) <= options.uploadAbove()) {
         archived.add(new ArchiveEntry(i, name, file.mode(), file.owner()));
         // New parents as before: mkdir-p makes them root's, 0755 (the archive holds no
         // directories).
@@ -127,9 +160,32 @@ public record InjectionScript(
       line(script, "upload", local, file.path());
       line(script, "chmod", FileMode.octal(file.mode()), file.path());
       line(script, "chown", file.owner().uid(), file.owner().gid(), file.path());
+      if (options.mtime() != null) {
+        line(script, "utimens", file.path(), options.mtime(), 0, options.mtime(), 0);
+      }
+    }
+    Relabel relabel = options.relabel();
+    if (relabel != null && relabel.fileContexts() == null) {
+      line(script, "touch", "/.autorelabel");
+    } else if (relabel != null) {
+      String contexts = GuestPath.check("file_contexts", relabel.fileContexts());
+      for (String dir : relabel.newDirs()) {
+        line(script, "selinux-relabel", contexts, GuestPath.check("new directory", dir));
+      }
+      for (Checked file : files) {
+        line(script, "selinux-relabel", contexts, file.path());
+      }
     }
     line(script, "echo", DONE);
     return new InjectionScript(script.toString(), files.size(), filesRemoved, archived);
+  }
+
+  /** The payload's size when the spec tells it, else 0 (ConfigMap and Secret keys are small). */
+  private static long knownSize(Payload payload) {
+    if (payload instanceof Payload.Inline inline) {
+      return inline.bytes().length;
+    }
+    return payload instanceof Payload.Url url ? url.size() : 0;
   }
 
   /** Whether a ustar header describes the file: name, ids and (known) size all fit. */

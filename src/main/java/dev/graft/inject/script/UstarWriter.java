@@ -49,6 +49,12 @@ public final class UstarWriter implements AutoCloseable {
    * @throws IllegalArgumentException when a value does not fit a ustar header
    */
   public void add(String name, int mode, int uid, int gid, byte[] content) throws IOException {
+    add(name, mode, uid, gid, 0, content);
+  }
+
+  /** As {@link #add(String, int, int, int, byte[])}, with {@code mtime} in seconds. */
+  public void add(String name, int mode, int uid, int gid, long mtime, byte[] content)
+      throws IOException {
     if (finished) {
       throw new IllegalStateException("archive already finished");
     }
@@ -78,7 +84,7 @@ public final class UstarWriter implements AutoCloseable {
     octal(header, 108, 8, uid);
     octal(header, 116, 8, gid);
     octal(header, 124, 12, content.length);
-    octal(header, 136, 12, 0); // mtime
+    octal(header, 136, 12, mtime);
     header[156] = '0'; // regular file
     ascii(header, 257, "ustar"); // magic "ustar\0", version "00"
     ascii(header, 263, "00");

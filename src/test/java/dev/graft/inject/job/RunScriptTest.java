@@ -152,7 +152,9 @@ class RunScriptTest {
             new FileToInject(
                 "/" + longName, null, "2097151:0", new Payload.SecretKey("creds", "token")),
             new FileToInject(tooLong, "0640", null, new Payload.ConfigMapKey("cm", "deep")));
+    long before = System.currentTimeMillis() / 1000;
     Run run = run(files, 0);
+    long after = System.currentTimeMillis() / 1000 + 1;
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(run.out()).contains("graft: packing 3 files");
 
@@ -165,7 +167,8 @@ class RunScriptTest {
     assertThat(tar).extracting(TarEntries.Entry::uid).containsExactly(1000, 0, 2097151);
     assertThat(tar).extracting(TarEntries.Entry::gid).containsExactly(1001, 10, 0);
     assertThat(tar).allSatisfy(e -> assertThat(e.type()).isEqualTo('0'));
-    assertThat(tar).allSatisfy(e -> assertThat(e.mtime()).isZero());
+    // Issue 13: the build's time, not 1970.
+    assertThat(tar).allSatisfy(e -> assertThat(e.mtime()).isBetween(before, after));
     // No names: an extracting root must not map owners through the appliance's passwd.
     assertThat(tar).allSatisfy(e -> assertThat(e.uname() + e.gname()).isEmpty());
     assertThat(tar.get(0).content()).isEqualTo(INLINE);
