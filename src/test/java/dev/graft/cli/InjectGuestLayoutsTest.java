@@ -37,7 +37,7 @@ class InjectGuestLayoutsTest {
   Map<String, Entry> image;
 
   static byte[] big() {
-    byte[] bytes = new byte[5 << 20]; // above the upload threshold: uploaded, not archived
+    byte[] bytes = new byte[7 << 20]; // above the upload threshold: uploaded, not archived
     new Random(7).nextBytes(bytes);
     return bytes;
   }

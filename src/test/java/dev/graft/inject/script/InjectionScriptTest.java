@@ -324,4 +324,27 @@ class InjectionScriptTest {
                     List.of(FileToInject.of("/a", text("x"))), List.of(), (i, f) -> "/tmp/a dir/0"))
         .hasMessageStartingWith("files[0] payload location: character ' ' is not allowed");
   }
+
+  @Test
+  void uploadsFilesAboveTheMeasuredCrossoverAndStampsTheirMtime() {
+    byte[] big = new byte[(int) InjectionScript.Options.UPLOAD_ABOVE + 1];
+    byte[] small = new byte[(int) InjectionScript.Options.UPLOAD_ABOVE];
+    InjectionScript script =
+        InjectionScript.generate(
+            List.of(
+                new FileToInject(
+                    "/opt/big", "0600", "1:2", new dev.graft.inject.Payload.Inline(big)),
+                new FileToInject(
+                    "/opt/small", null, null, new dev.graft.inject.Payload.Inline(small))),
+            List.of(),
+            AT_P,
+            "/work/a.tar",
+            new InjectionScript.Options(InjectionScript.Options.UPLOAD_ABOVE, 1767225600L, null));
+    assertThat(script.archived())
+        .extracting(InjectionScript.ArchiveEntry::name)
+        .containsExactly("opt/small");
+    assertThat(script.text())
+        .contains("upload /p/0 /opt/big\nchmod 0600 /opt/big\nchown 1 2 /opt/big\n")
+        .contains("utimens /opt/big 1767225600 0 1767225600 0\n");
+  }
 }
