@@ -21,8 +21,7 @@ public final class FileMode {
     if (!OCTAL.matcher(mode).matches()) {
       throw new InjectionInputException(
           field,
-          "must be an octal mode from 000 to 07777 such as \"0644\", \"644\" or \"04755\", got "
-              + Quoted.of(mode));
+          "must be an octal mode from 000 to 07777 such as \"0644\", got " + Quoted.of(mode));
     }
     return Integer.parseInt(mode, 8);
   }
