@@ -5,6 +5,7 @@ import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -29,6 +30,9 @@ public class BaseImage extends CustomResource<BaseImage.Spec, BaseImage.Status>
 
   /** An OS key and one import source. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
+  @ValidationRule(
+      value = "has(self.source) != has(self.sourceRef)",
+      message = "exactly one of source, sourceRef is set")
   public static class Spec {
     /** OS key, e.g. {@code fedora-40}; the planner only builds images of one os from each other. */
     @Required

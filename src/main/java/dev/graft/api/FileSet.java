@@ -2,6 +2,7 @@ package dev.graft.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Size;
 import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
@@ -28,6 +29,7 @@ public class FileSet extends CustomResource<FileSet.Spec, FileSet.Status> implem
   /** The files. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Spec {
+    @Size(max = FileSpec.MAX_FILES)
     public List<FileSpec> files = new ArrayList<>();
   }
 

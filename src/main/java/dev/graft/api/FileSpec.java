@@ -5,6 +5,8 @@ import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Min;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.Size;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * One file to place in the image: where, with which mode and owner, and exactly one content source
@@ -12,13 +14,33 @@ import io.fabric8.generator.annotation.Required;
  * url} + {@code sha256} + {@code size}).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+// Checked at admission by the API server (CEL); FileResolver checks the same for older servers.
+@ValidationRule(
+    value =
+        "[has(self.content), has(self.contentBase64), has(self.configMapKeyRef),"
+            + " has(self.secretKeyRef), has(self.url)].filter(x, x).size() == 1",
+    message = "exactly one of content, contentBase64, configMapKeyRef, secretKeyRef, url is set")
+@ValidationRule(
+    value = "!has(self.url) || (has(self.sha256) && has(self.size))",
+    message = "url needs sha256 and size")
 public class FileSpec {
+  /**
+   * Most files in one list: the API server's CEL cost budget needs a bound on the items the rules
+   * run over (it refuses the CRD otherwise).
+   */
+  public static final int MAX_FILES = 1000;
+
   /** An http(s) URL with a non-empty host and no blanks; the operator checks the same. */
   public static final String URL_PATTERN = "^https?://[^/?#\\s]+([/?#]\\S*)?$";
 
   /** Absolute, normalized path (no {@code .} or {@code ..} segments, no trailing slash). */
   @Required
   @Pattern("^(/[^/]+)+$")
+  @Size(max = 4096)
+  @ValidationRule(
+      value = "!self.matches('(^|/)[.][.]?(/|$)')",
+      message = "path is not normalized: it has a . or .. segment")
+  @ValidationRule(value = "!self.contains('//')", message = "path has a duplicate slash")
   public String path;
 
   /** Octal permission bits: {@code 644}, {@code 0644}, {@code 04755}, {@code 01777}. */

@@ -42,6 +42,7 @@ public class GraftedVirtualMachine
      */
     public List<String> fileSets = new ArrayList<>();
 
+    @Size(max = FileSpec.MAX_FILES)
     public List<FileSpec> files = new ArrayList<>();
 
     public VmTemplate template;

@@ -3,11 +3,15 @@ package dev.graft.api;
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
+import io.fabric8.generator.annotation.ValidationRule;
 
 /**
  * Where a base OS disk is imported from: one of http, registry or pvc (a CDI DataVolume source).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
+@ValidationRule(
+    value = "[has(self.http), has(self.registry), has(self.pvc)].filter(x, x).size() == 1",
+    message = "exactly one of http, registry, pvc is set")
 public class ImageSource {
   public Url http;
   public Url registry;

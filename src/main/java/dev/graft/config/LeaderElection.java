@@ -28,7 +28,7 @@ public class LeaderElection {
     return configuration(enabled, leaseName, podNamespace.orElse(null));
   }
 
-  static LeaderElectionConfiguration configuration(
+  public static LeaderElectionConfiguration configuration(
       boolean enabled, String leaseName, String namespace) {
     if (!enabled) {
       return null;

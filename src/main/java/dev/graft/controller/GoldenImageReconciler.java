@@ -7,6 +7,7 @@ import dev.graft.config.GraftConfig;
 import dev.graft.controller.Conditions.State;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.DataVolumes;
+import dev.graft.kubevirt.StorageDefaults;
 import dev.graft.metrics.GraftMetrics;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -261,7 +262,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     }
     DataVolume dv = Informers.get(ctx, DataVolume.class, ns, name).orElse(null);
     if (dv == null) {
-      create(ctx, DataVolumes.importFor(gi));
+      create(ctx, DataVolumes.importFor(gi, storageDefaults()));
       events.normal(gi, "Importing", "DataVolume " + name + " imports the base disk");
       return Step.of(State.progressing(Phase.Importing, "Importing", "importing the base disk"));
     }
@@ -342,7 +343,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
       if (status.buildStartedAt == null) {
         status.buildStartedAt = now().toString();
       }
-      if (create(ctx, DataVolumes.cloneFor(gi, parentName, attempt))) {
+      if (create(ctx, DataVolumes.cloneFor(gi, parentName, attempt, storageDefaults()))) {
         // The clone opens an attempt; a 409 means an earlier reconcile already counted it.
         metrics.buildStarted(gi.getSpec().os);
       }
@@ -648,5 +649,11 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
 
   static boolean sameJson(Object a, Object b) {
     return a != null && JSON.valueToTree(a).equals(JSON.valueToTree(b));
+  }
+
+  /** graft.storage.*, for the DataVolumes of builds. */
+  private StorageDefaults storageDefaults() {
+    var s = config.storage();
+    return StorageDefaults.of(s.className(), s.volumeMode(), s.accessModes());
   }
 }

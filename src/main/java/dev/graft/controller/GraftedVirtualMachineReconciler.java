@@ -6,6 +6,7 @@ import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
 import dev.graft.config.GraftConfig;
 import dev.graft.controller.Conditions.State;
+import dev.graft.kubevirt.StorageDefaults;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.kubevirt.VirtualMachines;
 import dev.graft.metrics.GraftMetrics;
@@ -331,7 +332,14 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     }
 
     // The image is Ready: the VirtualMachine clones it.
-    VirtualMachine desired = VirtualMachines.desired(gvm, image);
+    VirtualMachine desired =
+        VirtualMachines.desired(
+            gvm,
+            image,
+            StorageDefaults.of(
+                config.storage().className(),
+                config.storage().volumeMode(),
+                config.storage().accessModes()));
     VirtualMachine existing =
         Informers.get(
                 ctx,

@@ -29,7 +29,8 @@ import java.util.stream.Stream;
  * mock server of the tests and of {@code graft demo}): a new DataVolume gets its PVC and phase
  * Succeeded; an injection Job completes, or fails, or waits until told; the Jobs, DataVolumes,
  * ConfigMaps and Secrets a deleted GoldenImage owned are deleted, now or when told. Never used
- * against a real cluster.
+ * against a real cluster. Against a real control plane without CDI ({@link #cdiOnly}) it plays CDI
+ * only, and the real Job controller and garbage collector do the rest.
  */
 public final class ClusterSimulator implements AutoCloseable {
   private final KubernetesClient client;
@@ -44,9 +45,21 @@ public final class ClusterSimulator implements AutoCloseable {
   private SharedIndexInformer<DataVolume> dataVolumes;
   private SharedIndexInformer<Job> jobs;
   private SharedIndexInformer<GoldenImage> images;
+  private final boolean jobsAndGarbage;
+  private static final long RESYNC_MILLIS = 2000;
 
   public ClusterSimulator(KubernetesClient client) {
+    this(client, true);
+  }
+
+  private ClusterSimulator(KubernetesClient client, boolean jobsAndGarbage) {
     this.client = client;
+    this.jobsAndGarbage = jobsAndGarbage;
+  }
+
+  /** Plays CDI only: for a real API server whose own controllers run the Jobs and collect. */
+  public static ClusterSimulator cdiOnly(KubernetesClient client) {
+    return new ClusterSimulator(client, false);
   }
 
   /** Starts watching DataVolumes and Jobs in every namespace. */
@@ -68,11 +81,21 @@ public final class ClusterSimulator implements AutoCloseable {
                   }
 
                   @Override
-                  public void onUpdate(DataVolume old, DataVolume dv) {}
+                  public void onUpdate(DataVolume old, DataVolume dv) {
+                    // Against a real API server a completion can fail (e.g. while it restarts):
+                    // the periodic resync tries again, as CDI's controller would.
+                    if (!jobsAndGarbage && dv.getStatus() == null && !holdDataVolume.test(dv)) {
+                      complete(dv);
+                    }
+                  }
 
                   @Override
                   public void onDelete(DataVolume dv, boolean unknown) {}
-                });
+                },
+                jobsAndGarbage ? 0 : RESYNC_MILLIS);
+    if (!jobsAndGarbage) {
+      return this;
+    }
     jobs =
         client
             .batch()

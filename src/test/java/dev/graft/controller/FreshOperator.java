@@ -7,9 +7,12 @@ import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
+import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
 
 /**
  * An operator process as a test sees it: fresh reconcilers, empty caches and a client of its own,
@@ -28,29 +31,51 @@ final class FreshOperator implements AutoCloseable {
 
   private FreshOperator(
       Config clientConfig, GraftConfig config, InjectionJobs jobs, GraftMetrics metrics) {
+    this(clientConfig, config, jobs, metrics, null, null);
+  }
+
+  private FreshOperator(
+      Config clientConfig,
+      GraftConfig config,
+      InjectionJobs jobs,
+      GraftMetrics metrics,
+      LeaderElectionConfiguration leaderElection,
+      String namespace) {
     client = new KubernetesClientBuilder().withConfig(clientConfig).build();
     operator =
         new Operator(
-            o ->
-                o.withKubernetesClient(client)
-                    .withUseSSAToPatchPrimaryResource(false)
-                    .withSSABasedCreateUpdateMatchForDependentResources(false)
-                    .withCloseClientOnStop(false)
-                    .withReconciliationTerminationTimeout(Duration.ofSeconds(2))
-                    .withInformerStoppedHandler(
-                        (informer, error) -> {
-                          if (error != null) {
-                            stoppedInformers.add(
-                                informer.getApiTypeClass().getSimpleName() + ": " + error);
-                          }
-                        }));
+            o -> {
+              o.withKubernetesClient(client)
+                  .withUseSSAToPatchPrimaryResource(false)
+                  .withSSABasedCreateUpdateMatchForDependentResources(false)
+                  .withCloseClientOnStop(false)
+                  .withReconciliationTerminationTimeout(Duration.ofSeconds(2))
+                  .withInformerStoppedHandler(
+                      (informer, error) -> {
+                        if (error != null) {
+                          stoppedInformers.add(
+                              informer.getApiTypeClass().getSimpleName() + ": " + error);
+                        }
+                      });
+              if (leaderElection != null) {
+                o.withLeaderElectionConfiguration(leaderElection);
+              }
+            });
     EventRecorder events = new EventRecorder(client);
     CatalogPlanner planner = new CatalogPlanner(config, metrics);
     CatalogEviction eviction = new CatalogEviction(config, client, events, metrics);
-    operator.register(new BaseImageReconciler(config, events, metrics));
-    operator.register(new FileSetReconciler(config, events, metrics));
-    operator.register(new GoldenImageReconciler(config, jobs, events, planner, eviction, metrics));
-    operator.register(new GraftedVirtualMachineReconciler(config, planner, events, metrics));
+    Consumer<ControllerConfigurationOverrider<?>> watch =
+        o -> {
+          if (namespace != null) {
+            o.settingNamespaces(namespace);
+          }
+        };
+    operator.register(new BaseImageReconciler(config, events, metrics), watch::accept);
+    operator.register(new FileSetReconciler(config, events, metrics), watch::accept);
+    operator.register(
+        new GoldenImageReconciler(config, jobs, events, planner, eviction, metrics), watch::accept);
+    operator.register(
+        new GraftedVirtualMachineReconciler(config, planner, events, metrics), watch::accept);
     operator.start();
   }
 
@@ -58,6 +83,20 @@ final class FreshOperator implements AutoCloseable {
   static FreshOperator start(
       KubernetesClient base, GraftConfig config, InjectionJobs jobs, GraftMetrics metrics) {
     return new FreshOperator(base.getConfiguration(), config, jobs, metrics);
+  }
+
+  /**
+   * Starts an operator that reconciles only {@code namespace}, and only while it holds the Lease of
+   * {@code leaderElection}.
+   */
+  static FreshOperator startElected(
+      Config clientConfig,
+      LeaderElectionConfiguration leaderElection,
+      String namespace,
+      GraftConfig config,
+      InjectionJobs jobs,
+      GraftMetrics metrics) {
+    return new FreshOperator(clientConfig, config, jobs, metrics, leaderElection, namespace);
   }
 
   /**

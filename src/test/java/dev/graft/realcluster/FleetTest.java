@@ -1,0 +1,205 @@
+package dev.graft.realcluster;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.graft.api.BaseImage;
+import dev.graft.api.FileSpec;
+import dev.graft.api.GoldenImage;
+import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.api.ImageSource;
+import dev.graft.api.Phase;
+import dev.graft.api.StorageSpec;
+import dev.graft.api.VmTemplate;
+import dev.graft.controller.Labels;
+import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.VirtualMachine;
+import dev.graft.sim.ClusterSimulator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.NamespaceBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The operator (the application's, as the chart's ServiceAccount) on the real control plane: the
+ * sample fleet reaches Ready with the real Job controller running the injection Jobs, and the real
+ * garbage collector cleans up after deletions. ClusterSimulator plays CDI only; {@link Kubelet}
+ * plays the node.
+ */
+@QuarkusTest
+@TestProfile(RealClusterProfile.class)
+@Tag(RealClusterProfile.TAG)
+class FleetTest {
+  private static KubernetesClient admin;
+  private static ClusterSimulator cdi;
+  private static Kubelet kubelet;
+
+  @BeforeAll
+  static void cluster() {
+    admin = RealCluster.setUp().adminClient();
+    cdi = ClusterSimulator.cdiOnly(admin).start();
+    kubelet = new Kubelet(admin);
+    Fleets.dataSources(admin);
+  }
+
+  @AfterAll
+  static void close() {
+    kubelet.close();
+    cdi.close();
+    admin.close();
+  }
+
+  @Test
+  void theSampleFleetReachesReadyWithTheRealJobController() {
+    String ns = "fleet";
+    List<List<HasMetadata>> waves = Fleets.waves(admin, ns);
+    int vms = 0;
+    for (List<HasMetadata> wave : waves) {
+      Fleets.apply(admin, wave);
+      vms += (int) wave.stream().filter(o -> "GraftedVirtualMachine".equals(o.getKind())).count();
+      int want = vms;
+      Fleets.until(admin, ns, () -> Fleets.allReady(admin, ns, want));
+    }
+    assertThat(vms).isEqualTo(17);
+    Fleets.assertBuiltOnce(admin, ns);
+    // Every Job's Pod was created by the Job controller and run by the simulated kubelet.
+    for (Job job : admin.batch().v1().jobs().inNamespace(ns).list().getItems()) {
+      assertThat(kubelet.ran())
+          .as("Pods of Job " + job.getMetadata().getName())
+          .anyMatch(p -> p.startsWith(ns + "/" + job.getMetadata().getName() + "-"));
+    }
+    // The second wave was served from the cache.
+    assertThat(Fleets.gvms(admin, ns))
+        .filteredOn(g -> List.of("web-prod-4", "db-prod-3").contains(g.getMetadata().getName()))
+        .allMatch(g -> Boolean.TRUE.equals(g.getStatus().cacheHit));
+  }
+
+  @Test
+  void aPodThatFailsFailsTheJobThroughTheJobControllerAndTheImage() {
+    String ns = "pod-failure";
+    namespace(ns);
+    kubelet.outcome(
+        pod ->
+            ns.equals(pod.getMetadata().getNamespace())
+                ? Kubelet.Outcome.FAIL
+                : Kubelet.Outcome.SUCCEED);
+    try {
+      admin.resource(baseImage(ns)).create();
+      admin.resource(gvm(ns, "broken", FileSpec.inline("/etc/motd", "hello"))).create();
+      Fleets.until(
+          admin,
+          ns,
+          () -> {
+            var g =
+                admin
+                    .resources(GraftedVirtualMachine.class)
+                    .inNamespace(ns)
+                    .withName("broken")
+                    .get();
+            return g.getStatus() != null && g.getStatus().phase == Phase.Failed;
+          });
+      GoldenImage derived =
+          admin.resources(GoldenImage.class).inNamespace(ns).list().getItems().stream()
+              .filter(gi -> gi.getSpec().parent != null)
+              .findFirst()
+              .orElseThrow();
+      assertThat(derived.getStatus().phase).isEqualTo(Phase.Failed);
+      // graft.build.max-attempts=2: two Jobs, each failed by the Job controller after its
+      // backoffLimit of Pod failures.
+      List<Job> jobs = admin.batch().v1().jobs().inNamespace(ns).list().getItems();
+      assertThat(jobs).hasSize(2);
+      for (Job job : jobs) {
+        assertThat(job.getStatus().getConditions())
+            .anyMatch(
+                c ->
+                    "Failed".equals(c.getType())
+                        && "True".equals(c.getStatus())
+                        && "BackoffLimitExceeded".equals(c.getReason()));
+        assertThat(job.getStatus().getFailed()).isEqualTo(job.getSpec().getBackoffLimit() + 1);
+      }
+      assertThat(derived.getStatus().conditions.toString()).contains("BackoffLimitExceeded");
+    } finally {
+      kubelet.outcome(pod -> Kubelet.Outcome.SUCCEED);
+    }
+  }
+
+  @Test
+  void deletionsAreCleanedUpByTheRealGarbageCollector() {
+    String ns = "gc";
+    namespace(ns);
+    admin.resource(baseImage(ns)).create();
+    admin.resource(gvm(ns, "one", FileSpec.inline("/etc/motd", "hello"))).create();
+    Fleets.until(admin, ns, () -> Fleets.allReady(admin, ns, 1));
+    var vm = admin.resources(VirtualMachine.class).inNamespace(ns).withName("one").get();
+    assertThat(vm).isNotNull();
+
+    // The VirtualMachine goes with its GraftedVirtualMachine: the garbage collector follows the
+    // controller reference (the operator has no delete rule of its own for it).
+    admin.resources(GraftedVirtualMachine.class).inNamespace(ns).withName("one").delete();
+    Fleets.until(
+        admin,
+        ns,
+        () -> admin.resources(VirtualMachine.class).inNamespace(ns).withName("one").get() == null);
+
+    // Deleting the built GoldenImage: Graft's finalizer lets it go (nothing builds from it), then
+    // the garbage collector deletes its Job, ConfigMaps and DataVolume through their owner
+    // references; the operator's RBAC has no delete on Jobs or ConfigMaps.
+    GoldenImage derived =
+        admin.resources(GoldenImage.class).inNamespace(ns).list().getItems().stream()
+            .filter(gi -> gi.getSpec().parent != null)
+            .findFirst()
+            .orElseThrow();
+    String name = derived.getMetadata().getName();
+    assertThat(ClusterSimulator.buildObjects(admin, ns))
+        .anyMatch(o -> name.equals(o.getMetadata().getLabels().get(Labels.GOLDEN_IMAGE)));
+    admin.resource(derived).delete();
+    Fleets.until(
+        admin,
+        ns,
+        () ->
+            admin.resources(GoldenImage.class).inNamespace(ns).withName(name).get() == null
+                && ClusterSimulator.buildObjects(admin, ns)
+                    .noneMatch(
+                        o -> name.equals(o.getMetadata().getLabels().get(Labels.GOLDEN_IMAGE))));
+    assertThat(admin.resources(DataVolume.class).inNamespace(ns).withName(name).get()).isNull();
+  }
+
+  static void namespace(String ns) {
+    admin
+        .namespaces()
+        .resource(new NamespaceBuilder().withNewMetadata().withName(ns).endMetadata().build())
+        .serverSideApply();
+  }
+
+  static BaseImage baseImage(String ns) {
+    BaseImage bi = new BaseImage();
+    bi.getMetadata().setName("fedora-40");
+    bi.getMetadata().setNamespace(ns);
+    bi.setSpec(new BaseImage.Spec());
+    bi.getSpec().os = "fedora-40";
+    bi.getSpec().source = new ImageSource();
+    bi.getSpec().source.http = new ImageSource.Url("https://images.example.org/fedora-40.qcow2");
+    bi.getSpec().storage = new StorageSpec();
+    bi.getSpec().storage.size = "8Gi";
+    return bi;
+  }
+
+  static GraftedVirtualMachine gvm(String ns, String name, FileSpec... files) {
+    GraftedVirtualMachine gvm = new GraftedVirtualMachine();
+    gvm.getMetadata().setName(name);
+    gvm.getMetadata().setNamespace(ns);
+    gvm.setSpec(new GraftedVirtualMachine.Spec());
+    gvm.getSpec().os = "fedora-40";
+    gvm.getSpec().files = new java.util.ArrayList<>(List.of(files));
+    gvm.getSpec().template = new VmTemplate();
+    gvm.getSpec().template.cpuCores = 1;
+    gvm.getSpec().template.memory = "1Gi";
+    return gvm;
+  }
+}
