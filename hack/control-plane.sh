@@ -95,7 +95,7 @@ GOLOG="$WORK/go.log"
 # 4. the build from the Go module proxy
 GO="${GO:-$(command -v go || true)}"
 if [[ -z "$GO" && -x /usr/local/go/bin/go ]]; then GO=/usr/local/go/bin/go; fi
-[[ -n "$GO" ]] && command -v "$GO" >/dev/null || die "no Go toolchain (need Go >= 1.24 to build the control plane from the Go module proxy, or set GRAFT_CONTROL_PLANE_DIR to a directory with ${BINARIES[*]}; see docs/testing.md)"
+if [[ -z "$GO" ]] || ! command -v "$GO" >/dev/null; then die "no Go toolchain (need Go >= 1.24 to build the control plane from the Go module proxy, or set GRAFT_CONTROL_PLANE_DIR to a directory with ${BINARIES[*]}; see docs/testing.md)"; fi
 export GOFLAGS="-trimpath -mod=mod" GOTOOLCHAIN=local CGO_ENABLED=0 GOWORK=off
 NICE=(nice -n 10)
 
@@ -121,7 +121,7 @@ if [[ ! -f "$K8S_MOD/go.sum" ]]; then
   (
     cd "$K8S_MOD"
     "$GO" mod edit -require="k8s.io/kubernetes@v$K8S_VERSION"
-    for m in $(grep -E '^\s*k8s.io/[a-z0-9-]+ => \./staging' "$modfile" | awk '{print $1}'); do
+    grep -E '^\s*k8s.io/[a-z0-9-]+ => \./staging' "$modfile" | awk '{print $1}' | while read -r m; do
       "$GO" mod edit -replace="$m=$m@$staging_version"
     done
     cat > tools.go <<'GO'
