@@ -43,9 +43,9 @@ public class FileSpec {
   @ValidationRule(value = "!self.contains('//')", message = "path has a duplicate slash")
   public String path;
 
-  /** Octal permission bits. */
+  /** Octal permission bits: {@code 644}, {@code 0644}, {@code 04755}, {@code 01777}. */
   @Default("0644")
-  @Pattern("^0?[0-7]{3}$")
+  @Pattern(FileFormats.MODE)
   public String mode;
 
   /** Numeric {@code uid:gid}. */

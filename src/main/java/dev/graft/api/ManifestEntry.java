@@ -16,7 +16,7 @@ public class ManifestEntry {
   public String path;
 
   @Required
-  @Pattern("^0[0-7]{3}$")
+  @Pattern("^0[0-7]{3,4}$")
   public String mode;
 
   @Required

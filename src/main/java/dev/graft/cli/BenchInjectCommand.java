@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
-import dev.graft.inject.InjectionBenchmark;
+import dev.graft.bench.InjectionBenchmark;
+import dev.graft.bench.UploadCrossover;
 import dev.graft.planner.Calibration;
 import java.io.PrintWriter;
 import java.util.List;
@@ -25,6 +26,13 @@ public final class BenchInjectCommand implements Callable<Integer> {
           "A case such as 100:10M:50; repeatable (default: 9 cases up to 1000 files, 200M).")
   List<String> scenarios;
 
+  @Option(
+      names = "--upload-crossover",
+      description =
+          "Instead: time one file through tar-in and through upload for sizes 64K..32M in one"
+              + " launch, and print where upload starts to win.")
+  boolean uploadCrossover;
+
   @CommandLine.Mixin KvmOption kvm;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -32,6 +40,20 @@ public final class BenchInjectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (uploadCrossover) {
+      List<UploadCrossover.Row> rows =
+          new UploadCrossover(
+                  kvm.mode(),
+                  line -> {
+                    out.println("graft bench-inject: " + line);
+                    out.flush();
+                  })
+              .run(UploadCrossover.DEFAULT_SIZES, 5);
+      out.println();
+      out.print(UploadCrossover.table(rows));
+      out.flush();
+      return 0;
+    }
     List<InjectionBenchmark.Scenario> cases =
         scenarios == null
             ? InjectionBenchmark.DEFAULT

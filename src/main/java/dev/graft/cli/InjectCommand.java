@@ -4,7 +4,7 @@ import dev.graft.inject.InjectionInputException;
 import dev.graft.inject.InjectionReport;
 import dev.graft.inject.InjectionSpec;
 import dev.graft.inject.KvmMode;
-import dev.graft.inject.LocalInjector;
+import dev.graft.inject.local.LocalInjector;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -28,7 +28,9 @@ public final class InjectCommand implements Callable<Integer> {
       names = "--spec",
       required = true,
       paramLabel = "SPEC.yaml",
-      description = "files (path, mode, owner, content|contentBase64) and remove; - reads stdin.")
+      description =
+          "files (path, mode, owner as uid:gid or user:group, content|contentBase64), remove,"
+              + " mtime (optional); - reads stdin.")
   String specFile;
 
   @Option(
@@ -53,16 +55,19 @@ public final class InjectCommand implements Callable<Integer> {
               out.println("graft inject: " + line);
               out.flush();
             });
-    InjectionReport report = injector.inject(disk, format, injection.files(), injection.remove());
+    InjectionReport report =
+        injector.inject(disk, format, injection.files(), injection.remove(), injection.mtime());
     out.println(
         String.format(
             Locale.ROOT,
-            "graft inject: done in %.1f s (launch %.1f s): %d files added, %d bytes, %d removed",
+            "graft inject: done in %.1f s (launch %.1f s): %d files added, %d bytes, %d removed,"
+                + " SELinux labels: %s",
             report.seconds(),
             report.launchSeconds(),
             report.filesAdded(),
             report.bytesAdded(),
-            report.filesRemoved()));
+            report.filesRemoved(),
+            report.selinux()));
     out.println(report.toResultLine());
     out.flush();
     return 0;

@@ -1,5 +1,6 @@
 package dev.graft.controller;
 
+import dev.graft.api.FileFormats;
 import dev.graft.api.FileSet;
 import dev.graft.api.FileSpec;
 import dev.graft.api.GraftedVirtualMachine;
@@ -63,7 +64,7 @@ public final class FileResolver {
       };
 
   private static final Pattern PATH = Pattern.compile("^(/[^/]+)+$");
-  private static final Pattern MODE = Pattern.compile("^0?[0-7]{3}$");
+  private static final Pattern MODE = Pattern.compile(FileFormats.MODE);
   private static final Pattern OWNER = Pattern.compile("^[0-9]+:[0-9]+$");
   private static final Pattern SHA256 = Pattern.compile("^[a-f0-9]{64}$");
   // The same rule as the injection Job's (Payload.Url) and the CRD's FileSpec.url pattern.
@@ -246,7 +247,7 @@ public final class FileResolver {
       throw new ResolutionException(
           "InvalidMode", where + ".mode: must be octal like 0644, got \"" + mode + "\"");
     }
-    mode = mode.length() == 3 ? "0" + mode : mode;
+    mode = FileFormats.normalizeMode(mode);
     String owner = f.owner == null ? "0:0" : f.owner;
     if (!OWNER.matcher(owner).matches()) {
       throw new ResolutionException(

@@ -1,14 +1,15 @@
 package dev.graft.inject;
 
+import dev.graft.api.FileFormats;
 import java.util.regex.Pattern;
 
-/** Parses a file mode given as an octal string ({@code 0644}, {@code 755}, {@code 4755}). */
+/** Parses a file mode given as an octal string ({@code 0644}, {@code 755}, {@code 04755}). */
 public final class FileMode {
 
   /** Mode of a file given without one. */
   public static final int DEFAULT = 0644;
 
-  private static final Pattern OCTAL = Pattern.compile("[0-7]{3,5}");
+  private static final Pattern OCTAL = Pattern.compile(FileFormats.MODE);
 
   private FileMode() {}
 
@@ -17,7 +18,7 @@ public final class FileMode {
     if (mode == null) {
       return DEFAULT;
     }
-    if (!OCTAL.matcher(mode).matches() || Integer.parseInt(mode, 8) > 07777) {
+    if (!OCTAL.matcher(mode).matches()) {
       throw new InjectionInputException(
           field,
           "must be an octal mode from 000 to 07777 such as \"0644\", got " + Quoted.of(mode));
@@ -26,7 +27,7 @@ public final class FileMode {
   }
 
   /** The mode as guestfish reads it: octal with a leading zero. */
-  static String octal(int mode) {
+  public static String octal(int mode) {
     return String.format("0%o", mode);
   }
 }

@@ -17,6 +17,14 @@ public record FileOwner(int uid, int gid) {
       return ROOT;
     }
     Matcher m = UID_GID.matcher(owner);
+    if (!m.matches() && GuestAccounts.hasNames(owner)) {
+      throw new InjectionInputException(
+          field,
+          "must be numeric \"uid:gid\" here: owner names such as "
+              + Quoted.of(owner)
+              + " are resolved from the guest's /etc/passwd and /etc/group (graft inject does;"
+              + " the injection Job does not yet)");
+    }
     if (!m.matches()
         || Long.parseLong(m.group(1)) > Integer.MAX_VALUE
         || Long.parseLong(m.group(2)) > Integer.MAX_VALUE) {

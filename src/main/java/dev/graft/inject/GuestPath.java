@@ -62,7 +62,7 @@ public final class GuestPath {
   }
 
   /** The directory holding {@code path} ({@code /} for a top-level file). */
-  static String parent(String path) {
+  public static String parent(String path) {
     int slash = path.lastIndexOf('/');
     return slash == 0 ? "/" : path.substring(0, slash);
   }

@@ -15,9 +15,26 @@ import java.util.Optional;
  * @param filesRemoved paths removed (missing ones included: the command ran)
  * @param seconds wall time of the guestfish run, appliance launch included
  * @param launchSeconds the part of {@code seconds} until the disk was mounted
+ * @param selinux what was done for SELinux labels: {@code none} (the guest does not enforce
+ *     SELinux), {@code relabeled} (from the guest's own file_contexts), {@code autorelabel} (the
+ *     guest ships no policy here: relabel at first boot)
  */
 public record InjectionReport(
-    long bytesAdded, int filesAdded, int filesRemoved, double seconds, double launchSeconds) {
+    long bytesAdded,
+    int filesAdded,
+    int filesRemoved,
+    double seconds,
+    double launchSeconds,
+    String selinux) {
+
+  /** SELinux not enabled in the guest: nothing to label. */
+  public static final String SELINUX_NONE = "none";
+
+  /** A report without SELinux work. */
+  public InjectionReport(
+      long bytesAdded, int filesAdded, int filesRemoved, double seconds, double launchSeconds) {
+    this(bytesAdded, filesAdded, filesRemoved, seconds, launchSeconds, SELINUX_NONE);
+  }
 
   /** Prefix of the machine-readable result line. */
   public static final String PREFIX = "GRAFT-RESULT ";
@@ -29,18 +46,19 @@ public record InjectionReport(
     return new Calibration.Measurement(bytesAdded, filesAdded, filesRemoved, seconds);
   }
 
-  /** {@code GRAFT-RESULT {"bytesAdded":...}} on one line. */
+  /** {@code GRAFT-RESULT {"bytesAdded":...}} on one line ({@code selinux} only when not none). */
   public String toResultLine() {
     return String.format(
         Locale.ROOT,
         PREFIX
             + "{\"bytesAdded\":%d,\"filesAdded\":%d,\"filesRemoved\":%d,\"seconds\":%.3f,"
-            + "\"launchSeconds\":%.3f}",
+            + "\"launchSeconds\":%.3f%s}",
         bytesAdded,
         filesAdded,
         filesRemoved,
         seconds,
-        launchSeconds);
+        launchSeconds,
+        SELINUX_NONE.equals(selinux) ? "" : ",\"selinux\":\"" + selinux + "\"");
   }
 
   /** The last result line of a pod log or termination message, if there is a well-formed one. */
@@ -68,7 +86,8 @@ public record InjectionReport(
               node.get("filesAdded").asInt(),
               node.get("filesRemoved").asInt(),
               node.get("seconds").asDouble(),
-              node.get("launchSeconds").asDouble()));
+              node.get("launchSeconds").asDouble(),
+              node.path("selinux").asText(SELINUX_NONE)));
     } catch (java.io.IOException e) {
       return Optional.empty();
     }

@@ -16,10 +16,25 @@ import java.util.Set;
  * {@code content} or {@code contentBase64}) and {@code remove} (paths). Read strictly: unknown
  * fields and wrong types are errors naming the field.
  */
-public record InjectionSpec(List<FileToInject> files, List<String> remove) {
+public record InjectionSpec(List<FileToInject> files, List<String> remove, Long mtime) {
 
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
-  private static final Set<String> TOP = Set.of("files", "remove");
+  /**
+   * Large inline files are fine: no 3 MiB document limit (SnakeYAML's default), nor 20 MB strings.
+   */
+  private static final ObjectMapper YAML = yaml();
+
+  private static ObjectMapper yaml() {
+    org.yaml.snakeyaml.LoaderOptions options = new org.yaml.snakeyaml.LoaderOptions();
+    options.setCodePointLimit(Integer.MAX_VALUE);
+    YAMLFactory factory = YAMLFactory.builder().loaderOptions(options).build();
+    factory.setStreamReadConstraints(
+        com.fasterxml.jackson.core.StreamReadConstraints.builder()
+            .maxStringLength(Integer.MAX_VALUE)
+            .build());
+    return new ObjectMapper(factory);
+  }
+
+  private static final Set<String> TOP = Set.of("files", "remove", "mtime");
   private static final Set<String> FILE =
       Set.of("path", "mode", "owner", "content", "contentBase64");
 
@@ -60,7 +75,30 @@ public record InjectionSpec(List<FileToInject> files, List<String> remove) {
     for (int i = 0; i < removeNodes.size(); i++) {
       remove.add(string("remove[" + i + "]", removeNodes.get(i), true));
     }
-    return new InjectionSpec(List.copyOf(files), List.copyOf(remove));
+    return new InjectionSpec(List.copyOf(files), List.copyOf(remove), mtime(root.get("mtime")));
+  }
+
+  /**
+   * The files' mtime for reproducible images: seconds since the epoch, or an ISO-8601 instant such
+   * as {@code 2026-01-01T00:00:00Z}; absent means the time of the build.
+   */
+  private static Long mtime(JsonNode node) {
+    if (node == null || node.isNull()) {
+      return null;
+    }
+    if (node.canConvertToLong() && node.isIntegralNumber() && node.asLong() >= 0) {
+      return node.asLong();
+    }
+    if (node.isTextual()) {
+      try {
+        return java.time.Instant.parse(node.asText()).getEpochSecond();
+      } catch (java.time.format.DateTimeParseException e) {
+        // reported below
+      }
+    }
+    throw new InjectionInputException(
+        "mtime",
+        "must be seconds since 1970 or an instant like \"2026-01-01T00:00:00Z\", got " + node);
   }
 
   private static FileToInject file(String field, JsonNode node) {

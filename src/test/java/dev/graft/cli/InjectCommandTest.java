@@ -37,10 +37,10 @@ class InjectCommandTest {
       textBlock =
           """
           `files: [{path: /a, content: x, colour: red}]` | `files[0].colour: unknown field (expected content, contentBase64, mode, owner, path)`
-          `extra: 1` | `spec.extra: unknown field (expected files, remove)`
+          `extra: 1` | `spec.extra: unknown field (expected files, mtime, remove)`
           `files: [{path: /a, content: x, mode: 0644}]` | `files[0].mode: must be a quoted octal string such as "0644" (YAML reads an unquoted 0644 as the number 420), got 420`
           `files: [{path: /a, content: x, mode: '0999'}]` | `files[0].mode: must be an octal mode from 000 to 07777 such as "0644", got "0999"`
-          `files: [{path: /a, content: x, owner: 'root:root'}]` | `files[0].owner: must be numeric "uid:gid" with ids from 0 to 2147483647, got "root:root"`
+          `files: [{path: /a, content: x, owner: 'root'}]` | `files[0].owner: must be numeric "uid:gid" with ids from 0 to 2147483647, got "root"`
           `files: [{path: etc/a, content: x}]` | `files[0].path: must be an absolute path, got "etc/a"`
           `files: [{path: /etc/../a, content: x}]` | `files[0].path: must be normalized (no '.' or '..' components), got "/etc/../a"`
           `files: [{path: \"/etc/a\\nrm-f /b\", content: x}]` | `files[0].path: character U+000A is not allowed (letters, digits, / . _ - + @ , = : % ~ only), in "/etc/a\\u000arm-f /b"`

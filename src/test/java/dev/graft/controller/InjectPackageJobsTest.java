@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ManifestEntry;
-import dev.graft.inject.InjectorSettings;
 import dev.graft.inject.KvmMode;
-import dev.graft.inject.KvmNodes;
+import dev.graft.inject.job.InjectorSettings;
+import dev.graft.inject.job.KvmNodes;
 import io.fabric8.kubernetes.api.model.EnvVar;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;

@@ -1,0 +1,165 @@
+package dev.graft.inject.local;
+
+import dev.graft.inject.InjectionFailedException;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * One appliance launch shared by several guestfish scripts ({@code guestfish --listen}, then {@code
+ * guestfish --remote}): the executor first reads what it must know about the guest (its users,
+ * groups, SELinux policy, the parents of the files), then writes, without a second launch.
+ * Commands' output comes back to each client; errors go to the listener's standard error, which is
+ * kept in a file. The listener exits on the first failing command not prefixed with {@code -}.
+ */
+public final class GuestfishSession implements AutoCloseable {
+
+  private static final Pattern PID = Pattern.compile("GUESTFISH_PID=(\\d+)");
+
+  private final long pid;
+  private final Path errors;
+  private final Map<String, String> env;
+  private final long timeoutSeconds;
+  private boolean closed;
+
+  private GuestfishSession(long pid, Path errors, Map<String, String> env, long timeoutSeconds) {
+    this.pid = pid;
+    this.errors = errors;
+    this.env = env;
+    this.timeoutSeconds = timeoutSeconds;
+  }
+
+  /**
+   * Launches the appliance on {@code disk} and mounts the guest's filesystems as its {@code
+   * /etc/fstab} says ({@code -i}).
+   *
+   * @throws InjectionFailedException with libguestfs's error when the launch or inspection fails
+   */
+  public static GuestfishSession open(
+      Path disk, String format, Map<String, String> env, Path work, long timeoutSeconds) {
+    List<String> argv = new ArrayList<>(List.of("guestfish", "--listen", "--rw"));
+    if (format != null) {
+      argv.add("--format=" + format);
+    }
+    argv.addAll(List.of("-a", disk.toString(), "-i"));
+    Path out = work.resolve("listener.out");
+    Path err = work.resolve("listener.err");
+    ProcessBuilder builder =
+        new ProcessBuilder(argv)
+            .redirectOutput(out.toFile())
+            .redirectError(err.toFile())
+            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+    builder.environment().remove("LIBGUESTFS_BACKEND_SETTINGS");
+    builder.environment().putAll(env);
+    try {
+      Process process = builder.start();
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        throw new InjectionFailedException(
+            "guestfish did not launch within " + timeoutSeconds + " s");
+      }
+      Matcher m = PID.matcher(Files.readString(out));
+      if (process.exitValue() != 0 || !m.find()) {
+        throw new InjectionFailedException(Files.readString(err).strip());
+      }
+      return new GuestfishSession(Long.parseLong(m.group(1)), err, env, timeoutSeconds);
+    } catch (IOException e) {
+      throw new InjectionFailedException(
+          "cannot run guestfish (is libguestfs-tools installed?): " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InjectionFailedException("interrupted while guestfish was launching");
+    }
+  }
+
+  /**
+   * Runs {@code script} in the launched appliance and returns its output.
+   *
+   * @throws InjectionFailedException with libguestfs's error text when a command fails
+   */
+  public String run(String script) {
+    ProcessBuilder builder =
+        new ProcessBuilder("guestfish", "--remote=" + pid).redirectErrorStream(true);
+    builder.environment().putAll(env);
+    try {
+      long errorsBefore = Files.size(errors);
+      Process process = builder.start();
+      CompletableFuture<byte[]> output =
+          CompletableFuture.supplyAsync(
+              () -> {
+                try {
+                  return process.getInputStream().readAllBytes();
+                } catch (IOException e) {
+                  return new byte[0];
+                }
+              },
+              r -> new Thread(r, "guestfish-remote").start());
+      try (OutputStream in = process.getOutputStream()) {
+        in.write(script.getBytes(StandardCharsets.UTF_8));
+      }
+      if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
+        process.destroyForcibly();
+        throw new InjectionFailedException("guestfish timed out after " + timeoutSeconds + " s");
+      }
+      String text = new String(output.join(), StandardCharsets.UTF_8);
+      if (process.exitValue() != 0) {
+        closed = true; // the listener exits on an error
+        waitForListener();
+        String error = Files.readString(errors).substring((int) errorsBefore).strip();
+        throw new InjectionFailedException(error.isEmpty() ? text.strip() : error);
+      }
+      return text;
+    } catch (IOException e) {
+      throw new InjectionFailedException("cannot talk to guestfish: " + e.getMessage());
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new InjectionFailedException("interrupted while guestfish was running");
+    }
+  }
+
+  /** Unmounts, syncs and shuts the appliance down; waits for it. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      ProcessBuilder builder =
+          new ProcessBuilder("guestfish", "--remote=" + pid, "exit").redirectErrorStream(true);
+      builder.environment().putAll(env);
+      Process process = builder.start();
+      process.getInputStream().readAllBytes();
+      process.waitFor(60, TimeUnit.SECONDS);
+    } catch (IOException e) {
+      // The listener is gone already.
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+    waitForListener();
+  }
+
+  private void waitForListener() {
+    Optional<ProcessHandle> listener = ProcessHandle.of(pid);
+    if (listener.isEmpty()) {
+      return;
+    }
+    try {
+      listener.get().onExit().get(120, TimeUnit.SECONDS);
+    } catch (Exception e) {
+      listener.get().descendants().forEach(ProcessHandle::destroyForcibly);
+      listener.get().destroyForcibly();
+    }
+  }
+}

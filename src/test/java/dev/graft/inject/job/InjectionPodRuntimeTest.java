@@ -1,0 +1,204 @@
+package dev.graft.inject.job;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.fail;
+
+import dev.graft.inject.FileToInject;
+import dev.graft.inject.InjectionReport;
+import dev.graft.inject.Payload;
+import dev.graft.inject.local.Scratch;
+import dev.graft.inject.local.TestGuestfs;
+import dev.graft.inject.local.TestGuestfs.Entry;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.PodSpec;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.SecretBuilder;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.utils.Serialization;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The injection Job exactly as the operator generates it, run as a container runtime runs it
+ * ({@link PodRuntime}: bubblewrap, the injector image's ENV from its Dockerfile under the Job's
+ * env, uid/gid 107 with fsGroup, read-only root, only the Job's volumes, no {@code /dev/kvm}) on a
+ * real disk image; then the files are read back from the disk.
+ */
+class InjectionPodRuntimeTest {
+
+  static final Path DOCKERFILE = Path.of("deploy/injector/Dockerfile");
+
+  static final byte[] CONFIG = "port: 8080\n".getBytes(StandardCharsets.UTF_8);
+  static final byte[] TOKEN = "s3cr3t\n".getBytes(StandardCharsets.UTF_8);
+
+  static final List<FileToInject> FILES =
+      List.of(
+          FileToInject.of("/etc/motd", new Payload.Inline("hi\n".getBytes(StandardCharsets.UTF_8))),
+          new FileToInject(
+              "/etc/app/app.yaml",
+              "0640",
+              "0:1000",
+              new Payload.ConfigMapKey("app-config", "app.yaml")),
+          new FileToInject(
+              "/etc/app/token", "0600", "1000:1000", new Payload.SecretKey("app-secret", "token")),
+          new FileToInject(
+              "/usr/local/bin/tool",
+              "0755",
+              null,
+              new Payload.Inline("#!/bin/sh\n".getBytes(StandardCharsets.UTF_8))));
+
+  static void requireRuntime() {
+    TestGuestfs.requireLibguestfs();
+    if (PodRuntime.available()) {
+      return;
+    }
+    if (System.getenv("CI") != null) {
+      fail("CI is set but bubblewrap/setpriv or root is missing: .ci/run installs bubblewrap");
+    }
+    Assumptions.abort("bubblewrap (bwrap) not installed or not root: pod runtime test skipped");
+  }
+
+  static InjectionJobRequest request() {
+    return new InjectionJobRequest(
+        "images",
+        "gi-ubuntu-1a2b3c-inject",
+        "gi-ubuntu-1a2b3c-script",
+        "gi-ubuntu-1a2b3c",
+        false,
+        Map.of("app.kubernetes.io/managed-by", "graft"),
+        Map.of(),
+        FILES,
+        List.of("/etc/old.conf"),
+        false);
+  }
+
+  static PodRuntime runtime(Path dir, Path claim) throws Exception {
+    InjectionJobRequest request = request();
+    ConfigMap script = InjectionConfigMap.build(request);
+    ConfigMap app =
+        new ConfigMapBuilder()
+            .withNewMetadata()
+            .withName("app-config")
+            .endMetadata()
+            .withData(Map.of("app.yaml", new String(CONFIG, StandardCharsets.UTF_8)))
+            .build();
+    Secret secret =
+        new SecretBuilder()
+            .withNewMetadata()
+            .withName("app-secret")
+            .endMetadata()
+            .withData(Map.of("token", Base64.getEncoder().encodeToString(TOKEN)))
+            .build();
+    return new PodRuntime(
+            dir,
+            ImageConfig.fromDockerfile(DOCKERFILE),
+            Map.of(
+                ImageConfig.fromDockerfile(DOCKERFILE).env().get("LIBGUESTFS_PATH"),
+                FixedAppliance.get()))
+        .configMap(script)
+        .configMap(app)
+        .secret(secret)
+        .claim(request.pvcName(), claim);
+  }
+
+  /** The Job as the API server would hand it to kubelet (serialized and read back). */
+  static PodSpec podSpec() {
+    Job job = InjectionJob.build(request(), InjectionJobTest.SETTINGS);
+    Job stored = Serialization.unmarshal(Serialization.asJson(job), Job.class);
+    return stored.getSpec().getTemplate().getSpec();
+  }
+
+  @Test
+  void generatedJobInjectsUnderAContainerRuntime(@TempDir Path dir) throws Exception {
+    requireRuntime();
+    Path claim = dir.resolve("pvc");
+    Path build = dir.resolve("build");
+    Files.createDirectories(claim);
+    Path disk =
+        TestGuestfs.linuxLikeDisk(build, Map.of("etc/old.conf", "old\n"), Map.of(), 16L << 20);
+    Files.move(disk, claim.resolve(InjectionJobRequest.DISK_IMG));
+    Scratch.delete(build);
+
+    PodSpec pod = podSpec();
+    Container container = pod.getContainers().get(0);
+    assertThat(container.getSecurityContext().getReadOnlyRootFilesystem()).isTrue();
+    long started = System.nanoTime();
+    PodRuntime.Result result =
+        runtime(dir.resolve("node"), claim).run(pod, InjectionJob.CONTAINER, 900);
+    System.out.printf(
+        "injection pod under bubblewrap: %.1f s%n", (System.nanoTime() - started) / 1e9);
+
+    assertThat(result.exitCode()).as("container log:%n%s", result.log()).isZero();
+    InjectionReport report =
+        InjectionReport.parse(result.terminationMessage())
+            .orElseThrow(() -> new AssertionError("no result line: " + result.log()));
+    assertThat(report.filesAdded()).isEqualTo(4);
+    assertThat(report.filesRemoved()).isEqualTo(1);
+
+    Map<String, Entry> image =
+        TestGuestfs.readBack(
+            claim.resolve(InjectionJobRequest.DISK_IMG),
+            List.of("/etc/motd", "/etc/app/app.yaml", "/etc/app/token", "/usr/local/bin/tool"),
+            List.of("/etc/old.conf"));
+    assertThat(image.get("/etc/motd").text()).isEqualTo("hi\n");
+    assertThat(image.get("/etc/motd").permissions()).isEqualTo(0644);
+    assertThat(image.get("/etc/app/app.yaml").bytes()).isEqualTo(CONFIG);
+    assertThat(image.get("/etc/app/app.yaml").permissions()).isEqualTo(0640);
+    assertThat(image.get("/etc/app/app.yaml").gid()).isEqualTo(1000);
+    assertThat(image.get("/etc/app/token").bytes()).isEqualTo(TOKEN);
+    assertThat(image.get("/etc/app/token").permissions()).isEqualTo(0600);
+    assertThat(image.get("/etc/app/token").uid()).isEqualTo(1000);
+    assertThat(image.get("/usr/local/bin/tool").permissions()).isEqualTo(0755);
+  }
+
+  /**
+   * The sandbox itself is as strict as a runtime: the Job's ids, a read-only root and /tmp, no
+   * /dev/kvm, only the work volume writable, projected payloads readable through fsGroup. Without
+   * this a lenient sandbox would let the test above pass for a Job that fails in a cluster.
+   */
+  @Test
+  void sandboxIsAsStrictAsAContainerRuntime(@TempDir Path dir) throws Exception {
+    requireRuntime();
+    Path claim = dir.resolve("pvc");
+    Files.createDirectories(claim);
+    Files.writeString(claim.resolve(InjectionJobRequest.DISK_IMG), "not a disk");
+    PodSpec pod = podSpec();
+    pod.getContainers()
+        .get(0)
+        .setCommand(
+            List.of(
+                "/bin/sh",
+                "-c",
+                "echo ids=$(id -u):$(id -g):$(id -G | tr ' ' ,);"
+                    + " [ -e /dev/kvm ] && echo kvm=yes || echo kvm=no;"
+                    + " touch /tmp/x 2>/dev/null && echo tmp=rw || echo tmp=ro;"
+                    + " touch /etc/x 2>/dev/null && echo etc=rw || echo etc=ro;"
+                    + " touch /graft/work/x && echo work=rw;"
+                    + " touch /graft/script/x 2>/dev/null && echo script=rw || echo script=ro;"
+                    + " cat /graft/payloads/0002 >/dev/null && echo secret=readable;"
+                    + " echo disk=$(cat /graft/disk/disk.img);"
+                    + " echo home=$HOME path=$LIBGUESTFS_PATH"));
+    PodRuntime.Result result =
+        runtime(dir.resolve("node"), claim).run(pod, InjectionJob.CONTAINER, 60);
+    assertThat(result.exitCode()).as(result.log()).isZero();
+    assertThat(result.log())
+        .contains("ids=107:107:107")
+        .contains("kvm=no")
+        .contains("tmp=ro")
+        .contains("etc=ro")
+        .contains("work=rw")
+        .contains("script=ro")
+        .contains("secret=readable")
+        .contains("disk=not a disk")
+        .contains("home=/graft/work path=/usr/lib/guestfs/fixed");
+  }
+}
