@@ -4,8 +4,13 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.api.BaseImage;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.Phase;
+import dev.graft.build.Manifest;
 import dev.graft.config.GraftConfig;
-import dev.graft.controller.Conditions.State;
+import dev.graft.k8s.Conditions;
+import dev.graft.k8s.Conditions.State;
+import dev.graft.k8s.EventRecorder;
+import dev.graft.k8s.Informers;
+import dev.graft.k8s.Labels;
 import dev.graft.metrics.GraftMetrics;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
@@ -80,7 +85,7 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
 
   /** The name of the base GoldenImage of an os. */
   public static String imageName(String os) {
-    return Manifest.imageName(os, Manifest.digestOf(List.of()));
+    return Manifest.baseImageName(os);
   }
 
   @Override
@@ -156,7 +161,7 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
     gi.getMetadata().setName(name);
     gi.getMetadata().setNamespace(ns);
     gi.getMetadata()
-        .setLabels(Map.of(Labels.MANAGED_BY, Labels.MANAGER, "graft.dev/os", bi.getSpec().os));
+        .setLabels(Map.of(Labels.MANAGED_BY, Labels.MANAGER, Labels.OS, bi.getSpec().os));
     GoldenImage.Spec spec = new GoldenImage.Spec();
     spec.os = bi.getSpec().os;
     spec.manifestDigest = Manifest.digestOf(List.of());

@@ -3,8 +3,18 @@ package dev.graft.controller;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.Phase;
+import dev.graft.build.InjectionJobs;
+import dev.graft.build.Payloads;
+import dev.graft.catalog.CacheClock;
+import dev.graft.catalog.CatalogEviction;
+import dev.graft.catalog.CatalogPlanner;
 import dev.graft.config.GraftConfig;
-import dev.graft.controller.Conditions.State;
+import dev.graft.k8s.Annotations;
+import dev.graft.k8s.Conditions;
+import dev.graft.k8s.Conditions.State;
+import dev.graft.k8s.EventRecorder;
+import dev.graft.k8s.Informers;
+import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.DataVolumes;
 import dev.graft.metrics.GraftMetrics;
@@ -574,9 +584,9 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
   private static int attemptOf(HasMetadata r) {
     var a = r.getMetadata().getAnnotations();
     try {
-      return a == null || a.get(Labels.ATTEMPT) == null
+      return a == null || a.get(Annotations.ATTEMPT) == null
           ? 1
-          : Integer.parseInt(a.get(Labels.ATTEMPT));
+          : Integer.parseInt(a.get(Annotations.ATTEMPT));
     } catch (NumberFormatException e) {
       return 1;
     }

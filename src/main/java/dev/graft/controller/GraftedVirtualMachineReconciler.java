@@ -4,8 +4,21 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
+import dev.graft.build.FileResolver;
+import dev.graft.build.InjectionJobs;
+import dev.graft.build.Manifest;
+import dev.graft.build.Payloads;
+import dev.graft.build.ResolutionException;
+import dev.graft.build.TemplateCheck;
+import dev.graft.catalog.CacheClock;
+import dev.graft.catalog.CatalogPlanner;
 import dev.graft.config.GraftConfig;
-import dev.graft.controller.Conditions.State;
+import dev.graft.k8s.Annotations;
+import dev.graft.k8s.Conditions;
+import dev.graft.k8s.Conditions.State;
+import dev.graft.k8s.EventRecorder;
+import dev.graft.k8s.Informers;
+import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.kubevirt.VirtualMachines;
 import dev.graft.metrics.GraftMetrics;
@@ -408,7 +421,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
 
   private static String imageOf(VirtualMachine vm) {
     var a = vm.getMetadata().getAnnotations();
-    String ref = a == null ? null : a.get(Labels.IMAGE_REF);
+    String ref = a == null ? null : a.get(Annotations.IMAGE_REF);
     return ref == null ? null : ref.substring(ref.indexOf('/') + 1);
   }
 
@@ -541,8 +554,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     gi.getMetadata().setName(order.image());
     gi.getMetadata().setNamespace(ns);
     gi.getMetadata()
-        .setLabels(
-            Map.of(Labels.MANAGED_BY, Labels.MANAGER, "graft.dev/os", order.manifest().os()));
+        .setLabels(Map.of(Labels.MANAGED_BY, Labels.MANAGER, Labels.OS, order.manifest().os()));
     GoldenImage.Spec spec = new GoldenImage.Spec();
     spec.os = order.manifest().os();
     spec.manifestDigest = order.manifest().digest();

@@ -1,5 +1,6 @@
 package dev.graft.controller;
 
+import dev.graft.build.ClusterNodes;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;

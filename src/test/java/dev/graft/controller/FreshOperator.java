@@ -1,6 +1,10 @@
 package dev.graft.controller;
 
+import dev.graft.build.InjectionJobs;
+import dev.graft.catalog.CatalogEviction;
+import dev.graft.catalog.CatalogPlanner;
 import dev.graft.config.GraftConfig;
+import dev.graft.k8s.EventRecorder;
 import dev.graft.metrics.GraftMetrics;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.graft.api.FileSpec;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.KeySelector;
+import dev.graft.catalog.CacheClock;
 import dev.graft.sim.ClusterSimulator;
 import dev.graft.testing.RbacAudit;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.build;
 
 /**
  * Bad or unresolvable user input: {@code reason} is the condition reason, the message names the

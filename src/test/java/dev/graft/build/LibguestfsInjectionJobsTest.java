@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -17,9 +17,9 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /** Under kvm=auto the Job asks for KVM exactly when a node offers it. */
-class InjectPackageJobsTest {
+public class LibguestfsInjectionJobsTest {
 
-  static Node node(String name, String kvmDevices) {
+  public static Node node(String name, String kvmDevices) {
     return new NodeBuilder()
         .withNewMetadata()
         .withName(name)
@@ -58,11 +58,11 @@ class InjectPackageJobsTest {
     e.size = 1L;
     e.digest = "b".repeat(64);
     e.payload = ManifestEntry.Payload.ConfigMap;
-    return new InjectPackageJobs(settings(mode), () -> nodes)
+    return new LibguestfsInjectionJobs(settings(mode), () -> nodes)
         .job(image(), new InjectionJobs.Diff(List.of(e), List.of()), 1);
   }
 
-  static boolean requestsKvm(Job job) {
+  public static boolean requestsKvm(Job job) {
     var resources = job.getSpec().getTemplate().getSpec().getContainers().get(0).getResources();
     return resources.getRequests() != null
         && resources.getRequests().containsKey(KvmNodes.RESOURCE);

@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,11 +1,9 @@
-package dev.graft.demo;
+package dev.graft.bench;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
-import dev.graft.bench.ApiCalls;
-import dev.graft.bench.LoadFleet;
-import dev.graft.controller.Labels;
+import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.sim.ClusterSimulator;

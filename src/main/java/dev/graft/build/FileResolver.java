@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.build;
 
 import dev.graft.api.FileSet;
 import dev.graft.api.FileSpec;

@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.build;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ManifestEntry;
@@ -9,7 +9,7 @@ import java.util.List;
 /**
  * Builds the injection step of a GoldenImage build: a script ConfigMap and a batch/v1 Job that
  * applies it to the freshly cloned PVC. Pure: the same image, diff and attempt give the same
- * objects. Implemented by {@link InjectPackageJobs} on top of the {@code inject} package.
+ * objects. Implemented by {@link LibguestfsInjectionJobs} on top of the {@code inject} package.
  */
 public interface InjectionJobs {
 

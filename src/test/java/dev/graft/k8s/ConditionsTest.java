@@ -1,10 +1,10 @@
-package dev.graft.controller;
+package dev.graft.k8s;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.Phase;
-import dev.graft.controller.Conditions.State;
+import dev.graft.k8s.Conditions.State;
 import org.junit.jupiter.api.Test;
 
 /** Conditions are built in one place; unchanged state keeps transition times. */
@@ -37,6 +37,6 @@ class ConditionsTest {
         new com.fasterxml.jackson.databind.ObjectMapper().convertValue(a, GoldenImage.Status.class);
     Thread.sleep(1100);
     Conditions.apply(b, State.ready(Phase.Ready, "Ready", "ok"), 1L);
-    assertThat(GoldenImageReconciler.sameJson(a, b)).isTrue();
+    assertThat(StatusCopies.same(a, b)).isTrue();
   }
 }

@@ -1,8 +1,9 @@
-package dev.graft.controller;
+package dev.graft.catalog;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ManifestEntry;
 import dev.graft.api.Phase;
+import dev.graft.build.Manifest;
 import dev.graft.config.GraftConfig;
 import dev.graft.metrics.GraftMetrics;
 import dev.graft.planner.Calibration;

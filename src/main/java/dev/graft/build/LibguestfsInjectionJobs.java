@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.build;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ManifestEntry;
@@ -12,6 +12,9 @@ import dev.graft.inject.InjectorSettings;
 import dev.graft.inject.KvmMode;
 import dev.graft.inject.KvmNodes;
 import dev.graft.inject.Payload;
+import dev.graft.k8s.Annotations;
+import dev.graft.k8s.Labels;
+import dev.graft.k8s.Owners;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -30,22 +33,23 @@ import java.util.function.Supplier;
  * files become the Job's projected payloads.
  */
 @ApplicationScoped
-public class InjectPackageJobs implements InjectionJobs {
+public class LibguestfsInjectionJobs implements InjectionJobs {
   private final InjectorSettings settings;
   private final Supplier<? extends Collection<Node>> nodes;
 
   @Inject
-  public InjectPackageJobs(GraftConfig config, ClusterNodes nodes) {
+  public LibguestfsInjectionJobs(GraftConfig config, ClusterNodes nodes) {
     this(InjectorSettings.from(config.injector()), nodes::list);
   }
 
   /** Without a cluster: no node offers KVM. */
-  public InjectPackageJobs(InjectorSettings settings) {
+  public LibguestfsInjectionJobs(InjectorSettings settings) {
     this(settings, List::of);
   }
 
   /** {@code nodes} are read when a Job is built, so each Job sees the cluster as it is then. */
-  public InjectPackageJobs(InjectorSettings settings, Supplier<? extends Collection<Node>> nodes) {
+  public LibguestfsInjectionJobs(
+      InjectorSettings settings, Supplier<? extends Collection<Node>> nodes) {
     this.settings = settings;
     this.nodes = nodes;
   }
@@ -81,9 +85,9 @@ public class InjectPackageJobs implements InjectionJobs {
     labels.put(Labels.GOLDEN_IMAGE, name);
     labels.put(Labels.MANAGED_BY, Labels.MANAGER);
     Map<String, String> annotations = new LinkedHashMap<>();
-    annotations.put(Labels.MANIFEST_DIGEST, gi.getSpec().manifestDigest);
+    annotations.put(Annotations.MANIFEST_DIGEST, gi.getSpec().manifestDigest);
     if (attempt > 0) {
-      annotations.put(Labels.ATTEMPT, Integer.toString(attempt));
+      annotations.put(Annotations.ATTEMPT, Integer.toString(attempt));
     }
     boolean block =
         gi.getSpec().storage != null

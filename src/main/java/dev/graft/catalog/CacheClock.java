@@ -1,6 +1,7 @@
-package dev.graft.controller;
+package dev.graft.catalog;
 
 import dev.graft.api.GoldenImage;
+import dev.graft.build.Manifest;
 import dev.graft.cache.GreedyDualSizeFrequency;
 import io.fabric8.kubernetes.api.model.Quantity;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -18,26 +19,26 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * the operator writes it (the BaseImage belongs to the user's GitOps), and the operator may already
  * patch GoldenImage status. Reconcilers patch status as a JSON diff, so they never overwrite it.
  */
-final class CacheClock {
+public final class CacheClock {
   /** Below this a build counts as this long: a zero cost would make every image worthless. */
   private static final double MIN_BUILD_SECONDS = 1e-3;
 
   private CacheClock() {}
 
   /** The clock stored on a base image, 0 before the first eviction. */
-  static double of(GoldenImage base) {
+  public static double of(GoldenImage base) {
     return base == null || base.getStatus() == null || base.getStatus().cacheClock == null
         ? 0
         : base.getStatus().cacheClock;
   }
 
   /** The clock of a catalog, read from the API (not a cache that may lag an eviction). */
-  static double read(KubernetesClient client, String namespace, String os) {
+  public static double read(KubernetesClient client, String namespace, String os) {
     return of(base(client, namespace, os).get());
   }
 
   /** Raises the clock of a catalog to {@code to}; it never goes down. */
-  static void advance(KubernetesClient client, String namespace, String os, double to) {
+  public static void advance(KubernetesClient client, String namespace, String os, double to) {
     try {
       base(client, namespace, os)
           .editStatus(
@@ -57,7 +58,7 @@ final class CacheClock {
   }
 
   /** The priority of an image used now, when the clock reads {@code clock}. */
-  static double priority(double clock, GoldenImage.Status s) {
+  public static double priority(double clock, GoldenImage.Status s) {
     long hits = s == null || s.hits == null ? 0 : s.hits;
     double rebuild = s == null || s.buildSeconds == null ? 0 : s.buildSeconds;
     return GreedyDualSizeFrequency.priority(
@@ -68,11 +69,11 @@ final class CacheClock {
    * The priority eviction ranks an image by: the stored one, or for an image last used before
    * priorities were stored, the one it had then, when the clock still read 0.
    */
-  static double stored(GoldenImage.Status s) {
+  public static double stored(GoldenImage.Status s) {
     return s != null && s.cachePriority != null ? s.cachePriority : priority(0, s);
   }
 
-  static long sizeBytes(GoldenImage.Status s) {
+  public static long sizeBytes(GoldenImage.Status s) {
     String size = s == null ? null : s.size;
     if (size == null || size.isBlank()) {
       return 0;
@@ -85,6 +86,6 @@ final class CacheClock {
     return client
         .resources(GoldenImage.class)
         .inNamespace(namespace)
-        .withName(BaseImageReconciler.imageName(os));
+        .withName(Manifest.baseImageName(os));
   }
 }

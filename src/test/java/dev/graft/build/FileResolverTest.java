@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.build;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.build;
 
 import dev.graft.api.ManifestEntry;
 import java.nio.charset.StandardCharsets;
@@ -44,6 +44,11 @@ public record Manifest(String os, List<ManifestEntry> entries, Map<String, byte[
         .sorted(Comparator.comparing(e -> e.path))
         .forEach(e -> sb.append(e.digest).append('\n'));
     return sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
+  }
+
+  /** The name of the base GoldenImage of an os: the image of its empty manifest. */
+  public static String baseImageName(String os) {
+    return imageName(os, digestOf(List.of()));
   }
 
   /** {@code <os>-<first 10 hex of the manifest digest>}. */

@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.build;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.QuantityFormat;
@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
  * parse, and its root disk can hold the image it clones (CDI refuses a clone smaller than its
  * source, which would otherwise fail only after the image was built).
  */
-final class TemplateCheck {
+public final class TemplateCheck {
   private static final Pattern QUANTITY = Pattern.compile(QuantityFormat.PATTERN);
 
   private TemplateCheck() {}
@@ -23,7 +23,7 @@ final class TemplateCheck {
    * Throws naming the field and value; {@code source} is the image the VM would clone, or null when
    * none is known yet (the size check then waits for it).
    */
-  static void check(VmTemplate t, GoldenImage source) throws ResolutionException {
+  public static void check(VmTemplate t, GoldenImage source) throws ResolutionException {
     if (t == null) {
       return;
     }

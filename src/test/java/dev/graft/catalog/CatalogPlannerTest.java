@@ -1,10 +1,13 @@
-package dev.graft.controller;
+package dev.graft.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.api.FileSpec;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.build.FileResolver;
+import dev.graft.build.Manifest;
+import dev.graft.build.ResolutionException;
 import dev.graft.planner.Strategy;
 import dev.graft.planner.Weights;
 import java.util.List;
@@ -29,7 +32,7 @@ class CatalogPlannerTest {
 
   private static GoldenImage base() {
     GoldenImage gi = new GoldenImage();
-    gi.getMetadata().setName(BaseImageReconciler.imageName("fedora-40"));
+    gi.getMetadata().setName(Manifest.baseImageName("fedora-40"));
     gi.setSpec(new GoldenImage.Spec());
     gi.getSpec().os = "fedora-40";
     gi.getSpec().manifestDigest = Manifest.digestOf(List.of());

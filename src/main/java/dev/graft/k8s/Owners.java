@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.k8s;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.OwnerReference;

@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.build;
 
 import static org.assertj.core.api.Assertions.assertThatCode;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.build;
 
 import dev.graft.config.GraftConfig;
 import dev.graft.inject.KvmMode;
@@ -29,7 +29,7 @@ public class ClusterNodes {
   }
 
   /** Starts the watch without waiting: until the first list arrives, no node offers KVM. */
-  synchronized void start() {
+  public synchronized void start() {
     if (!needed || informer != null) {
       return;
     }

@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.catalog;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
@@ -7,6 +7,7 @@ import dev.graft.cache.CacheEntry;
 import dev.graft.cache.CacheLimits;
 import dev.graft.cache.GreedyDualSizeFrequency;
 import dev.graft.config.GraftConfig;
+import dev.graft.k8s.EventRecorder;
 import dev.graft.metrics.GraftMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;

@@ -1,4 +1,4 @@
-package dev.graft.controller;
+package dev.graft.k8s;
 
 import dev.graft.api.GraftStatus;
 import dev.graft.api.Phase;

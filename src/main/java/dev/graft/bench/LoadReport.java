@@ -1,4 +1,4 @@
-package dev.graft.demo;
+package dev.graft.bench;
 
 import dev.graft.planner.TextTable;
 import java.io.PrintWriter;

@@ -1,7 +1,10 @@
-package dev.graft.controller;
+package dev.graft.build;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ManifestEntry;
+import dev.graft.k8s.Annotations;
+import dev.graft.k8s.Labels;
+import dev.graft.k8s.Owners;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -100,7 +103,7 @@ public final class Payloads {
                 image.getMetadata().getName(),
                 Labels.MANAGED_BY,
                 Labels.MANAGER))
-        .withAnnotations(Map.of(Labels.MANIFEST_DIGEST, image.getSpec().manifestDigest))
+        .withAnnotations(Map.of(Annotations.MANIFEST_DIGEST, image.getSpec().manifestDigest))
         .withOwnerReferences(Owners.controller(image))
         .build();
   }

@@ -1,4 +1,4 @@
-package dev.graft.demo;
+package dev.graft.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -6,7 +6,6 @@ import static org.awaitility.Awaitility.await;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
-import dev.graft.bench.LoadFleet;
 import dev.graft.cli.GraftCommand;
 import dev.graft.sim.ClusterSimulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
