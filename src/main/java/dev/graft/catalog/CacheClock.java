@@ -1,11 +1,8 @@
 package dev.graft.catalog;
 
 import dev.graft.api.GoldenImage;
-import dev.graft.build.Manifest;
 import dev.graft.cache.GreedyDualSizeFrequency;
 import io.fabric8.kubernetes.api.model.Quantity;
-import io.fabric8.kubernetes.client.KubernetesClient;
-import io.fabric8.kubernetes.client.KubernetesClientException;
 
 /**
  * GreedyDual-Size-Frequency aging, kept in the API so that it survives an operator restart. Each
@@ -17,7 +14,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
  * base GoldenImage rather than of the BaseImage: there is exactly one per catalog even when the
  * BaseImage lives in another namespace ({@code graft.catalog-namespace}), it is never evicted, only
  * the operator writes it (the BaseImage belongs to the user's GitOps), and the operator may already
- * patch GoldenImage status. Reconcilers patch status as a JSON diff, so they never overwrite it.
+ * patch GoldenImage status. Eviction asks for a raise through the {@link UsageLedger}; the
+ * GoldenImage reconciler, the one writer of GoldenImage status, stores it.
  */
 public final class CacheClock {
   /** Below this a build counts as this long: a zero cost would make every image worthless. */
@@ -30,31 +28,6 @@ public final class CacheClock {
     return base == null || base.getStatus() == null || base.getStatus().cacheClock == null
         ? 0
         : base.getStatus().cacheClock;
-  }
-
-  /** The clock of a catalog, read from the API (not a cache that may lag an eviction). */
-  public static double read(KubernetesClient client, String namespace, String os) {
-    return of(base(client, namespace, os).get());
-  }
-
-  /** Raises the clock of a catalog to {@code to}; it never goes down. */
-  public static void advance(KubernetesClient client, String namespace, String os, double to) {
-    try {
-      base(client, namespace, os)
-          .editStatus(
-              gi -> {
-                if (gi.getStatus() == null) {
-                  gi.setStatus(new GoldenImage.Status());
-                }
-                gi.getStatus().cacheClock = Math.max(of(gi), to);
-                return gi;
-              });
-    } catch (KubernetesClientException e) {
-      // No base image: nothing of this os is left to age.
-      if (e.getCode() != 404) {
-        throw e;
-      }
-    }
   }
 
   /** The priority of an image used now, when the clock reads {@code clock}. */
@@ -79,13 +52,5 @@ public final class CacheClock {
       return 0;
     }
     return Quantity.getAmountInBytes(new Quantity(size)).longValue();
-  }
-
-  private static io.fabric8.kubernetes.client.dsl.Resource<GoldenImage> base(
-      KubernetesClient client, String namespace, String os) {
-    return client
-        .resources(GoldenImage.class)
-        .inNamespace(namespace)
-        .withName(Manifest.baseImageName(os));
   }
 }

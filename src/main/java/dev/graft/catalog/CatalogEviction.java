@@ -11,42 +11,118 @@ import dev.graft.k8s.EventRecorder;
 import dev.graft.metrics.GraftMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
 
 /**
  * Keeps each OS's catalog within {@code graft.cache.*} by deleting the least valuable Ready images
  * (GreedyDual-Size-Frequency with aging: the priority each image stored at its last use, clock +
  * measured build seconds × hits ÷ size, least recently used first on a tie), then raises the clock
- * to the last evicted priority (see {@link CacheClock}). Never evicted: base images, images that
- * are not Ready, the parent of an unfinished build, and any image a GraftedVirtualMachine uses (its
- * VM clones from it).
+ * to the last evicted priority (see {@link CacheClock}). Runs on its own timer, never in a
+ * reconcile. Never evicted: base images, images that are not Ready, the parent of an unfinished
+ * build, and any image a GraftedVirtualMachine uses (its VM clones from it).
  */
 @ApplicationScoped
 public class CatalogEviction {
+  private static final Logger LOG = Logger.getLogger(CatalogEviction.class);
+
+  /** A pass waits this long after it is requested, so that a burst of requests makes one pass. */
+  static final Duration DEBOUNCE = Duration.ofMillis(200);
+
+  /** A pass that raised the clock looks again this soon, once the base image stored it. */
+  static final Duration AGAIN = Duration.ofMillis(500);
+
   private final GraftConfig config;
   private final KubernetesClient client;
   private final EventRecorder events;
   private final GraftMetrics metrics;
+  private final UsageLedger ledger;
+  private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "graft-eviction");
+            t.setDaemon(true);
+            return t;
+          });
 
   public CatalogEviction(
-      GraftConfig config, KubernetesClient client, EventRecorder events, GraftMetrics metrics) {
+      GraftConfig config,
+      KubernetesClient client,
+      EventRecorder events,
+      GraftMetrics metrics,
+      UsageLedger ledger) {
     this.config = config;
     this.client = client;
     this.events = events;
     this.metrics = metrics;
+    this.ledger = ledger;
+  }
+
+  @PreDestroy
+  void stop() {
+    timer.shutdownNow();
   }
 
   /**
-   * Evicts from the images of {@code os} in {@code namespace} until they fit the limits; returns
-   * the names deleted. {@code catalog} is the GoldenImage cache (every namespace).
+   * Asks for a pass over the images of {@code os} in {@code namespace}, on eviction's own thread
+   * (never in a reconcile); {@code catalog} reads the GoldenImage cache when the pass runs. A pass
+   * that could not finish (a clock raise not stored yet, an API error) asks again.
    */
-  public synchronized List<String> enforce(
-      String namespace, String os, Collection<GoldenImage> catalog) {
+  public void request(String namespace, String os, Supplier<Collection<GoldenImage>> catalog) {
+    if (!limited() || !scheduled.add(namespace + "/" + os)) {
+      return;
+    }
+    schedule(namespace, os, catalog, DEBOUNCE);
+  }
+
+  private void schedule(
+      String namespace, String os, Supplier<Collection<GoldenImage>> catalog, Duration delay) {
+    timer.schedule(
+        () -> {
+          scheduled.remove(namespace + "/" + os);
+          try {
+            if (enforce(namespace, os, catalog.get()).again()) {
+              request(namespace, os, catalog);
+            }
+          } catch (RuntimeException e) {
+            LOG.warnf("eviction of %s/%s failed, retrying: %s", namespace, os, e.getMessage());
+            if (scheduled.add(namespace + "/" + os)) {
+              schedule(namespace, os, catalog, Duration.ofSeconds(5));
+            }
+          }
+        },
+        delay.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private boolean limited() {
+    return config.cache().maxImagesPerOs() > 0 || config.cache().maxBytesPerOs() > 0;
+  }
+
+  /** What a pass did: the images deleted, and whether it must run again. */
+  public record Pass(List<String> evicted, boolean again) {}
+
+  /**
+   * Evicts from the images of {@code os} in {@code namespace} until they fit the limits. {@code
+   * catalog} is the GoldenImage cache (every namespace). A raise of the clock is stored on the base
+   * image (by its reconciler, the one writer of GoldenImage status) before anything is deleted:
+   * after a crash in between, the same victims are still the least valuable and go on the next
+   * pass; the other order could lose the raise.
+   */
+  public synchronized Pass enforce(String namespace, String os, Collection<GoldenImage> catalog) {
     CacheLimits limits =
         new CacheLimits(config.cache().maxImagesPerOs(), config.cache().maxBytesPerOs());
     List<GoldenImage> images =
@@ -57,15 +133,14 @@ public class CatalogEviction {
             .toList();
     long bytes = images.stream().mapToLong(CatalogEviction::sizeBytes).sum();
     if (!limits.exceeded(images.size(), bytes)) {
-      return List.of();
+      return new Pass(List.of(), false);
     }
     // Only now, over a limit, read which images VMs use: a rare and bounded list call.
     Decision decision = decide(os, images, usage(namespace), limits);
     List<CacheEntry> victims = decision.victims();
     if (decision.clock() > decision.clockBefore()) {
-      // Raised before deleting: after a crash in between, the same victims are still the least
-      // valuable and go on the next pass; the other order could lose the raise.
-      CacheClock.advance(client, namespace, os, decision.clock());
+      ledger.raiseClock(namespace, os, decision.clock());
+      return new Pass(List.of(), true);
     }
     for (CacheEntry victim : victims) {
       GoldenImage gi =
@@ -90,7 +165,7 @@ public class CatalogEviction {
       }
       metrics.eviction(os);
     }
-    return victims.stream().map(CacheEntry::name).toList();
+    return new Pass(victims.stream().map(CacheEntry::name).toList(), false);
   }
 
   /** The images to evict, least valuable first, and the clock before and after evicting them. */

@@ -116,9 +116,18 @@ public class CatalogPlanner {
                 gi.getMetadata().getName(), gi.getSpec().os, bits(table, gi.getSpec().files)));
       }
     }
+    // A request whose os has no image to start from cannot be planned: it is left out (the
+    // operator reports it as NoBaseImage), never handed to the planner without a source.
+    java.util.Set<String> osWithSource = new java.util.HashSet<>();
+    images.forEach(i -> osWithSource.add(i.os()));
     List<ImageSet> wanted = new ArrayList<>();
     for (Manifest m : requests.values()) {
-      wanted.add(new ImageSet(m.imageName(), m.os(), bits(table, m.entries())));
+      if (osWithSource.contains(m.os())) {
+        wanted.add(new ImageSet(m.imageName(), m.os(), bits(table, m.entries())));
+      }
+    }
+    if (wanted.isEmpty()) {
+      return List.of();
     }
     Problem problem = new Problem(new CostModel(weights, table), images, wanted);
     Plan plan = strategy.plan(problem);

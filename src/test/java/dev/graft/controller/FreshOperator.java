@@ -1,10 +1,7 @@
 package dev.graft.controller;
 
 import dev.graft.build.InjectionJobs;
-import dev.graft.catalog.CatalogEviction;
-import dev.graft.catalog.CatalogPlanner;
 import dev.graft.config.GraftConfig;
-import dev.graft.k8s.EventRecorder;
 import dev.graft.metrics.GraftMetrics;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
@@ -48,13 +45,7 @@ final class FreshOperator implements AutoCloseable {
                                 informer.getApiTypeClass().getSimpleName() + ": " + error);
                           }
                         }));
-    EventRecorder events = new EventRecorder(client);
-    CatalogPlanner planner = new CatalogPlanner(config, metrics);
-    CatalogEviction eviction = new CatalogEviction(config, client, events, metrics);
-    operator.register(new BaseImageReconciler(config, events, metrics));
-    operator.register(new FileSetReconciler(config, events, metrics));
-    operator.register(new GoldenImageReconciler(config, jobs, events, planner, eviction, metrics));
-    operator.register(new GraftedVirtualMachineReconciler(config, planner, events, metrics));
+    Controllers.standalone(client, config, jobs, metrics).forEach(operator::register);
     operator.start();
   }
 

@@ -11,7 +11,10 @@ import dev.graft.build.FileResolver;
 import dev.graft.build.LibguestfsInjectionJobsTest;
 import dev.graft.build.ResolutionException;
 import dev.graft.catalog.CatalogPlanner;
+import dev.graft.catalog.PlanningService;
+import dev.graft.catalog.UsageLedger;
 import dev.graft.config.GraftConfig;
+import dev.graft.controller.flow.Plumbing;
 import dev.graft.k8s.Conditions;
 import dev.graft.k8s.EventRecorder;
 import dev.graft.k8s.Labels;
@@ -525,7 +528,8 @@ class OperatorWorkflowTest {
     assertThat(gauge("graft.catalog.images", os)).isEqualTo(2);
 
     double errors = count("graft.reconcile.errors", "kind", "GraftedVirtualMachine");
-    new GraftedVirtualMachineReconciler(config, planner, events, metrics)
+    new GraftedVirtualMachineReconciler(
+            config, new PlanningService(planner), new UsageLedger(), Plumbing.of(events, metrics))
         .updateErrorStatus(gvm(client, ns, "m1"), null, new IllegalStateException("test"));
     assertThat(count("graft.reconcile.errors", "kind", "GraftedVirtualMachine") - errors)
         .isEqualTo(1);

@@ -1,0 +1,14 @@
+package dev.graft.controller.goldenimage;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.controller.flow.Decision;
+import java.util.Optional;
+
+/**
+ * One step of a GoldenImage build. Given the view and the status being written, a phase either
+ * decides (the build stops here for now) or passes to the next phase (empty). Pure: no client
+ * calls; what should change is in the decision's actions.
+ */
+public interface BuildPhase {
+  Optional<Decision> decide(BuildView view, GoldenImage.Status status);
+}
