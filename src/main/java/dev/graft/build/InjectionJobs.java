@@ -8,8 +8,10 @@ import java.util.List;
 
 /**
  * Builds the injection step of a GoldenImage build: a script ConfigMap and a batch/v1 Job that
- * applies it to the freshly cloned PVC. Pure: the same image, diff and attempt give the same
- * objects. Implemented by {@link LibguestfsInjectionJobs} on top of the {@code inject} package.
+ * applies it to the freshly cloned PVC. No API calls: the same image, diff and attempt give the
+ * same objects, except that with {@code graft.injector.kvm=auto} the Job asks for KVM when a node
+ * in the (cached) Node list offers it at that moment. Implemented by {@link
+ * LibguestfsInjectionJobs} on top of the {@code inject} package.
  */
 public interface InjectionJobs {
 

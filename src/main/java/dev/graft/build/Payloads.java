@@ -84,11 +84,12 @@ public final class Payloads {
     return out;
   }
 
-  /** Whether the payload objects needed by a diff are present, given what exists. */
+  /** Whether the diff adds a file whose content is in the payload ConfigMap. */
   public static boolean needsConfigMap(InjectionJobs.Diff diff) {
     return diff.add().stream().anyMatch(e -> e.payload == ManifestEntry.Payload.ConfigMap);
   }
 
+  /** Whether the diff adds a file whose content is in the payload Secret. */
   public static boolean needsSecret(InjectionJobs.Diff diff) {
     return diff.add().stream().anyMatch(e -> e.payload == ManifestEntry.Payload.Secret);
   }

@@ -13,9 +13,10 @@ import java.util.Map;
 
 /**
  * Plans the pending requests of a catalog, one plan at a time per catalog namespace, under a lock
- * that covers only the planning itself: never an API call. An image planned here is claimed until
- * it shows in the catalog (or for {@link #CLAIM}, should its creation fail), so that a plan running
- * while another one's images are being created does not plan them again.
+ * that covers only the planning itself: never an API call. An image planned here is claimed while
+ * the reconcile that planned it creates it (released when that reconcile ends: the SDK then has the
+ * image in its cache; at most {@link #CLAIM}), so that a plan running meanwhile does not plan it
+ * again.
  */
 @ApplicationScoped
 public class PlanningService {
@@ -63,9 +64,29 @@ public class PlanningService {
     }
   }
 
-  /** Gives back the claims of orders whose images were not all created. */
+  /** Ends the claims of orders once their reconcile is over (created, or failed to be). */
   public synchronized void release(String namespace, List<CatalogPlanner.Order> orders) {
     orders.forEach(o -> claimed.remove(namespace + "/" + o.image()));
+    notifyAll();
+  }
+
+  /**
+   * Waits (at most {@code atMost}, without holding the planning lock) while another reconcile
+   * creates {@code image}; true when it waited, and the caller should look at the cache again. A
+   * request whose image is being created then finds it, instead of reporting Planning and waiting
+   * for an event of its image.
+   */
+  public synchronized boolean awaitCreation(String namespace, String image, Duration atMost)
+      throws InterruptedException {
+    String key = namespace + "/" + image;
+    if (!claimed.containsKey(key)) {
+      return false;
+    }
+    Instant deadline = Instant.now().plus(atMost);
+    while (claimed.containsKey(key) && Instant.now().isBefore(deadline)) {
+      wait(Math.max(1, Duration.between(Instant.now(), deadline).toMillis()));
+    }
+    return true;
   }
 
   /** Whether an image was planned and is being created. */

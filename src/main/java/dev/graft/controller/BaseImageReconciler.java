@@ -22,7 +22,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -35,13 +34,9 @@ import java.util.concurrent.TimeUnit;
  */
 @ControllerConfiguration(
     name = "baseimage",
+    retry = Retries.class,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = Retries.RESYNC_MINUTES, timeUnit = TimeUnit.MINUTES))
-@GradualRetry(
-    maxAttempts = Retries.UNLIMITED,
-    initialInterval = Retries.INITIAL_MILLIS,
-    intervalMultiplier = Retries.MULTIPLIER,
-    maxInterval = Retries.MAX_MILLIS)
 public class BaseImageReconciler implements Reconciler<BaseImage> {
   private final GraftConfig config;
   private final Plumbing plumbing;

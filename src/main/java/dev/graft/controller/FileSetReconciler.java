@@ -16,7 +16,6 @@ import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -27,13 +26,9 @@ import java.util.concurrent.TimeUnit;
  */
 @ControllerConfiguration(
     name = "fileset",
+    retry = Retries.class,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = Retries.RESYNC_MINUTES, timeUnit = TimeUnit.MINUTES))
-@GradualRetry(
-    maxAttempts = Retries.UNLIMITED,
-    initialInterval = Retries.INITIAL_MILLIS,
-    intervalMultiplier = Retries.MULTIPLIER,
-    maxInterval = Retries.MAX_MILLIS)
 public class FileSetReconciler implements Reconciler<FileSet> {
   private final FileResolver resolver;
   private final Plumbing plumbing;

@@ -13,13 +13,11 @@ import dev.graft.controller.flow.Plumbing;
 import dev.graft.controller.goldenimage.Build;
 import dev.graft.controller.goldenimage.BuildView;
 import dev.graft.k8s.Informers;
-import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Cleaner;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -31,18 +29,14 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
@@ -57,16 +51,10 @@ import java.util.stream.Stream;
  */
 @ControllerConfiguration(
     name = "goldenimage",
+    retry = Retries.class,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = Retries.RESYNC_MINUTES, timeUnit = TimeUnit.MINUTES))
-@GradualRetry(
-    maxAttempts = Retries.UNLIMITED,
-    initialInterval = Retries.INITIAL_MILLIS,
-    intervalMultiplier = Retries.MULTIPLIER,
-    maxInterval = Retries.MAX_MILLIS)
 public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<GoldenImage> {
-  static final String BY_PARENT = "byParent";
-  static final String RELATED = "related-images";
 
   private final BuildView.Settings settings;
   private final CatalogEviction eviction;
@@ -97,54 +85,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
   @Override
   public List<EventSource<?, GoldenImage>> prepareEventSources(
       EventSourceContext<GoldenImage> context) {
-    var cache = context.getPrimaryCache();
-    cache.addIndexer(
-        BY_PARENT,
-        gi ->
-            gi.getSpec() == null || gi.getSpec().parent == null
-                ? List.of()
-                : List.of(gi.getMetadata().getNamespace() + "/" + gi.getSpec().parent));
-    // Parent and children: a parent turning Ready starts its children; a child finishing lets a
-    // parent that waits in deletion go.
-    var related =
-        new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(GoldenImage.class, GoldenImage.class)
-                .withName(RELATED)
-                .withSecondaryToPrimaryMapper(
-                    (GoldenImage gi) -> {
-                      Set<ResourceID> ids = new HashSet<>();
-                      String ns = gi.getMetadata().getNamespace();
-                      cache
-                          .byIndex(BY_PARENT, ns + "/" + gi.getMetadata().getName())
-                          .forEach(child -> ids.add(ResourceID.fromResource(child)));
-                      if (gi.getSpec() != null && gi.getSpec().parent != null) {
-                        ids.add(new ResourceID(gi.getSpec().parent, ns));
-                      }
-                      return ids;
-                    })
-                .build(),
-            context);
-    // Uses and clock raises recorded in the ledger wake the image they concern.
-    var requests = new SimpleInboundEventSource<GoldenImage>("usage-ledger");
-    ledger.wakeWith((ns, name) -> requests.propagateEvent(new ResourceID(name, ns)));
-    return List.of(
-        owned(DataVolume.class, context),
-        owned(Job.class, context),
-        owned(ConfigMap.class, context),
-        owned(Secret.class, context),
-        related,
-        requests);
-  }
-
-  /** Build objects, selected by the image label they carry. */
-  private static <R extends HasMetadata> InformerEventSource<R, GoldenImage> owned(
-      Class<R> type, EventSourceContext<GoldenImage> context) {
-    return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(type, GoldenImage.class)
-            .withLabelSelector(Labels.GOLDEN_IMAGE)
-            .withSecondaryToPrimaryMapper(Informers::byImageLabel)
-            .build(),
-        context);
+    return BuildSources.prepare(context, ledger);
   }
 
   @Override
@@ -194,7 +135,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     @SuppressWarnings("unchecked")
     var related =
         (InformerEventSource<GoldenImage, GoldenImage>)
-            ctx.eventSourceRetriever().getEventSourceFor(GoldenImage.class, RELATED);
+            ctx.eventSourceRetriever().getEventSourceFor(GoldenImage.class, BuildSources.RELATED);
     GoldenImage parent =
         gi.getSpec().parent == null
             ? null
@@ -258,7 +199,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
   public DeleteControl cleanup(GoldenImage gi, Context<GoldenImage> ctx) {
     String key = gi.getMetadata().getNamespace() + "/" + gi.getMetadata().getName();
     List<String> building =
-        ctx.getPrimaryCache().byIndex(BY_PARENT, key).stream()
+        ctx.getPrimaryCache().byIndex(BuildSources.BY_PARENT, key).stream()
             .filter(
                 c ->
                     c.getStatus() == null

@@ -3,7 +3,6 @@ package dev.graft.controller;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.FileResolver;
-import dev.graft.build.InjectionJobs;
 import dev.graft.build.Manifest;
 import dev.graft.build.ManifestCache;
 import dev.graft.build.ResolutionException;
@@ -17,8 +16,6 @@ import dev.graft.controller.gvm.RequestDecision;
 import dev.graft.controller.gvm.RequestView;
 import dev.graft.k8s.Informers;
 import dev.graft.kubevirt.VirtualMachine;
-import io.fabric8.kubernetes.api.model.ConfigMap;
-import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -29,7 +26,6 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,13 +46,9 @@ import java.util.stream.Collectors;
  */
 @ControllerConfiguration(
     name = "graftedvirtualmachine",
+    retry = Retries.class,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = Retries.RESYNC_MINUTES, timeUnit = TimeUnit.MINUTES))
-@GradualRetry(
-    maxAttempts = Retries.UNLIMITED,
-    initialInterval = Retries.INITIAL_MILLIS,
-    intervalMultiplier = Retries.MULTIPLIER,
-    maxInterval = Retries.MAX_MILLIS)
 public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtualMachine> {
   private final GraftConfig config;
   private final PlanningService planning;
@@ -92,6 +84,9 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   public UpdateControl<GraftedVirtualMachine> reconcile(
       GraftedVirtualMachine gvm, Context<GraftedVirtualMachine> ctx) {
     RequestView view = observe(gvm, ctx);
+    if (view.wantsPlan() && awaitCreation(view)) {
+      view = observe(gvm, ctx);
+    }
     if (view.wantsPlan()) {
       view = plan(view, ctx);
     }
@@ -102,10 +97,10 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
           ctx,
           GraftedVirtualMachine.Status.class,
           (r, status) -> RequestDecision.decide(seen, status, ledger));
-    } catch (RuntimeException e) {
-      // The images planned here were not all created: the next plan may plan them again.
+    } finally {
+      // Created images are in the informer cache now (the SDK caches its own writes), and images
+      // that failed to be created may be planned again: the claims have done their job.
       planning.release(seen.catalogNamespace(), seen.orders());
-      throw e;
     }
   }
 
@@ -113,6 +108,17 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   public ErrorStatusUpdateControl<GraftedVirtualMachine> updateErrorStatus(
       GraftedVirtualMachine gvm, Context<GraftedVirtualMachine> ctx, Exception e) {
     return plumbing.failed(gvm, e, GraftedVirtualMachine.Status.class);
+  }
+
+  /** Whether another reconcile was creating this request's image, and this one waited for it. */
+  private boolean awaitCreation(RequestView view) {
+    try {
+      return planning.awaitCreation(
+          view.catalogNamespace(), view.manifest().imageName(), Duration.ofSeconds(10));
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted while an image was being created", e);
+    }
   }
 
   /** Observe: the request, its manifest and what the catalog has for it, from the caches. */
@@ -129,16 +135,11 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     } catch (ResolutionException e) {
       invalid = e;
     }
-    Map<String, Boolean> payloads = new HashMap<>();
     if (manifest != null) {
       image = images.get(new ResourceID(manifest.imageName(), catalogNs)).orElse(null);
       base = RequestSources.base(images, catalogNs, manifest.os());
       if (image != null && image.getSpec().parent != null) {
         parent = images.get(new ResourceID(image.getSpec().parent, catalogNs)).orElse(null);
-        String payload = InjectionJobs.payloadName(image.getMetadata().getName());
-        payloads.put(
-            "ConfigMap", Informers.get(ctx, ConfigMap.class, catalogNs, payload).isPresent());
-        payloads.put("Secret", Informers.get(ctx, Secret.class, catalogNs, payload).isPresent());
       }
     }
     VirtualMachine vm =
@@ -156,7 +157,6 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
         image,
         base,
         parent,
-        payloads,
         vm,
         remainingBatchWindow(gvm),
         config.planner().batchWindow(),

@@ -13,7 +13,6 @@ import dev.graft.build.Manifest;
 import dev.graft.build.ResolutionException;
 import dev.graft.catalog.CatalogPlanner;
 import dev.graft.config.GraftConfig;
-import dev.graft.k8s.Conditions;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.planner.Strategy;
@@ -219,16 +218,9 @@ public class DemoRunner {
     return out;
   }
 
-  /**
-   * Ready, Failed, or waiting for the user (a request Pending with Degraded=True, e.g. no BaseImage
-   * for its os): nothing more happens until something changes.
-   */
   private static boolean settled(GraftedVirtualMachine g) {
-    var s = g.getStatus();
-    return s != null
-        && (s.phase == Phase.Ready
-            || s.phase == Phase.Failed
-            || (s.phase == Phase.Pending && Conditions.isTrue(s, Conditions.DEGRADED)));
+    return g.getStatus() != null
+        && (g.getStatus().phase == Phase.Ready || g.getStatus().phase == Phase.Failed);
   }
 
   private static void sleep() {

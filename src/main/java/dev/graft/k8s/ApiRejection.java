@@ -18,9 +18,11 @@ public record ApiRejection(int code, String reason, String message) {
   /** Runs of base64 (as in Secret data) or hex long enough to be a key, a token or a password. */
   private static final Pattern SECRETISH = Pattern.compile("[A-Za-z0-9+/_]{24,}={0,2}");
 
+  /** A credential's name, then its value (a bearer token's too). */
   private static final Pattern CREDENTIAL =
       Pattern.compile(
-          "(?i)((?:password|passwd|token|secret|bearer|authorization)[\"']?\\s*[:=]?\\s*)[^\\s,;\"'}]+");
+          "(?i)((?:password|passwd|token|secret|authorization)[\"']?\\s*[:=]?\\s*)"
+              + "(?:bearer\\s+)?[^\\s,;\"'}]+");
 
   /** The rejection {@code failure} (or its cause) is, for a reconcile of {@code primary}. */
   public static Optional<ApiRejection> of(Throwable failure, HasMetadata primary) {

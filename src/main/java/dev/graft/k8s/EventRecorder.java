@@ -33,14 +33,7 @@ public class EventRecorder {
   private final KubernetesClient client;
 
   /** Event name to the count last written; forgotten ones are read back from the API. */
-  private final Map<String, Integer> counts =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Integer> eldest) {
-              return size() > REMEMBERED;
-            }
-          });
+  private final Map<String, Integer> counts = lru();
 
   public EventRecorder(KubernetesClient client) {
     this.client = client;
@@ -182,14 +175,19 @@ public class EventRecorder {
         .build();
   }
 
-  private final Map<String, Object> locks =
-      Collections.synchronizedMap(
-          new LinkedHashMap<>(256, 0.75f, true) {
-            @Override
-            protected boolean removeEldestEntry(Map.Entry<String, Object> eldest) {
-              return size() > REMEMBERED;
-            }
-          });
+  /** One lock per event name, so that counts rise by one. */
+  private final Map<String, Object> locks = lru();
+
+  /** A map that forgets its least recently used entries beyond {@link #REMEMBERED}. */
+  private static <V> Map<String, V> lru() {
+    return Collections.synchronizedMap(
+        new LinkedHashMap<>(256, 0.75f, true) {
+          @Override
+          protected boolean removeEldestEntry(Map.Entry<String, V> eldest) {
+            return size() > REMEMBERED;
+          }
+        });
+  }
 
   private Object lockFor(String name) {
     return locks.computeIfAbsent(name, n -> new Object());

@@ -38,7 +38,7 @@ public class Act {
 
   private List<Action> run(Context<?> ctx, Action action) {
     if (action instanceof Action.Create c) {
-      Action.Created created = create(ctx, c.object(), c.then() != Action.Create.NOTHING);
+      Action.Created created = create(ctx, c, c.then() != Action.Create.NOTHING);
       return c.then().apply(created);
     } else if (action instanceof Action.Replace r) {
       ctx.resourceOperations().update(r.object());
@@ -58,9 +58,14 @@ public class Act {
     return List.of();
   }
 
-  private static Action.Created create(Context<?> ctx, HasMetadata object, boolean readExisting) {
+  private static Action.Created create(Context<?> ctx, Action.Create c, boolean readExisting) {
+    HasMetadata object = c.object();
     try {
-      return new Action.Created(ctx.resourceOperations().create(object), true);
+      HasMetadata created =
+          c.cached()
+              ? ctx.resourceOperations().create(object)
+              : ctx.getClient().resource(object).create();
+      return new Action.Created(created, true);
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
         throw e;

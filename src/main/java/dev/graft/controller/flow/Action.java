@@ -19,12 +19,25 @@ public sealed interface Action {
    * Creates an object (409: it was already there, e.g. from before a restart). {@code then} gives
    * the actions that follow, from the object as it is now in the API and whether this created it.
    */
-  record Create(HasMetadata object, Function<Created, List<Action>> then) implements Action {
+  record Create(HasMetadata object, Function<Created, List<Action>> then, boolean cached)
+      implements Action {
     /** Nothing follows: a create that finds the object already there does not read it. */
     public static final Function<Created, List<Action>> NOTHING = c -> List.of();
 
+    public Create(HasMetadata object, Function<Created, List<Action>> then) {
+      this(object, then, true);
+    }
+
     public Create(HasMetadata object) {
-      this(object, NOTHING);
+      this(object, NOTHING, true);
+    }
+
+    /**
+     * A create the controller's caches never see (the object is outside its informers' selectors):
+     * not put in the SDK's cache of recent writes, where it would stay.
+     */
+    public static Create uncached(HasMetadata object) {
+      return new Create(object, NOTHING, false);
     }
 
     @Override

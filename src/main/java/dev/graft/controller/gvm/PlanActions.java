@@ -67,7 +67,7 @@ final class PlanActions {
     List<Action> out = new ArrayList<>();
     for (HasMetadata payload :
         Payloads.desired(created, Payloads.diff(created, parent), order.manifest().content())) {
-      out.add(new Action.Create(payload));
+      out.add(Action.Create.uncached(payload));
     }
     return out;
   }

@@ -13,11 +13,8 @@ import dev.graft.catalog.UsageLedger;
 import dev.graft.controller.flow.Action;
 import dev.graft.controller.flow.Decision;
 import dev.graft.controller.flow.Statuses;
-import dev.graft.k8s.Annotations;
 import dev.graft.k8s.Conditions;
 import dev.graft.k8s.Conditions.State;
-import dev.graft.kubevirt.VirtualMachine;
-import dev.graft.kubevirt.VirtualMachines;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
@@ -150,81 +147,35 @@ public final class RequestDecision {
               "image " + imageName + " is " + (p == null ? "Pending" : p)),
           actions);
     }
-    Decision vm = virtualMachine(v, status, image, firstUse, ledger);
+    Decision vm = VirtualMachineStep.decide(v, status, image, firstUse, ledger);
     return Decision.of(vm.state(), concat(actions, vm.actions()));
   }
 
-  /** The image is Ready: the VirtualMachine clones it. */
-  private static Decision virtualMachine(
-      RequestView v,
-      GraftedVirtualMachine.Status status,
-      GoldenImage image,
-      boolean firstUse,
-      UsageLedger ledger) {
-    GraftedVirtualMachine gvm = v.gvm();
-    String imageName = image.getMetadata().getName();
-    VirtualMachine desired = VirtualMachines.desired(gvm, image);
-    VirtualMachine existing = v.vm();
-    boolean hit = Boolean.TRUE.equals(status.cacheHit) && firstUse;
-    Action use =
-        new Action.Tell(
-            "use " + imageName + (hit ? " (hit)" : ""),
-            () -> ledger.used(v.catalogNamespace(), imageName, hit));
-    List<Action> actions = new ArrayList<>();
-    if (existing == null) {
-      actions.add(new Action.Create(desired));
-      actions.add(
-          Action.normal(
-              gvm,
-              "VirtualMachineCreated",
-              "VirtualMachine cloning image " + v.catalogNamespace() + "/" + imageName));
-      actions.add(use);
-    } else if (!owned(existing, gvm)) {
-      return Decision.of(
-          State.degraded(
-              Phase.Failed,
-              "VirtualMachineConflict",
-              "VirtualMachine "
-                  + existing.getMetadata().getName()
-                  + " exists and is not managed by this resource"));
-    } else if (!imageName.equals(imageOf(existing))) {
-      existing.setSpec(desired.getSpec());
-      existing.getMetadata().getAnnotations().putAll(desired.getMetadata().getAnnotations());
-      actions.add(new Action.Replace(existing));
-      actions.add(
-          Action.normal(
-              gvm,
-              "VirtualMachineUpdated",
-              "VirtualMachine now clones image "
-                  + imageName
-                  + " (the root disk changes on re-creation)"));
-      actions.add(use);
-    }
-    status.vmName = gvm.getMetadata().getName();
-    return Decision.of(
-        State.ready(
-            Phase.Ready,
-            Boolean.TRUE.equals(status.cacheHit) ? "CacheHit" : "Ready",
-            "VirtualMachine " + status.vmName + " clones image " + imageName),
-        actions);
-  }
-
   /**
-   * Re-creates a missing payload (e.g. after a crash between creating an image and its payload).
+   * Re-creates a missing payload (e.g. after a crash between creating an image and its payload, or
+   * when an earlier image's payload of the same name was still there), when the image says it waits
+   * for it. The payloads are Graft's own ConfigMaps and Secrets, which this controller does not
+   * watch: the image's condition is what tells.
    */
   private static List<Action> missingPayloads(
       RequestView v, GoldenImage image, GoldenImage parent) {
-    if (image.getSpec().parent == null || image.getMetadata().getUid() == null || parent == null) {
+    if (image.getSpec().parent == null
+        || image.getMetadata().getUid() == null
+        || parent == null
+        || !waitsForPayload(image)) {
       return List.of();
     }
     List<Action> out = new ArrayList<>();
     for (HasMetadata payload :
         Payloads.desired(image, Payloads.diff(image, parent), v.manifest().content())) {
-      if (!v.payloadPresent().getOrDefault(payload.getKind(), false)) {
-        out.add(new Action.Create(payload));
-      }
+      out.add(Action.Create.uncached(payload));
     }
     return out;
+  }
+
+  private static boolean waitsForPayload(GoldenImage image) {
+    var c = Conditions.get(image.getStatus(), Conditions.PROGRESSING);
+    return c != null && "WaitingForPayload".equals(c.getReason());
   }
 
   private static GraftedVirtualMachine.PlanSummary summary(
@@ -247,18 +198,6 @@ public final class RequestDecision {
     s.filesRemoved = diff.remove().size();
     s.bytesAdded = diff.bytesAdded();
     return s;
-  }
-
-  private static String imageOf(VirtualMachine vm) {
-    var a = vm.getMetadata().getAnnotations();
-    String ref = a == null ? null : a.get(Annotations.IMAGE_REF);
-    return ref == null ? null : ref.substring(ref.indexOf('/') + 1);
-  }
-
-  private static boolean owned(VirtualMachine vm, GraftedVirtualMachine gvm) {
-    return vm.getMetadata().getOwnerReferences() != null
-        && vm.getMetadata().getOwnerReferences().stream()
-            .anyMatch(o -> o.getUid() != null && o.getUid().equals(gvm.getMetadata().getUid()));
   }
 
   private static List<Action> concat(List<Action> a, List<Action> b) {

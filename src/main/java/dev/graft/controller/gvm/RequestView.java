@@ -18,7 +18,6 @@ import java.util.Map;
  * @param image the image of the manifest in the catalog, or null
  * @param base the usable base image of the os in the catalog, or null
  * @param parent the image {@code image} is built from, or null
- * @param payloadPresent whether the image's payload ConfigMap / Secret are there (by kind name)
  * @param batchWait how long the request still waits for neighbours before it is planned
  * @param orders the images a plan asks for (empty when nothing was planned)
  * @param requesters the requests (namespace/name) of each planned image
@@ -31,7 +30,6 @@ public record RequestView(
     GoldenImage image,
     GoldenImage base,
     GoldenImage parent,
-    Map<String, Boolean> payloadPresent,
     VirtualMachine vm,
     Duration batchWait,
     Duration batchWindow,
@@ -61,7 +59,6 @@ public record RequestView(
         image,
         base,
         parent,
-        payloadPresent,
         vm,
         batchWait,
         batchWindow,
