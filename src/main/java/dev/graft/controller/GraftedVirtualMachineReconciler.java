@@ -87,20 +87,18 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     if (view.wantsPlan() && awaitCreation(view)) {
       view = observe(gvm, ctx);
     }
-    if (view.wantsPlan()) {
-      view = plan(view, ctx);
-    }
     RequestView seen = view;
+    RequestView.Plan plan = view.wantsPlan() ? plan(view, ctx) : RequestView.Plan.NONE;
     try {
       return plumbing.reconcile(
           gvm,
           ctx,
           GraftedVirtualMachine.Status.class,
-          (r, status) -> RequestDecision.decide(seen, status, ledger));
+          (r, status) -> RequestDecision.decide(seen, plan, status, ledger));
     } finally {
       // Created images are in the informer cache now (the SDK caches its own writes), and images
       // that failed to be created may be planned again: the claims have done their job.
-      planning.release(seen.catalogNamespace(), seen.orders());
+      planning.release(seen.catalogNamespace(), plan.orders());
     }
   }
 
@@ -159,10 +157,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
         parent,
         vm,
         remainingBatchWindow(gvm),
-        config.planner().batchWindow(),
-        List.of(),
-        Map.of(),
-        Map.of());
+        config.planner().batchWindow());
   }
 
   /**
@@ -170,7 +165,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
    * others reads the caches (and the manifest cache) without any lock; only the planning itself is
    * serialized, in the planning service.
    */
-  private RequestView plan(RequestView view, Context<GraftedVirtualMachine> ctx) {
+  private RequestView.Plan plan(RequestView view, Context<GraftedVirtualMachine> ctx) {
     String catalogNs = view.catalogNamespace();
     var images = Informers.source(ctx, GoldenImage.class);
     FileResolver.Lookup lookup = RequestSources.lookup(ctx);
@@ -203,7 +198,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     List<CatalogPlanner.Order> orders = planning.plan(catalogNs, pending, catalog);
     Map<String, GoldenImage> byName = new HashMap<>();
     catalog.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
-    return view.planned(orders, requesters, byName);
+    return new RequestView.Plan(orders, requesters, byName);
   }
 
   /**

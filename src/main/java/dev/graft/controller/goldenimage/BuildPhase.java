@@ -1,7 +1,10 @@
 package dev.graft.controller.goldenimage;
 
 import dev.graft.api.GoldenImage;
+import dev.graft.api.Phase;
 import dev.graft.controller.flow.Decision;
+import dev.graft.k8s.Conditions.State;
+import java.time.Duration;
 import java.util.Optional;
 
 /**
@@ -11,4 +14,12 @@ import java.util.Optional;
  */
 public interface BuildPhase {
   Optional<Decision> decide(BuildView view, GoldenImage.Status status);
+
+  /**
+   * The build waits (Progressing) for something outside it, and looks again after {@code recheck}.
+   */
+  static Optional<Decision> waiting(Phase phase, String reason, String message, Duration recheck) {
+    return Optional.of(
+        Decision.of(State.progressing(phase, reason, message)).recheckAfter(recheck));
+  }
 }

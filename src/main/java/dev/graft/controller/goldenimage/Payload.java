@@ -5,7 +5,6 @@ import dev.graft.api.Phase;
 import dev.graft.build.InjectionJobs;
 import dev.graft.build.Payloads;
 import dev.graft.controller.flow.Decision;
-import dev.graft.k8s.Conditions.State;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -23,12 +22,10 @@ public final class Payload implements BuildPhase {
     if (!missing) {
       return Optional.empty();
     }
-    return Optional.of(
-        Decision.of(
-                State.progressing(
-                    Phase.Cloning,
-                    "WaitingForPayload",
-                    "waiting for the file payload of " + view.name()))
-            .recheckAfter(Duration.ofSeconds(10)));
+    return BuildPhase.waiting(
+        Phase.Cloning,
+        "WaitingForPayload",
+        "waiting for the file payload of " + view.name(),
+        Duration.ofSeconds(10));
   }
 }

@@ -3,7 +3,6 @@ package dev.graft.controller.goldenimage;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.Phase;
 import dev.graft.controller.flow.Decision;
-import dev.graft.k8s.Conditions.State;
 import java.time.Duration;
 import java.util.Optional;
 
@@ -18,12 +17,10 @@ public final class WaitForCleanup implements BuildPhase {
     if (view.stale() == null) {
       return Optional.empty();
     }
-    return Optional.of(
-        Decision.of(
-                State.progressing(
-                    Phase.Pending,
-                    "WaitingForCleanup",
-                    view.stale() + " of an earlier image of this name is still being deleted"))
-            .recheckAfter(Duration.ofSeconds(2)));
+    return BuildPhase.waiting(
+        Phase.Pending,
+        "WaitingForCleanup",
+        view.stale() + " of an earlier image of this name is still being deleted",
+        Duration.ofSeconds(2));
   }
 }

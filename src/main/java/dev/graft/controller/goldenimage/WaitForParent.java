@@ -36,10 +36,8 @@ public final class WaitForParent implements BuildPhase {
               Action.warning(view.image(), "ParentFailed", message)));
     }
     if (parentPhase != Phase.Ready) {
-      return Optional.of(
-          Decision.of(
-                  State.progressing(Phase.Pending, "WaitingForParent", "waiting for " + parentName))
-              .recheckAfter(RECHECK));
+      return BuildPhase.waiting(
+          Phase.Pending, "WaitingForParent", "waiting for " + parentName, RECHECK);
     }
     return Optional.empty();
   }

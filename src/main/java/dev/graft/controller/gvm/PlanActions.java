@@ -16,14 +16,14 @@ import java.util.Map;
 final class PlanActions {
   private PlanActions() {}
 
-  static List<Action> of(RequestView view) {
+  static List<Action> of(RequestView view, RequestView.Plan plan) {
     List<Action> actions = new ArrayList<>();
     GraftedVirtualMachine gvm = view.gvm();
-    for (CatalogPlanner.Order order : view.orders()) {
-      GoldenImage parent = parentOf(order, view);
+    for (CatalogPlanner.Order order : plan.orders()) {
+      GoldenImage parent = parentOf(order, plan, view.catalogNamespace());
       GoldenImage gi = image(order, parent, view.catalogNamespace());
       gi.getSpec().requestedBy =
-          view.requesters().getOrDefault(order.image(), List.of()).stream()
+          plan.requesters().getOrDefault(order.image(), List.of()).stream()
               .distinct()
               .sorted()
               .toList();
@@ -49,14 +49,15 @@ final class PlanActions {
   }
 
   /** A parent is in the catalog or planned in the same plan (then it is built the same way). */
-  private static GoldenImage parentOf(CatalogPlanner.Order order, RequestView view) {
-    GoldenImage inCatalog = view.catalog().get(order.parent());
+  private static GoldenImage parentOf(
+      CatalogPlanner.Order order, RequestView.Plan plan, String ns) {
+    GoldenImage inCatalog = plan.catalog().get(order.parent());
     if (inCatalog != null) {
       return inCatalog;
     }
-    for (CatalogPlanner.Order other : view.orders()) {
+    for (CatalogPlanner.Order other : plan.orders()) {
       if (other.image().equals(order.parent())) {
-        return image(other, parentOf(other, view), view.catalogNamespace());
+        return image(other, parentOf(other, plan, ns), ns);
       }
     }
     return null;

@@ -30,13 +30,19 @@ public final class RequestDecision {
   private RequestDecision() {}
 
   public static Decision decide(
-      RequestView view, GraftedVirtualMachine.Status status, UsageLedger ledger) {
-    Decision d = next(view, status, ledger);
+      RequestView view,
+      RequestView.Plan plan,
+      GraftedVirtualMachine.Status status,
+      UsageLedger ledger) {
+    Decision d = next(view, plan, status, ledger);
     return d.and(Statuses.announce(view.gvm(), view.gvm().getStatus(), d.state()));
   }
 
   private static Decision next(
-      RequestView v, GraftedVirtualMachine.Status status, UsageLedger ledger) {
+      RequestView v,
+      RequestView.Plan plan,
+      GraftedVirtualMachine.Status status,
+      UsageLedger ledger) {
     GraftedVirtualMachine gvm = v.gvm();
     String catalogNs = v.catalogNamespace();
     Manifest manifest = v.manifest();
@@ -86,15 +92,15 @@ public final class RequestDecision {
                     "waiting up to " + v.batchWindow().toMillis() + "ms for requests to batch"))
             .recheckAfter(v.batchWait());
       }
-      actions.addAll(PlanActions.of(v));
+      actions.addAll(PlanActions.of(v, plan));
       CatalogPlanner.Order mine =
-          v.orders().stream().filter(o -> o.image().equals(imageName)).findFirst().orElse(null);
+          plan.orders().stream().filter(o -> o.image().equals(imageName)).findFirst().orElse(null);
       if (mine == null) {
         status.image = null; // so that every image event wakes it (see the image mapper)
         return Decision.of(
             State.progressing(Phase.Planning, "Planning", "planning " + imageName), actions);
       }
-      parent = v.catalog().get(mine.parent());
+      parent = plan.catalog().get(mine.parent());
       image = PlanActions.image(mine, parent, catalogNs);
     }
     boolean imageReady = image.getStatus() != null && image.getStatus().phase == Phase.Ready;

@@ -19,8 +19,6 @@ import java.util.Map;
  * @param base the usable base image of the os in the catalog, or null
  * @param parent the image {@code image} is built from, or null
  * @param batchWait how long the request still waits for neighbours before it is planned
- * @param orders the images a plan asks for (empty when nothing was planned)
- * @param requesters the requests (namespace/name) of each planned image
  */
 public record RequestView(
     GraftedVirtualMachine gvm,
@@ -32,10 +30,19 @@ public record RequestView(
     GoldenImage parent,
     VirtualMachine vm,
     Duration batchWait,
-    Duration batchWindow,
-    List<CatalogPlanner.Order> orders,
-    Map<String, List<String>> requesters,
-    Map<String, GoldenImage> catalog) {
+    Duration batchWindow) {
+
+  /**
+   * What the planning service planned while this request was reconciled: the images to create
+   * (empty when nothing was planned), the requests (namespace/name) of each, and the catalog they
+   * were planned against.
+   */
+  public record Plan(
+      List<CatalogPlanner.Order> orders,
+      Map<String, List<String>> requesters,
+      Map<String, GoldenImage> catalog) {
+    public static final Plan NONE = new Plan(List.of(), Map.of(), Map.of());
+  }
 
   public String key() {
     return gvm.getMetadata().getNamespace() + "/" + gvm.getMetadata().getName();
@@ -44,26 +51,5 @@ public record RequestView(
   /** Whether this request needs a plan: valid, no image yet, a base to build from, batched. */
   public boolean wantsPlan() {
     return manifest != null && image == null && base != null && batchWait.isZero();
-  }
-
-  /** The same view with a plan's orders and the catalog they were planned against. */
-  public RequestView planned(
-      List<CatalogPlanner.Order> orders,
-      Map<String, List<String>> requesters,
-      Map<String, GoldenImage> catalog) {
-    return new RequestView(
-        gvm,
-        catalogNamespace,
-        manifest,
-        invalid,
-        image,
-        base,
-        parent,
-        vm,
-        batchWait,
-        batchWindow,
-        orders,
-        requesters,
-        catalog);
   }
 }

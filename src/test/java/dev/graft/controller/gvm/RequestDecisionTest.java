@@ -33,6 +33,9 @@ class RequestDecisionTest {
   private static final String IMAGE = MANIFEST.imageName();
   private static final String BASE = Manifest.baseImageName("fedora-40");
 
+  /** The plan that goes with a view of a row, when its request was planned. */
+  private static final Map<RequestView, RequestView.Plan> PLANS = new java.util.IdentityHashMap<>();
+
   record Row(
       String name,
       UnaryOperator<RequestView> view,
@@ -163,7 +166,9 @@ class RequestDecisionTest {
   void decides(Row row) {
     RequestView view = row.view().apply(null);
     GraftedVirtualMachine.Status status = new GraftedVirtualMachine.Status();
-    Decision d = RequestDecision.decide(view, status, new UsageLedger());
+    Decision d =
+        RequestDecision.decide(
+            view, PLANS.getOrDefault(view, RequestView.Plan.NONE), status, new UsageLedger());
     assertThat(d.state().phase()).as(row.name()).isEqualTo(row.phase());
     assertThat(d.state().reason()).as(row.name()).isEqualTo(row.reason());
     assertThat(d.described()).as(row.name()).isEqualTo(row.actions());
@@ -182,19 +187,7 @@ class RequestDecisionTest {
       GoldenImage base,
       VirtualMachine vm) {
     return new RequestView(
-        GVM,
-        NS,
-        m,
-        invalid,
-        image,
-        base,
-        null,
-        vm,
-        Duration.ZERO,
-        Duration.ofSeconds(2),
-        List.of(),
-        Map.of(),
-        Map.of());
+        GVM, NS, m, invalid, image, base, null, vm, Duration.ZERO, Duration.ofSeconds(2));
   }
 
   private static RequestView batching(RequestView v) {
@@ -208,10 +201,7 @@ class RequestDecisionTest {
         null,
         null,
         Duration.ofSeconds(1),
-        Duration.ofSeconds(2),
-        List.of(),
-        Map.of(),
-        Map.of());
+        Duration.ofSeconds(2));
   }
 
   private static RequestView planned(RequestView v, String image) {
@@ -225,7 +215,8 @@ class RequestDecisionTest {
             List.of(),
             1.5,
             "optimal");
-    return v.planned(List.of(order), Map.of(), Map.of(BASE, v.base()));
+    PLANS.put(v, new RequestView.Plan(List.of(order), Map.of(), Map.of(BASE, v.base())));
+    return v;
   }
 
   private static Manifest other() {
