@@ -81,11 +81,12 @@ public class EventRecorder {
         }
         int count = last + 1;
         try {
+          // With the event as the item, the client patches without reading it first.
           client
               .v1()
               .events()
               .inNamespace(ns)
-              .withName(name)
+              .resource(event(about, name, type, reason, message, now))
               .patch(PatchContext.of(PatchType.JSON_MERGE), repeat(count, message, now));
           counts.put(name, count);
         } catch (KubernetesClientException e) {

@@ -5,12 +5,14 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.graft.api.FileSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.server.mock.EnableKubernetesMockClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import org.junit.jupiter.api.Test;
 
 /** Repeats of one reason on one object are one Event with a rising count. */
 @EnableKubernetesMockClient(crud = true)
 class EventRecorderTest {
   KubernetesClient client;
+  KubernetesMockServer server;
 
   private static FileSet fileSet(String name, String uid) {
     FileSet fs = new FileSet();
@@ -58,5 +60,16 @@ class EventRecorderTest {
         .isNotEqualTo(EventRecorder.name(a, "Warning", "Ready"))
         .isNotEqualTo(EventRecorder.name(a, "Normal", "Planned"))
         .isNotEqualTo(EventRecorder.name(fileSet("a", "u4"), "Normal", "Ready"));
+  }
+
+  @Test
+  void aRepeatIsOnePatchWithoutAReadFirst() throws Exception {
+    EventRecorder events = new EventRecorder(client);
+    FileSet fs = fileSet("cheap", "u5");
+    events.normal(fs, "Planned", "one");
+    int before = server.getRequestCount();
+    events.normal(fs, "Planned", "two");
+    assertThat(server.getRequestCount() - before).isEqualTo(1);
+    assertThat(server.getLastRequest().getMethod()).isEqualTo("PATCH");
   }
 }
