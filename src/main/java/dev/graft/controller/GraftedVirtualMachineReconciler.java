@@ -87,18 +87,26 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     if (view.wantsPlan() && awaitCreation(view)) {
       view = observe(gvm, ctx);
     }
+    RequestView.Plan plan = RequestView.Plan.NONE;
+    if (view.wantsPlan()) {
+      plan = plan(view, ctx);
+      // Planned by a plan that ran meanwhile: wait for it, holding no claim of this reconcile.
+      if (plan.orders().isEmpty() && awaitCreation(view)) {
+        view = observe(gvm, ctx);
+      }
+    }
     RequestView seen = view;
-    RequestView.Plan plan = view.wantsPlan() ? plan(view, ctx) : RequestView.Plan.NONE;
+    RequestView.Plan planned = plan;
     try {
       return plumbing.reconcile(
           gvm,
           ctx,
           GraftedVirtualMachine.Status.class,
-          (r, status) -> RequestDecision.decide(seen, plan, status, ledger));
+          (r, status) -> RequestDecision.decide(seen, planned, status, ledger));
     } finally {
-      // Created images are in the informer cache now (the SDK caches its own writes), and images
-      // that failed to be created may be planned again: the claims have done their job.
-      planning.release(seen.catalogNamespace(), plan.orders());
+      // Images that failed to be created may be planned again (each created one ended its claim
+      // as soon as it existed: the SDK has it in its cache).
+      planning.release(seen.catalogNamespace(), planned.orders());
     }
   }
 
@@ -198,7 +206,8 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     List<CatalogPlanner.Order> orders = planning.plan(catalogNs, pending, catalog);
     Map<String, GoldenImage> byName = new HashMap<>();
     catalog.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
-    return new RequestView.Plan(orders, requesters, byName);
+    return new RequestView.Plan(
+        orders, requesters, byName, o -> planning.release(catalogNs, List.of(o)));
   }
 
   /**

@@ -30,7 +30,7 @@ final class PlanActions {
       // The payload is owned by the image as it is in the API (a 409: the one already there).
       actions.add(
           new Action.Create(
-              gi, created -> payloads((GoldenImage) created.object(), parent, order)));
+              gi, created -> payloads((GoldenImage) created.object(), parent, order, plan)));
       actions.add(
           Action.normal(
               gvm,
@@ -64,12 +64,14 @@ final class PlanActions {
   }
 
   private static List<Action> payloads(
-      GoldenImage created, GoldenImage parent, CatalogPlanner.Order order) {
+      GoldenImage created, GoldenImage parent, CatalogPlanner.Order order, RequestView.Plan plan) {
     List<Action> out = new ArrayList<>();
     for (HasMetadata payload :
         Payloads.desired(created, Payloads.diff(created, parent), order.manifest().content())) {
       out.add(Action.Create.uncached(payload));
     }
+    // The image and its payload exist: requests waiting for them go on.
+    out.add(new Action.Tell("created " + order.image(), () -> plan.created().accept(order)));
     return out;
   }
 

@@ -9,6 +9,7 @@ import dev.graft.kubevirt.VirtualMachine;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Consumer;
 
 /**
  * Everything the decide step of a GraftedVirtualMachine looks at, read from the informer caches
@@ -34,14 +35,16 @@ public record RequestView(
 
   /**
    * What the planning service planned while this request was reconciled: the images to create
-   * (empty when nothing was planned), the requests (namespace/name) of each, and the catalog they
-   * were planned against.
+   * (empty when nothing was planned), the requests (namespace/name) of each, the catalog they were
+   * planned against, and whom to tell once an image exists (the planning service ends its claim, so
+   * that requests waiting for it go on at once).
    */
   public record Plan(
       List<CatalogPlanner.Order> orders,
       Map<String, List<String>> requesters,
-      Map<String, GoldenImage> catalog) {
-    public static final Plan NONE = new Plan(List.of(), Map.of(), Map.of());
+      Map<String, GoldenImage> catalog,
+      Consumer<CatalogPlanner.Order> created) {
+    public static final Plan NONE = new Plan(List.of(), Map.of(), Map.of(), o -> {});
   }
 
   public String key() {

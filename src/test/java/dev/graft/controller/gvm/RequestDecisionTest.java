@@ -215,7 +215,7 @@ class RequestDecisionTest {
             List.of(),
             1.5,
             "optimal");
-    PLANS.put(v, new RequestView.Plan(List.of(order), Map.of(), Map.of(BASE, v.base())));
+    PLANS.put(v, new RequestView.Plan(List.of(order), Map.of(), Map.of(BASE, v.base()), o -> {}));
     return v;
   }
 
