@@ -82,11 +82,7 @@ public class EventRecorder {
         int count = last + 1;
         try {
           // With the event as the item, the client patches without reading it first.
-          client
-              .v1()
-              .events()
-              .inNamespace(ns)
-              .resource(event(about, name, type, reason, message, now))
+          resource(about, name, type, reason, message, now)
               .patch(PatchContext.of(PatchType.JSON_MERGE), repeat(count, message, now));
           counts.put(name, count);
         } catch (KubernetesClientException e) {
@@ -94,12 +90,7 @@ public class EventRecorder {
             throw e;
           }
           // Expired (the API server keeps events for an hour): start again.
-          client
-              .v1()
-              .events()
-              .inNamespace(ns)
-              .resource(event(about, name, type, reason, message, now))
-              .create();
+          createOrRead(about, ns, name, type, reason, message, now);
           counts.put(name, 1);
         }
       }
@@ -123,12 +114,7 @@ public class EventRecorder {
       String message,
       String now) {
     try {
-      client
-          .v1()
-          .events()
-          .inNamespace(ns)
-          .resource(event(about, name, type, reason, message, now))
-          .create();
+      resource(about, name, type, reason, message, now).create();
       return 0;
     } catch (KubernetesClientException e) {
       if (e.getCode() != 409) {
@@ -137,6 +123,16 @@ public class EventRecorder {
       Event existing = client.v1().events().inNamespace(ns).withName(name).get();
       return existing == null || existing.getCount() == null ? 1 : existing.getCount();
     }
+  }
+
+  /** The event as the client's item: created, or patched without reading it first. */
+  private io.fabric8.kubernetes.client.dsl.Resource<Event> resource(
+      HasMetadata about, String name, String type, String reason, String message, String now) {
+    return client
+        .v1()
+        .events()
+        .inNamespace(about.getMetadata().getNamespace())
+        .resource(event(about, name, type, reason, message, now));
   }
 
   private static String repeat(int count, String message, String now) {
