@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Print only the Kubernetes objects of YAML files (documents with apiVersion and kind), dropping
 # other documents such as the `kind: Wait` wave markers of `graft demo` scenarios, so that
-#   hack/k8s-objects.sh config/samples/*.yaml | kubectl apply -f -
+#   hack/k8s-objects.sh config/demo/*.yaml | kubectl apply -f -
 # works on the demo's fleet.
 set -euo pipefail
 for f in "$@"; do

@@ -11,7 +11,8 @@ if [ ${#crds[@]} -eq 0 ]; then
   exit 1
 fi
 
-for dest in helm/graft/crds config/crd/bases; do
+# The chart renders files/crds/ from templates/crds.yaml (so that upgrades update the CRDs).
+for dest in helm/graft/files/crds config/crd/bases; do
   mkdir -p "$dest"
   find "$dest" -maxdepth 1 \( -name '*.yaml' -o -name '*.yml' \) -delete
   cp "${crds[@]}" "$dest/"

@@ -2,7 +2,6 @@ package dev.graft.build;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ManifestEntry;
-import dev.graft.api.StorageSpec;
 import dev.graft.config.GraftConfig;
 import dev.graft.inject.FileToInject;
 import dev.graft.inject.InjectionConfigMap;
@@ -12,9 +11,11 @@ import dev.graft.inject.InjectorSettings;
 import dev.graft.inject.KvmMode;
 import dev.graft.inject.KvmNodes;
 import dev.graft.inject.Payload;
+import dev.graft.inject.job.JobPlacement;
 import dev.graft.k8s.Annotations;
 import dev.graft.k8s.Labels;
 import dev.graft.k8s.Owners;
+import dev.graft.kubevirt.StorageDefaults;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -36,10 +37,18 @@ import java.util.function.Supplier;
 public class LibguestfsInjectionJobs implements InjectionJobs {
   private final InjectorSettings settings;
   private final Supplier<? extends Collection<Node>> nodes;
+  private StorageDefaults storage = StorageDefaults.NONE;
+  private JobPlacement placement = JobPlacement.NONE;
 
   @Inject
   public LibguestfsInjectionJobs(GraftConfig config, ClusterNodes nodes) {
     this(InjectorSettings.from(config.injector()), nodes::list);
+    this.storage =
+        StorageDefaults.of(
+            config.storage().className(),
+            config.storage().volumeMode(),
+            config.storage().accessModes());
+    this.placement = JobPlacement.from(config.injector());
   }
 
   /** Without a cluster: no node offers KVM. */
@@ -63,7 +72,7 @@ public class LibguestfsInjectionJobs implements InjectionJobs {
 
   @Override
   public Job job(GoldenImage gi, Diff diff, int attempt) {
-    Job job = InjectionJob.build(request(gi, diff, attempt), settings);
+    Job job = InjectionJob.build(request(gi, diff, attempt), settings, placement);
     job.getMetadata().setOwnerReferences(List.of(Owners.controller(gi)));
     return job;
   }
@@ -89,9 +98,8 @@ public class LibguestfsInjectionJobs implements InjectionJobs {
     if (attempt > 0) {
       annotations.put(Annotations.ATTEMPT, Integer.toString(attempt));
     }
-    boolean block =
-        gi.getSpec().storage != null
-            && gi.getSpec().storage.volumeMode == StorageSpec.VolumeMode.Block;
+    // The DataVolume's mode: the image's own, else the operator's storage.volumeMode.
+    boolean block = storage.block(gi.getSpec().storage);
     return new InjectionJobRequest(
         gi.getMetadata().getNamespace(),
         attempt > 0 ? InjectionJobs.jobName(gi, attempt) : InjectionJobs.scriptName(gi),

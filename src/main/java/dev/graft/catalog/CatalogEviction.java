@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -57,6 +58,13 @@ public class CatalogEviction {
             t.setDaemon(true);
             return t;
           });
+
+  /**
+   * The namespaces the operator watches (empty: all). A scoped install may list
+   * GraftedVirtualMachines only there: its Roles grant nothing cluster-wide.
+   */
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.operator-sdk.namespaces")
+  Optional<List<String>> watchedNamespaces = Optional.empty();
 
   public CatalogEviction(
       GraftConfig config,
@@ -230,8 +238,7 @@ public class CatalogEviction {
   private Usage usage(String catalogNamespace) {
     Set<String> images = new HashSet<>();
     Set<String> waiting = new HashSet<>();
-    for (GraftedVirtualMachine gvm :
-        client.resources(GraftedVirtualMachine.class).inAnyNamespace().list().getItems()) {
+    for (GraftedVirtualMachine gvm : graftedVirtualMachines()) {
       var s = gvm.getStatus();
       if (s == null || s.phase != Phase.Ready) {
         waiting.add(gvm.getMetadata().getNamespace() + "/" + gvm.getMetadata().getName());
@@ -244,6 +251,20 @@ public class CatalogEviction {
       }
     }
     return new Usage(images, waiting);
+  }
+
+  private List<GraftedVirtualMachine> graftedVirtualMachines() {
+    var gvms = client.resources(GraftedVirtualMachine.class);
+    List<String> namespaces = watchedNamespaces.orElse(List.of());
+    // JOSDK's markers (JOSDK_ALL_NAMESPACES, JOSDK_WATCH_CURRENT) are not namespaces
+    if (namespaces.isEmpty() || namespaces.stream().anyMatch(n -> n.startsWith("JOSDK_"))) {
+      return gvms.inAnyNamespace().list().getItems();
+    }
+    List<GraftedVirtualMachine> all = new java.util.ArrayList<>();
+    for (String ns : namespaces) {
+      all.addAll(gvms.inNamespace(ns.strip()).list().getItems());
+    }
+    return all;
   }
 
   static long sizeBytes(GoldenImage gi) {

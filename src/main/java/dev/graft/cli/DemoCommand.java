@@ -22,8 +22,7 @@ public final class DemoCommand implements Callable<Integer> {
   @Option(
       names = "--scenario",
       paramLabel = "FILE",
-      description =
-          "Multi-document YAML of resources to apply (default: config/samples/fleet.yaml)")
+      description = "Multi-document YAML of resources to apply (default: config/demo/fleet.yaml)")
   Path scenario;
 
   @Option(

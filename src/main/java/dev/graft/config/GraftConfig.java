@@ -114,16 +114,39 @@ public interface GraftConfig {
     /** Non-root user (and group) of the Job: 107 is the qemu user that owns CDI disk images. */
     @WithDefault("107")
     long runAsUser();
+
+    /** Secrets (names) the Job pulls its image with, from a private registry. */
+    Optional<java.util.List<String>> imagePullSecrets();
+
+    /** Node labels the Job's node must have, as a JSON object. */
+    Optional<String> nodeSelector();
+
+    /** Tolerations of the Job's pod (tainted KVM nodes), as a JSON list. */
+    Optional<String> tolerations();
+
+    /** Affinity of the Job's pod, as JSON. */
+    Optional<String> affinity();
+
+    /** PriorityClass of the Job's pod. */
+    Optional<String> priorityClassName();
   }
 
-  /** Storage of golden images. */
+  /**
+   * Storage of every DataVolume Graft creates, where an image's own storage leaves a field unset;
+   * an empty value is left to CDI's StorageProfile.
+   */
   interface Storage {
     /** StorageClass of golden image PVCs; empty: the cluster default. */
     Optional<String> className();
 
-    /** Filesystem or Block. */
-    @WithDefault("Filesystem")
-    String volumeMode();
+    /** Filesystem or Block; empty: the StorageProfile's. */
+    Optional<String> volumeMode();
+
+    /**
+     * ReadWriteOnce, ReadWriteMany, ...; empty: the StorageProfile's. Needed where CDI has no
+     * profile for the provisioner (local-path on kind and k3s, many CSI drivers).
+     */
+    Optional<java.util.List<String>> accessModes();
   }
 
   /** Limits on user files. */

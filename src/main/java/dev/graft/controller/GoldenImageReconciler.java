@@ -14,6 +14,7 @@ import dev.graft.controller.goldenimage.Build;
 import dev.graft.controller.goldenimage.BuildView;
 import dev.graft.k8s.Informers;
 import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.StorageDefaults;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -75,7 +76,14 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
       Plumbing plumbing) {
     this.settings =
         new BuildView.Settings(
-            config.build().maxAttempts(), config.build().retryBackoff(), jobs, planner::measured);
+            config.build().maxAttempts(),
+            config.build().retryBackoff(),
+            jobs,
+            planner::measured,
+            StorageDefaults.of(
+                config.storage().className(),
+                config.storage().volumeMode(),
+                config.storage().accessModes()));
     this.eviction = eviction;
     this.gauges = gauges;
     this.ledger = ledger;

@@ -15,6 +15,7 @@ import dev.graft.controller.flow.Plumbing;
 import dev.graft.controller.gvm.RequestDecision;
 import dev.graft.controller.gvm.RequestView;
 import dev.graft.k8s.Informers;
+import dev.graft.kubevirt.StorageDefaults;
 import dev.graft.kubevirt.VirtualMachine;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -165,7 +166,11 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
         parent,
         vm,
         remainingBatchWindow(gvm),
-        config.planner().batchWindow());
+        config.planner().batchWindow(),
+        StorageDefaults.of(
+            config.storage().className(),
+            config.storage().volumeMode(),
+            config.storage().accessModes()));
   }
 
   /**

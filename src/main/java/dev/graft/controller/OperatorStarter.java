@@ -1,6 +1,9 @@
 package dev.graft.controller;
 
 import dev.graft.build.ClusterNodes;
+import dev.graft.config.GraftConfig;
+import dev.graft.inject.job.JobPlacement;
+import dev.graft.kubevirt.StorageDefaults;
 import io.javaoperatorsdk.operator.Operator;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,7 +16,15 @@ import jakarta.enterprise.event.Observes;
  */
 @ApplicationScoped
 public class OperatorStarter {
-  synchronized void onStart(@Observes StartupEvent event, Operator operator, ClusterNodes nodes) {
+  synchronized void onStart(
+      @Observes StartupEvent event, Operator operator, ClusterNodes nodes, GraftConfig config) {
+    // Bad storage or Job placement settings stop the start with the property's name, instead of
+    // failing every build later.
+    StorageDefaults.of(
+        config.storage().className(),
+        config.storage().volumeMode(),
+        config.storage().accessModes());
+    JobPlacement.from(config.injector());
     nodes.start();
     if (!operator.getRuntimeInfo().isStarted()) {
       operator.start();

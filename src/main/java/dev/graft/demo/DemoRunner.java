@@ -52,7 +52,7 @@ import java.util.function.Supplier;
 @ApplicationScoped
 @Unremovable
 public class DemoRunner {
-  /** The sample fleet, on the classpath (from config/samples/). */
+  /** The sample fleet, on the classpath (from config/demo/). */
   public static final String DEFAULT_SCENARIO = "/samples/fleet.yaml";
 
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());

@@ -1,5 +1,6 @@
 package dev.graft.inject;
 
+import dev.graft.inject.job.JobPlacement;
 import io.fabric8.kubernetes.api.model.Container;
 import io.fabric8.kubernetes.api.model.ContainerBuilder;
 import io.fabric8.kubernetes.api.model.EnvVar;
@@ -43,6 +44,12 @@ public final class InjectionJob {
    * @throws InjectionInputException for a bad build
    */
   public static Job build(InjectionJobRequest request, InjectorSettings settings) {
+    return build(request, settings, JobPlacement.NONE);
+  }
+
+  /** The Job, placed on nodes and given pull secrets as {@code placement} says. */
+  public static Job build(
+      InjectionJobRequest request, InjectorSettings settings, JobPlacement placement) {
     request.script(); // validates before anything is built
     boolean kvm = settings.useKvm(request.kvmNodesAvailable());
     JobLayout layout = JobLayout.POD;
@@ -79,43 +86,46 @@ public final class InjectionJob {
     // read-only.
     volumes.add(new VolumeBuilder().withName("work").withNewEmptyDir().endEmptyDir().build());
 
-    return new JobBuilder()
-        .withNewMetadata()
-        .withName(request.jobName())
-        .withNamespace(request.namespace())
-        .withLabels(request.labels())
-        .withAnnotations(request.annotations())
-        .endMetadata()
-        .withNewSpec()
-        .withBackoffLimit(settings.backoffLimit())
-        .withActiveDeadlineSeconds(settings.activeDeadlineSeconds())
-        .withTtlSecondsAfterFinished(settings.ttlSecondsAfterFinished())
-        .withNewTemplate()
-        .withNewMetadata()
-        .withLabels(request.labels())
-        .endMetadata()
-        .withNewSpec()
-        .withRestartPolicy("Never")
-        .withAutomountServiceAccountToken(false)
-        .withEnableServiceLinks(false)
-        .withSecurityContext(
-            new PodSecurityContextBuilder()
-                .withRunAsNonRoot(true)
-                .withRunAsUser(settings.runAsUser())
-                .withRunAsGroup(settings.runAsUser())
-                // fsGroup makes the PVC's disk.img and the projected payloads accessible.
-                .withFsGroup(settings.runAsUser())
-                .withFsGroupChangePolicy("OnRootMismatch")
-                .withNewSeccompProfile()
-                .withType("RuntimeDefault")
-                .endSeccompProfile()
-                .build())
-        .withContainers(container(request, settings, kvm, layout, !projections.isEmpty()))
-        .withVolumes(volumes)
-        .endSpec()
-        .endTemplate()
-        .endSpec()
-        .build();
+    Job job =
+        new JobBuilder()
+            .withNewMetadata()
+            .withName(request.jobName())
+            .withNamespace(request.namespace())
+            .withLabels(request.labels())
+            .withAnnotations(request.annotations())
+            .endMetadata()
+            .withNewSpec()
+            .withBackoffLimit(settings.backoffLimit())
+            .withActiveDeadlineSeconds(settings.activeDeadlineSeconds())
+            .withTtlSecondsAfterFinished(settings.ttlSecondsAfterFinished())
+            .withNewTemplate()
+            .withNewMetadata()
+            .withLabels(request.labels())
+            .endMetadata()
+            .withNewSpec()
+            .withRestartPolicy("Never")
+            .withAutomountServiceAccountToken(false)
+            .withEnableServiceLinks(false)
+            .withSecurityContext(
+                new PodSecurityContextBuilder()
+                    .withRunAsNonRoot(true)
+                    .withRunAsUser(settings.runAsUser())
+                    .withRunAsGroup(settings.runAsUser())
+                    // fsGroup makes the PVC's disk.img and the projected payloads accessible.
+                    .withFsGroup(settings.runAsUser())
+                    .withFsGroupChangePolicy("OnRootMismatch")
+                    .withNewSeccompProfile()
+                    .withType("RuntimeDefault")
+                    .endSeccompProfile()
+                    .build())
+            .withContainers(container(request, settings, kvm, layout, !projections.isEmpty()))
+            .withVolumes(volumes)
+            .endSpec()
+            .endTemplate()
+            .endSpec()
+            .build();
+    placement.applyTo(job.getSpec().getTemplate().getSpec());
+    return job;
   }
 
   private static Container container(

@@ -17,11 +17,22 @@ import java.util.Map;
 public final class DataVolumes {
   public static final String DEFAULT_SIZE = "10Gi";
 
+  /**
+   * Asks CDI to bind a build's PVC at once even on a WaitForFirstConsumer StorageClass: nothing but
+   * CDI's own pods ever consumes a catalog PVC, so waiting for a consumer would wait forever.
+   */
+  public static final String BIND_IMMEDIATE = "cdi.kubevirt.io/storage.bind.immediate.requested";
+
   private DataVolumes() {}
 
-  /** Base image: import from the GoldenImage's source or sourceRef. */
+  /** Base image, without operator storage settings (the StorageProfile fills the rest). */
   public static DataVolume importFor(GoldenImage gi) {
-    DataVolume dv = skeleton(gi, 1);
+    return importFor(gi, StorageDefaults.NONE);
+  }
+
+  /** Base image: import from the GoldenImage's source or sourceRef. */
+  public static DataVolume importFor(GoldenImage gi, StorageDefaults defaults) {
+    DataVolume dv = skeleton(gi, 1, defaults);
     var spec = gi.getSpec();
     if (spec.sourceRef != null) {
       dv.getSpec().sourceRef = new DataVolume.SourceRef();
@@ -45,31 +56,30 @@ public final class DataVolumes {
     return dv;
   }
 
-  /** Derived image: a clone of the parent's PVC (same namespace), for injection attempt n. */
+  /** Derived image, without operator storage settings (the StorageProfile fills the rest). */
   public static DataVolume cloneFor(GoldenImage gi, String parentPvc, int attempt) {
-    DataVolume dv = skeleton(gi, attempt);
+    return cloneFor(gi, parentPvc, attempt, StorageDefaults.NONE);
+  }
+
+  /** Derived image: a clone of the parent's PVC (same namespace), for injection attempt n. */
+  public static DataVolume cloneFor(
+      GoldenImage gi, String parentPvc, int attempt, StorageDefaults defaults) {
+    DataVolume dv = skeleton(gi, attempt, defaults);
     dv.getSpec().source = new DataVolume.Source();
     dv.getSpec().source.pvc = new DataVolume.Pvc(gi.getMetadata().getNamespace(), parentPvc);
     return dv;
   }
 
-  /** The storage request of an image. */
-  public static DataVolume.Storage storage(StorageSpec s) {
-    DataVolume.Storage storage = new DataVolume.Storage();
-    storage.resources = new DataVolume.Resources();
-    storage.resources.requests = Map.of("storage", size(s));
-    if (s != null) {
-      storage.storageClassName = s.storageClassName;
-      storage.volumeMode = s.volumeMode == null ? null : s.volumeMode.name();
-    }
-    return storage;
+  /** The storage request of an image, the operator's settings filling what it leaves unset. */
+  public static DataVolume.Storage storage(StorageSpec s, StorageDefaults defaults) {
+    return defaults.storageFor(s);
   }
 
   public static String size(StorageSpec s) {
     return s == null || s.size == null ? DEFAULT_SIZE : s.size;
   }
 
-  private static DataVolume skeleton(GoldenImage gi, int attempt) {
+  private static DataVolume skeleton(GoldenImage gi, int attempt, StorageDefaults defaults) {
     DataVolume dv = new DataVolume();
     Map<String, String> labels = new LinkedHashMap<>();
     labels.put(Labels.GOLDEN_IMAGE, gi.getMetadata().getName());
@@ -88,11 +98,13 @@ public final class DataVolumes {
                     // Keep the PVC when the DataVolume is garbage collected: it is the catalog
                     // entry.
                     "cdi.kubevirt.io/storage.deleteAfterCompletion",
-                    "false"))
+                    "false",
+                    BIND_IMMEDIATE,
+                    "true"))
             .withOwnerReferences(Owners.blockingController(gi))
             .build());
     DataVolume.Spec spec = new DataVolume.Spec();
-    spec.storage = storage(gi.getSpec().storage);
+    spec.storage = storage(gi.getSpec().storage, defaults);
     dv.setSpec(spec);
     return dv;
   }

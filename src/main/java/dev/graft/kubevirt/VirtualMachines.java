@@ -25,7 +25,13 @@ public final class VirtualMachines {
     return vmName + "-root";
   }
 
+  /** Without operator storage settings (the StorageProfile fills what the image leaves unset). */
   public static VirtualMachine desired(GraftedVirtualMachine gvm, GoldenImage image) {
+    return desired(gvm, image, StorageDefaults.NONE);
+  }
+
+  public static VirtualMachine desired(
+      GraftedVirtualMachine gvm, GoldenImage image, StorageDefaults storageDefaults) {
     String name = gvm.getMetadata().getName();
     VmTemplate t = gvm.getSpec().template != null ? gvm.getSpec().template : new VmTemplate();
     String imageRef = image.getMetadata().getNamespace() + "/" + image.getMetadata().getName();
@@ -58,7 +64,7 @@ public final class VirtualMachines {
     root.spec.source = new DataVolume.Source();
     root.spec.source.pvc =
         new DataVolume.Pvc(image.getMetadata().getNamespace(), image.getMetadata().getName());
-    root.spec.storage = DataVolumes.storage(image.getSpec().storage);
+    root.spec.storage = DataVolumes.storage(image.getSpec().storage, storageDefaults);
     if (t.rootDiskSize != null) {
       root.spec.storage.resources.requests = Map.of("storage", t.rootDiskSize);
     }

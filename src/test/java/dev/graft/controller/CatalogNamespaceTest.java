@@ -39,7 +39,11 @@ class CatalogNamespaceTest {
   public static class Profile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
-      return Map.of("graft.catalog-namespace", "catalog");
+      return Map.of(
+          "graft.catalog-namespace", "catalog",
+          // storage settings reach every DataVolume (BuildersTest checks them in detail)
+          "graft.storage.class-name", "local-path",
+          "graft.storage.access-modes", "ReadWriteOnce");
     }
   }
 
@@ -69,6 +73,25 @@ class CatalogNamespaceTest {
         assertThat(source.name).isEqualTo(image);
         assertSchemasValid(client, ns);
       }
+      var dataVolumes = client.resources(DataVolume.class).inNamespace("catalog").list().getItems();
+      assertThat(dataVolumes).isNotEmpty();
+      for (DataVolume dv : dataVolumes) {
+        assertThat(dv.getSpec().storage.accessModes).containsExactly("ReadWriteOnce");
+        assertThat(dv.getSpec().storage.storageClassName).isEqualTo("local-path");
+      }
+      assertThat(
+              client
+                  .resources(VirtualMachine.class)
+                  .inNamespace("team-a")
+                  .withName("web")
+                  .get()
+                  .getSpec()
+                  .dataVolumeTemplates
+                  .get(0)
+                  .spec
+                  .storage
+                  .accessModes)
+          .containsExactly("ReadWriteOnce");
       GoldenImage gi = image(client, "catalog", image);
       assertThat(gi.getSpec().requestedBy).containsAnyOf("team-a/web", "team-b/web");
       assertThat(client.configMaps().inNamespace("catalog").withName(image + "-payload").get())
@@ -154,6 +177,25 @@ class CatalogNamespaceTest {
                   .map(dv -> dv.getMetadata().getName()))
           .contains(base, image)
           .doesNotHaveDuplicates();
+      var dataVolumes = client.resources(DataVolume.class).inNamespace("catalog").list().getItems();
+      assertThat(dataVolumes).isNotEmpty();
+      for (DataVolume dv : dataVolumes) {
+        assertThat(dv.getSpec().storage.accessModes).containsExactly("ReadWriteOnce");
+        assertThat(dv.getSpec().storage.storageClassName).isEqualTo("local-path");
+      }
+      assertThat(
+              client
+                  .resources(VirtualMachine.class)
+                  .inNamespace("team-a")
+                  .withName("web")
+                  .get()
+                  .getSpec()
+                  .dataVolumeTemplates
+                  .get(0)
+                  .spec
+                  .storage
+                  .accessModes)
+          .containsExactly("ReadWriteOnce");
       GoldenImage gi = image(client, "catalog", image);
       assertThat(gi.getStatus().attempts).isEqualTo(1);
       assertThat(gi.getSpec().requestedBy).isNotEmpty().isSubsetOf("team-x/db", "team-y/db");

@@ -15,7 +15,7 @@ class InjectionSpecTest {
   @Test
   void readsTheSampleSpec() throws IOException {
     InjectionSpec spec =
-        InjectionSpec.read(Files.readString(Path.of("config/samples/inject-spec.yaml")));
+        InjectionSpec.read(Files.readString(Path.of("config/cli/inject-spec.yaml")));
     assertThat(spec.files())
         .extracting(FileToInject::path)
         .containsExactly("/etc/motd", "/opt/app/bin/tool", "/home/app/.config/app/settings.yaml");

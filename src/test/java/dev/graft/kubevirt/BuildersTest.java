@@ -1,6 +1,7 @@
 package dev.graft.kubevirt;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
@@ -8,6 +9,8 @@ import dev.graft.api.ImageSource;
 import dev.graft.api.StorageSpec;
 import dev.graft.api.VmTemplate;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.util.List;
+import java.util.Optional;
 import org.junit.jupiter.api.Test;
 
 /** The pure desired() builders: deterministic, and valid against the upstream schemas. */
@@ -83,6 +86,113 @@ class BuildersTest {
     assertThat(clone.getMetadata().getAnnotations()).containsEntry("graft.dev/attempt", "2");
     assertThat(clone.getSpec().storage.volumeMode).isEqualTo("Block");
     assertThat(SchemaValidator.dataVolume(clone)).isEmpty();
+  }
+
+  private static final StorageDefaults LOCAL_PATH =
+      new StorageDefaults(
+          Optional.of("local-path"), Optional.of("Filesystem"), List.of("ReadWriteOnce"));
+
+  private static GoldenImage unsetStorage(GoldenImage gi) {
+    gi.getSpec().storage = new StorageSpec();
+    gi.getSpec().storage.size = "8Gi";
+    return gi;
+  }
+
+  @Test
+  void operatorStorageSettingsReachEveryDataVolumeAndValidate() {
+    GoldenImage base = unsetStorage(image("fedora-40-e3b0c44298", null));
+    base.getSpec().source = new ImageSource();
+    base.getSpec().source.http = new ImageSource.Url("https://example.org/fedora.qcow2");
+    GoldenImage child = unsetStorage(image("fedora-40-abc", "fedora-40-e3b0c44298"));
+    List<DataVolume.Storage> storages =
+        List.of(
+            DataVolumes.importFor(base, LOCAL_PATH).getSpec().storage,
+            DataVolumes.cloneFor(child, "fedora-40-e3b0c44298", 1, LOCAL_PATH).getSpec().storage,
+            VirtualMachines.desired(gvm(), child, LOCAL_PATH)
+                .getSpec()
+                .dataVolumeTemplates
+                .get(0)
+                .spec
+                .storage);
+    for (DataVolume.Storage s : storages) {
+      assertThat(s.accessModes).containsExactly("ReadWriteOnce");
+      assertThat(s.volumeMode).isEqualTo("Filesystem");
+      assertThat(s.storageClassName).isEqualTo("local-path");
+    }
+    assertThat(SchemaValidator.dataVolume(DataVolumes.importFor(base, LOCAL_PATH))).isEmpty();
+    assertThat(
+            SchemaValidator.dataVolume(
+                DataVolumes.cloneFor(child, "fedora-40-e3b0c44298", 1, LOCAL_PATH)))
+        .isEmpty();
+    assertThat(SchemaValidator.virtualMachine(VirtualMachines.desired(gvm(), child, LOCAL_PATH)))
+        .isEmpty();
+    // A strict schema that knows spec.storage.accessModes: a misspelt field would fail.
+    var json =
+        Serialization.unmarshal(
+            Serialization.asJson(DataVolumes.importFor(base, LOCAL_PATH)), java.util.Map.class);
+    @SuppressWarnings("unchecked")
+    var storage =
+        (java.util.Map<String, Object>)
+            ((java.util.Map<String, Object>) json.get("spec")).get("storage");
+    storage.put("accessMode", List.of("ReadWriteOnce"));
+    assertThat(SchemaValidator.validate("cdi-swagger.json", "v1beta1.DataVolume", json))
+        .isNotEmpty();
+  }
+
+  @Test
+  void withoutSettingsTheStorageProfileDecidesAndTheImageOwnStorageWins() {
+    GoldenImage child = unsetStorage(image("fedora-40-abc", "fedora-40-e3b0c44298"));
+    DataVolume.Storage unset =
+        DataVolumes.cloneFor(child, "fedora-40-e3b0c44298", 1, StorageDefaults.NONE)
+            .getSpec()
+            .storage;
+    assertThat(unset.accessModes).isNull();
+    assertThat(unset.volumeMode).isNull();
+    assertThat(unset.storageClassName).isNull();
+    assertThat(Serialization.asJson(unset)).doesNotContain("accessModes", "volumeMode");
+
+    GoldenImage own = image("fedora-40-abc", "fedora-40-e3b0c44298"); // Block, its own
+    own.getSpec().storage.storageClassName = "ceph-block";
+    DataVolume.Storage s =
+        DataVolumes.cloneFor(own, "fedora-40-e3b0c44298", 1, LOCAL_PATH).getSpec().storage;
+    assertThat(s.volumeMode).isEqualTo("Block");
+    assertThat(s.storageClassName).isEqualTo("ceph-block");
+    assertThat(s.accessModes).containsExactly("ReadWriteOnce");
+    assertThat(LOCAL_PATH.block(own.getSpec().storage)).isTrue();
+    assertThat(LOCAL_PATH.block(child.getSpec().storage)).isFalse();
+    assertThat(
+            new StorageDefaults(Optional.empty(), Optional.of("Block"), List.of())
+                .block(child.getSpec().storage))
+        .isTrue();
+  }
+
+  @Test
+  void buildDataVolumesAskForImmediateBindingAndVmDisksDoNot() {
+    GoldenImage base = image("fedora-40-e3b0c44298", null);
+    base.getSpec().source = new ImageSource();
+    base.getSpec().source.http = new ImageSource.Url("https://example.org/fedora.qcow2");
+    for (DataVolume dv :
+        List.of(
+            DataVolumes.importFor(base, LOCAL_PATH),
+            DataVolumes.cloneFor(
+                image("fedora-40-abc", "fedora-40-e3b0c44298"), "fedora-40-e3b0c44298", 1))) {
+      assertThat(dv.getMetadata().getAnnotations())
+          .containsEntry("cdi.kubevirt.io/storage.bind.immediate.requested", "true");
+    }
+    VirtualMachine vm = VirtualMachines.desired(gvm(), image("fedora-40-abc", "base"));
+    assertThat(vm.getSpec().dataVolumeTemplates.get(0).metadata.annotations)
+        .doesNotContainKey(DataVolumes.BIND_IMMEDIATE);
+  }
+
+  @Test
+  void badStorageSettingsNameTheProperty() {
+    assertThatThrownBy(() -> new StorageDefaults(Optional.empty(), Optional.of("block"), List.of()))
+        .hasMessageContaining("graft.storage.volume-mode")
+        .hasMessageContaining("'block'");
+    assertThatThrownBy(
+            () -> new StorageDefaults(Optional.empty(), Optional.empty(), List.of("RWO")))
+        .hasMessageContaining("graft.storage.access-modes")
+        .hasMessageContaining("'RWO'");
   }
 
   @Test

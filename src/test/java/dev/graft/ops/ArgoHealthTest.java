@@ -217,25 +217,4 @@ class ArgoHealthTest {
     assertThat(cm.at("/data").path("resource.customizations.health.graft.dev_GoldenImage").asText())
         .isEqualTo(Repo.read(DIR.resolve(GI)));
   }
-
-  @Test
-  void applicationsPointAtTheChartAndTheSamples() {
-    var apps = Repo.documents(Repo.read(DIR.resolve("application.yaml")));
-    assertThat(apps).hasSize(2);
-    for (var app : apps) {
-      assertThat(app.at("/metadata/name").asText()).isNotBlank();
-      assertThat(app.at("/metadata/namespace").asText()).isEqualTo("argocd");
-      assertThat(app.path("apiVersion").asText()).isEqualTo("argoproj.io/v1alpha1");
-      assertThat(app.path("kind").asText()).isEqualTo("Application");
-      assertThat(app.at("/spec/destination/server").asText()).isNotBlank();
-      String path = app.at("/spec/source/path").asText();
-      assertThat(Repo.ROOT.resolve(path)).isDirectory();
-    }
-    assertThat(apps.get(0).at("/spec/source/path").asText()).isEqualTo("helm/graft");
-    // values given to the chart must pass its schema: render them with real Helm
-    @SuppressWarnings("unchecked")
-    Map<String, Object> values =
-        Repo.YAML.convertValue(apps.get(0).at("/spec/source/helm/valuesObject"), Map.class);
-    assertThat(Chart.render(values)).isNotEmpty();
-  }
 }

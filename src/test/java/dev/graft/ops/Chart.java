@@ -28,29 +28,18 @@ final class Chart {
   }
 
   /**
-   * What {@code helm install} applies: the chart's crds/ files (Helm installs them first and {@code
-   * helm template} leaves them out) followed by the rendered templates.
+   * What {@code helm install} applies. The CRDs are templates (templates/crds.yaml), so this is the
+   * plain render; the chart has no crds/ folder that Helm would install on its own.
    */
   static List<ObjectNode> renderWithCrds(Map<String, Object> values) {
-    List<ObjectNode> all = new java.util.ArrayList<>(crds());
-    all.addAll(render(values));
-    return all;
+    return render(values);
   }
 
-  /** The CRDs in helm/graft/crds/. */
+  /** The CRDs the chart renders with default values. */
   static List<ObjectNode> crds() {
-    List<ObjectNode> crds = new java.util.ArrayList<>();
-    try (var files = Files.list(Repo.CHART.resolve("crds"))) {
-      for (Path f : files.sorted().toList()) {
-        String name = f.getFileName().toString();
-        if (name.endsWith(".yaml") || name.endsWith(".yml") || name.endsWith(".json")) {
-          crds.addAll(Repo.documents(Repo.read(f)));
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return crds;
+    return render(Map.of()).stream()
+        .filter(o -> "CustomResourceDefinition".equals(o.path("kind").asText()))
+        .toList();
   }
 
   static String renderText(Map<String, Object> values) {

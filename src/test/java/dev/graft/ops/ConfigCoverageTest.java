@@ -109,8 +109,18 @@ class ConfigCoverageTest {
     // Optional properties are only set when given, so render with every value non-empty.
     Map<String, Object> values = new LinkedHashMap<>();
     values.put("catalogNamespace", "graft-catalog");
-    values.put("storage", Map.of("className", "fast"));
+    values.put(
+        "storage",
+        Map.of(
+            "className",
+            "fast",
+            "volumeMode",
+            "Block",
+            "accessModes",
+            List.of("ReadWriteOnce", "ReadWriteMany")));
+    values.putAll(InjectionJobPlacementTest.PLACED);
     Map<String, String> env = Chart.env(Chart.get(Chart.render(values), "Deployment", "graft"));
+    assertThat(env).containsEntry("GRAFT_STORAGE_ACCESS_MODES", "ReadWriteOnce,ReadWriteMany");
     for (Property p : properties()) {
       assertThat(env).as("Deployment env for %s", p.name()).containsKey(p.env());
     }

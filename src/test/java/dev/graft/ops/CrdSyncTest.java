@@ -12,8 +12,9 @@ import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 /**
- * crds/ (generated from the Java API classes) is the source; the chart's crds/ and kustomize's
- * config/crd/bases/ hold byte-identical copies. {@code hack/sync-crds.sh} refreshes them.
+ * crds/ (generated from the Java API classes) is the source; the chart's files/crds/ (rendered by
+ * templates/crds.yaml) and kustomize's config/crd/bases/ hold byte-identical copies. {@code
+ * hack/sync-crds.sh} refreshes them.
  */
 class CrdSyncTest {
 
@@ -22,8 +23,8 @@ class CrdSyncTest {
   @Test
   void chartCrdsAreACopyOfCrds() throws IOException {
     assumeCrdsExist();
-    assertThat(yamlFiles(Repo.CHART.resolve("crds")))
-        .as("helm/graft/crds differs from crds/: run hack/sync-crds.sh")
+    assertThat(yamlFiles(Repo.CHART.resolve("files/crds")))
+        .as("helm/graft/files/crds differs from crds/: run hack/sync-crds.sh")
         .isEqualTo(yamlFiles(SOURCE));
   }
 

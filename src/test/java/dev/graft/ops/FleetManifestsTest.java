@@ -18,15 +18,15 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The fleets the e2e workflow applies (test/e2e, and config/samples on request) are valid before
- * they reach a cluster: every object is well-formed, Graft objects pass the CRD schemas with
+ * The fleets (test/e2e, config/samples that ArgoCD syncs, the demo scenario config/demo) are valid
+ * before they reach a cluster: every object is well-formed, Graft objects pass the CRD schemas with
  * unknown fields as errors, and every FileSet and ConfigMap they name is in the same file.
  */
 class FleetManifestsTest {
 
   static Stream<Path> fleets() throws IOException {
     List<Path> files = new ArrayList<>();
-    for (String dir : List.of("test/e2e", "config/samples")) {
+    for (String dir : List.of("test/e2e", "test/e2e/wave-2", "config/samples", "config/demo")) {
       Path d = Repo.ROOT.resolve(dir);
       if (Files.isDirectory(d)) {
         try (var list = Files.list(d)) {
@@ -63,7 +63,25 @@ class FleetManifestsTest {
         new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertThat(p.waitFor()).isZero();
     assertThat(Repo.documents(filtered)).isEqualTo(objects);
+    // a later wave (test/e2e/wave-2) may use what the earlier wave in the folder above defined
+    List<ObjectNode> known = new ArrayList<>();
+    if (file.getParent().getFileName().toString().startsWith("wave-")) {
+      try (var earlier = Files.list(file.getParent().getParent())) {
+        for (Path f : earlier.filter(x -> x.toString().endsWith(".yaml")).sorted().toList()) {
+          known.addAll(Repo.documents(Repo.read(f)));
+        }
+      }
+    }
     Set<String> defined = new HashSet<>();
+    for (ObjectNode o : known) {
+      defined.add(
+          o.path("kind").asText()
+              + "/"
+              + o.at("/metadata/namespace").asText()
+              + "/"
+              + o.at("/metadata/name").asText());
+    }
+    known.addAll(objects);
     for (ObjectNode o : objects) {
       String id =
           file.getFileName()
@@ -98,13 +116,13 @@ class FleetManifestsTest {
       }
       for (JsonNode ref : o.findValues("configMapKeyRef")) {
         String name = ref.path("name").asText();
-        if (objects.stream()
+        if (known.stream()
             .anyMatch(
                 x ->
                     x.path("kind").asText().equals("ConfigMap")
                         && x.at("/metadata/name").asText().equals(name))) {
           JsonNode cm =
-              objects.stream()
+              known.stream()
                   .filter(
                       x ->
                           x.path("kind").asText().equals("ConfigMap")

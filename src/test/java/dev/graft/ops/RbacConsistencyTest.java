@@ -25,6 +25,86 @@ class RbacConsistencyTest {
         .isEqualTo(rules(Repo.readYaml(Repo.CONFIG.resolve("rbac/leader_election_role.yaml"))));
   }
 
+  /** Grants on cluster-scoped resources: the only ones a scoped install keeps cluster-wide. */
+  static final Set<String> CLUSTER_SCOPED =
+      Set.of("/nodes", "apiextensions.k8s.io/customresourcedefinitions");
+
+  static boolean isWatchedNamespaceRbac(JsonNode o) {
+    String kind = o.path("kind").asText();
+    return (kind.equals("Role") || kind.equals("RoleBinding"))
+        && !o.at("/metadata/namespace").asText().equals(Chart.NAMESPACE);
+  }
+
+  @Test
+  void withWatchNamespacesEachNamespaceGetsTheNamespacedRulesAndTheClusterRoleOnlyClusterReads() {
+    List<ObjectNode> chart =
+        Chart.render(
+            Map.of(
+                "watchNamespaces",
+                List.of("team-a", "team-b", "graft-catalog"),
+                "catalogNamespace",
+                "graft-catalog"));
+    Set<String> all = rules(Repo.readYaml(Repo.CONFIG.resolve("rbac/role.yaml")));
+    Set<String> cluster = rules(Chart.get(chart, "ClusterRole", "graft"));
+    assertThat(cluster)
+        .as("cluster-wide grants of a scoped install")
+        .isNotEmpty()
+        .allMatch(g -> CLUSTER_SCOPED.contains(g.substring(0, g.indexOf(' '))));
+    List<ObjectNode> roles =
+        chart.stream().filter(o -> o.path("kind").asText().equals("Role")).toList();
+    // one Role per namespace, catalog included once; the leader-election Role stays
+    assertThat(roles)
+        .extracting(
+            r -> r.at("/metadata/namespace").asText() + "/" + r.at("/metadata/name").asText())
+        .containsExactlyInAnyOrder(
+            "team-a/graft",
+            "team-b/graft",
+            "graft-catalog/graft",
+            "graft-system/graft-leader-election");
+    for (String ns : List.of("team-a", "team-b", "graft-catalog")) {
+      ObjectNode role =
+          roles.stream()
+              .filter(r -> r.at("/metadata/namespace").asText().equals(ns))
+              .findFirst()
+              .orElseThrow();
+      Set<String> inNamespace = new TreeSet<>(cluster);
+      inNamespace.addAll(rules(role));
+      assertThat(inNamespace).as("grants in %s", ns).isEqualTo(all);
+      assertThat(rules(role)).as("Role in %s", ns).noneMatch(g -> g.startsWith("/nodes "));
+      ObjectNode binding =
+          chart.stream()
+              .filter(o -> o.path("kind").asText().equals("RoleBinding"))
+              .filter(o -> o.at("/metadata/namespace").asText().equals(ns))
+              .findFirst()
+              .orElseThrow();
+      assertThat(binding.at("/roleRef/kind").asText()).isEqualTo("Role");
+      assertThat(binding.at("/roleRef/name").asText()).isEqualTo("graft");
+      assertThat(binding.at("/subjects/0/name").asText()).isEqualTo("graft");
+      assertThat(binding.at("/subjects/0/namespace").asText()).isEqualTo(Chart.NAMESPACE);
+    }
+    assertThat(Chart.env(Chart.get(chart, "Deployment", "graft")))
+        .containsEntry("QUARKUS_OPERATOR_SDK_NAMESPACES", "team-a,team-b,graft-catalog");
+  }
+
+  @Test
+  void theCatalogNamespaceIsWatchedAndGrantedEvenWhenNotListed() {
+    List<ObjectNode> chart =
+        Chart.render(Map.of("watchNamespaces", List.of("team-a"), "catalogNamespace", "images"));
+    assertThat(
+            chart.stream()
+                .filter(o -> o.path("kind").asText().equals("Role"))
+                .map(o -> o.at("/metadata/namespace").asText()))
+        .contains("team-a", "images");
+    assertThat(Chart.env(Chart.get(chart, "Deployment", "graft")))
+        .containsEntry("QUARKUS_OPERATOR_SDK_NAMESPACES", "team-a,images");
+  }
+
+  @Test
+  void withoutWatchNamespacesThereIsNoPerNamespaceRole() {
+    assertThat(Chart.render(Map.of("catalogNamespace", "images")))
+        .noneMatch(RbacConsistencyTest::isWatchedNamespaceRbac);
+  }
+
   @Test
   void noWildcardsAndSecretsAreNeverChangedOrDeleted() {
     Set<String> grants = grants(Repo.readYaml(Repo.CONFIG.resolve("rbac/role.yaml")));

@@ -108,12 +108,16 @@ class WorkflowsTest {
 
   @Test
   void e2eInstallsKubevirtCdiAndTheChartThenWaitsForTheSamples() {
-    String all = String.join("\n", runScripts(Repo.readYaml(DIR.resolve("e2e.yml"))));
+    // the workflow's steps are steps of hack/e2e.sh (E2eScriptTest checks that they match)
+    String all =
+        String.join("\n", runScripts(Repo.readYaml(DIR.resolve("e2e.yml"))))
+            + "\n"
+            + Repo.read(Repo.ROOT.resolve("hack/e2e.sh"));
     assertThat(all)
         .contains("kubevirt-operator.yaml", "useEmulation", "cdi-operator.yaml")
         .contains("docker build -f src/main/docker/Dockerfile.jvm", "deploy/injector")
         .contains("kind load docker-image")
-        .contains("helm install graft helm/graft")
+        .contains("helm upgrade --install graft helm/graft")
         .contains("${SAMPLES}")
         .contains("kubectl wait gvm --all -A --for=condition=Ready")
         .contains("logs deployment/graft");

@@ -52,6 +52,61 @@ public final class RbacAudit {
     return audit;
   }
 
+  /** The rules of a parsed ClusterRole or Role. */
+  public static RbacAudit fromRole(JsonNode role) {
+    RbacAudit audit = new RbacAudit();
+    for (JsonNode rule : role.path("rules")) {
+      audit.rules.add(
+          new Rule(
+              strings(rule.path("apiGroups")),
+              strings(rule.path("resources")),
+              strings(rule.path("verbs"))));
+    }
+    return audit;
+  }
+
+  /** An API call and the namespace it is made in (null: cluster-wide, or a cluster resource). */
+  public record Call(Access access, String namespace) {
+    @Override
+    public String toString() {
+      return access + (namespace == null ? " (all namespaces)" : " in " + namespace);
+    }
+  }
+
+  /** Parses a request as {@link #access}, keeping its namespace. */
+  public static Call call(String method, String pathAndQuery) {
+    String[] parts = URI.create(pathAndQuery).getPath().replaceAll("^/+", "").split("/");
+    String namespace = null;
+    for (int i = 0; i + 1 < parts.length; i++) {
+      if (parts[i].equals("namespaces") && i + 2 < parts.length) {
+        namespace = parts[i + 1];
+        break;
+      }
+    }
+    return new Call(access(method, pathAndQuery), namespace);
+  }
+
+  /**
+   * The calls that a ClusterRole plus per-namespace Roles (bound in their namespaces) do not allow,
+   * as the authorizer decides: a Role grants only calls in its own namespace.
+   */
+  public static Set<String> denied(
+      List<Call> calls, RbacAudit clusterRole, java.util.Map<String, RbacAudit> roles) {
+    Set<String> denied = new TreeSet<>();
+    for (Call call : calls) {
+      boolean allowed =
+          clusterRole.rules.stream().anyMatch(r -> r.allows(call.access()))
+              || (call.namespace() != null
+                  && roles.containsKey(call.namespace())
+                  && roles.get(call.namespace()).rules.stream()
+                      .anyMatch(r -> r.allows(call.access())));
+      if (!allowed) {
+        denied.add(call.toString());
+      }
+    }
+    return denied;
+  }
+
   /** The calls no rule allows; empty when the role is sufficient. */
   public Set<Access> denied(List<Access> calls) {
     Set<Access> denied = new TreeSet<>(java.util.Comparator.comparing(Access::toString));

@@ -5,6 +5,7 @@ import dev.graft.build.InjectionJobs;
 import dev.graft.build.Payloads;
 import dev.graft.catalog.UsageLedger;
 import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.StorageDefaults;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.time.Instant;
@@ -37,11 +38,16 @@ public record BuildView(
     Double clockRaise) {
 
   /**
-   * How builds are retried, who builds the injection step, and who learns the measured duration of
-   * a finished build (the planner's calibration).
+   * How builds are retried, who builds the injection step, who learns the measured duration of a
+   * finished build (the planner's calibration), and the operator's storage settings
+   * (graft.storage.*) for the builds' DataVolumes.
    */
   public record Settings(
-      int maxAttempts, Duration retryBackoff, InjectionJobs jobs, Measurements measurements) {}
+      int maxAttempts,
+      Duration retryBackoff,
+      InjectionJobs jobs,
+      Measurements measurements,
+      StorageDefaults storage) {}
 
   /** Receives finished builds. */
   public interface Measurements {

@@ -38,7 +38,7 @@ public final class Clone implements BuildPhase {
       // The clone opens an attempt; when it was already there, an earlier reconcile counted it.
       Action clone =
           new Action.Create(
-              DataVolumes.cloneFor(view.image(), parent, attempt),
+              DataVolumes.cloneFor(view.image(), parent, attempt, view.settings().storage()),
               c ->
                   c.fresh()
                       ? List.of(new Action.Count("buildStarted " + os, m -> m.buildStarted(os)))

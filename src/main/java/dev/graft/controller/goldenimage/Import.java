@@ -22,7 +22,7 @@ public final class Import implements BuildPhase {
       return Optional.of(
           Decision.of(
               State.progressing(Phase.Importing, "Importing", "importing the base disk"),
-              new Action.Create(DataVolumes.importFor(view.image())),
+              new Action.Create(DataVolumes.importFor(view.image(), view.settings().storage())),
               Action.normal(
                   view.image(), "Importing", "DataVolume " + name + " imports the base disk")));
     }

@@ -5,6 +5,7 @@ import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.Manifest;
 import dev.graft.build.ResolutionException;
 import dev.graft.catalog.CatalogPlanner;
+import dev.graft.kubevirt.StorageDefaults;
 import dev.graft.kubevirt.VirtualMachine;
 import java.time.Duration;
 import java.util.List;
@@ -19,6 +20,7 @@ import java.util.function.Consumer;
  * @param image the image of the manifest in the catalog, or null
  * @param base the usable base image of the os in the catalog, or null
  * @param parent the image {@code image} is built from, or null
+ * @param storage the operator's storage settings (graft.storage.*) for the VM's root disk
  * @param batchWait how long the request still waits for neighbours before it is planned
  */
 public record RequestView(
@@ -31,7 +33,8 @@ public record RequestView(
     GoldenImage parent,
     VirtualMachine vm,
     Duration batchWait,
-    Duration batchWindow) {
+    Duration batchWindow,
+    StorageDefaults storage) {
 
   /**
    * What the planning service planned while this request was reconciled: the images to create

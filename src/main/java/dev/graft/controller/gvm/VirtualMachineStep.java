@@ -30,7 +30,7 @@ final class VirtualMachineStep {
       UsageLedger ledger) {
     GraftedVirtualMachine gvm = v.gvm();
     String imageName = image.getMetadata().getName();
-    VirtualMachine desired = VirtualMachines.desired(gvm, image);
+    VirtualMachine desired = VirtualMachines.desired(gvm, image, v.storage());
     VirtualMachine existing = v.vm();
     boolean hit = Boolean.TRUE.equals(status.cacheHit) && firstUse;
     Action use =

@@ -8,6 +8,7 @@ import dev.graft.build.InjectionJobs;
 import dev.graft.build.Manifest;
 import dev.graft.k8s.Annotations;
 import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.StorageDefaults;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -28,7 +29,11 @@ final class BuildFixtures {
 
   static final BuildView.Settings SETTINGS =
       new BuildView.Settings(
-          3, Duration.ofSeconds(30), new NamedJobs(), (bytes, added, removed, seconds) -> {});
+          3,
+          Duration.ofSeconds(30),
+          new NamedJobs(),
+          (bytes, added, removed, seconds) -> {},
+          StorageDefaults.NONE);
 
   static GoldenImage base(Phase phase) {
     GoldenImage gi = image(Manifest.baseImageName("fedora-40"), null, List.of());

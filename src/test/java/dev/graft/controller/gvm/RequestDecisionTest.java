@@ -13,6 +13,7 @@ import dev.graft.build.ResolutionException;
 import dev.graft.catalog.CatalogPlanner;
 import dev.graft.catalog.UsageLedger;
 import dev.graft.controller.flow.Decision;
+import dev.graft.kubevirt.StorageDefaults;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.kubevirt.VirtualMachines;
 import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
@@ -187,7 +188,17 @@ class RequestDecisionTest {
       GoldenImage base,
       VirtualMachine vm) {
     return new RequestView(
-        GVM, NS, m, invalid, image, base, null, vm, Duration.ZERO, Duration.ofSeconds(2));
+        GVM,
+        NS,
+        m,
+        invalid,
+        image,
+        base,
+        null,
+        vm,
+        Duration.ZERO,
+        Duration.ofSeconds(2),
+        StorageDefaults.NONE);
   }
 
   private static RequestView batching(RequestView v) {
@@ -201,7 +212,8 @@ class RequestDecisionTest {
         null,
         null,
         Duration.ofSeconds(1),
-        Duration.ofSeconds(2));
+        Duration.ofSeconds(2),
+        StorageDefaults.NONE);
   }
 
   private static RequestView planned(RequestView v, String image) {
@@ -279,7 +291,7 @@ class RequestDecisionTest {
   }
 
   private static VirtualMachine foreignVm() {
-    VirtualMachine vm = VirtualMachines.desired(GVM, image(Phase.Ready));
+    VirtualMachine vm = VirtualMachines.desired(GVM, image(Phase.Ready), StorageDefaults.NONE);
     vm.getMetadata().setOwnerReferences(List.of());
     return vm;
   }
@@ -287,7 +299,7 @@ class RequestDecisionTest {
   private static VirtualMachine ourVmOn(String imageName) {
     GoldenImage old = image(Phase.Ready);
     old.getMetadata().setName(imageName);
-    VirtualMachine vm = VirtualMachines.desired(GVM, old);
+    VirtualMachine vm = VirtualMachines.desired(GVM, old, StorageDefaults.NONE);
     vm.getMetadata()
         .setOwnerReferences(
             List.of(new OwnerReferenceBuilder().withUid("uid-web").withName("web").build()));
