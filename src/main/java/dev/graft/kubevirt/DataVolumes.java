@@ -3,9 +3,8 @@ package dev.graft.kubevirt;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ImageSource;
 import dev.graft.api.StorageSpec;
-import dev.graft.k8s.Annotations;
-import dev.graft.k8s.Labels;
-import dev.graft.k8s.Owners;
+import dev.graft.controller.Labels;
+import dev.graft.controller.Owners;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -91,9 +90,9 @@ public final class DataVolumes {
             .withLabels(labels)
             .withAnnotations(
                 Map.of(
-                    Annotations.MANIFEST_DIGEST,
+                    Labels.MANIFEST_DIGEST,
                     gi.getSpec().manifestDigest,
-                    Annotations.ATTEMPT,
+                    Labels.ATTEMPT,
                     Integer.toString(attempt),
                     // Keep the PVC when the DataVolume is garbage collected: it is the catalog
                     // entry.
