@@ -169,6 +169,13 @@ public final class FileResolver {
     if (files == null) {
       return;
     }
+    // The CRD caps file lists (maxItems, so that the CEL rules' cost stays in the API server's
+    // budget); an older server or a schema without the cap still gets the same answer here.
+    if (files.size() > FileSpec.MAX_FILES) {
+      throw new ResolutionException(
+          "TooManyFiles",
+          field + ": " + files.size() + " files, at most " + FileSpec.MAX_FILES + " in one list");
+    }
     for (int i = 0; i < files.size(); i++) {
       String where = field + "[" + i + "]";
       Resolved r = resolveOne(files.get(i), where, ns, lookup);

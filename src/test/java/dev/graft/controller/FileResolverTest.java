@@ -13,6 +13,7 @@ import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 import java.util.Base64;
 import java.util.HashMap;
 import java.util.List;
@@ -255,6 +256,17 @@ class FileResolverTest {
         .isInstanceOf(ResolutionException.class)
         .message()
         .doesNotContain("hunter2");
+  }
+
+  @Test
+  void aListLongerThanTheCrdsCapIsRefusedByTheOperatorToo() throws Exception {
+    FileSpec[] files = new FileSpec[FileSpec.MAX_FILES + 1];
+    for (int i = 0; i < files.length; i++) {
+      files[i] = FileSpec.inline("/etc/many/f" + i, "x");
+    }
+    assertError(gvm(files), "TooManyFiles", "spec.files: 1001 files, at most 1000");
+    FileSpec[] atTheCap = Arrays.copyOf(files, FileSpec.MAX_FILES);
+    assertThat(resolver.resolve(gvm(atTheCap), lookup).entries()).hasSize(FileSpec.MAX_FILES);
   }
 
   private void assertError(GraftedVirtualMachine g, String reason, String text) {
