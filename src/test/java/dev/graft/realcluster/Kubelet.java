@@ -76,8 +76,7 @@ public final class Kubelet implements AutoCloseable {
       stop(pod);
       return;
     }
-    if (!"Pending".equals(pod.getStatus().getPhase())
-        || seen.contains(key)) {
+    if (!"Pending".equals(pod.getStatus().getPhase()) || seen.contains(key)) {
       return;
     }
     String ns = pod.getMetadata().getNamespace();
