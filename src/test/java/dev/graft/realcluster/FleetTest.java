@@ -7,7 +7,6 @@ import dev.graft.api.FileSpec;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.ImageSource;
-import dev.graft.api.Phase;
 import dev.graft.api.StorageSpec;
 import dev.graft.api.VmTemplate;
 import dev.graft.controller.Labels;
@@ -92,24 +91,7 @@ class FleetTest {
     try {
       admin.resource(baseImage(ns)).create();
       admin.resource(gvm(ns, "broken", FileSpec.inline("/etc/motd", "hello"))).create();
-      Fleets.until(
-          admin,
-          ns,
-          () -> {
-            var g =
-                admin
-                    .resources(GraftedVirtualMachine.class)
-                    .inNamespace(ns)
-                    .withName("broken")
-                    .get();
-            return g.getStatus() != null && g.getStatus().phase == Phase.Failed;
-          });
-      GoldenImage derived =
-          admin.resources(GoldenImage.class).inNamespace(ns).list().getItems().stream()
-              .filter(gi -> gi.getSpec().parent != null)
-              .findFirst()
-              .orElseThrow();
-      assertThat(derived.getStatus().phase).isEqualTo(Phase.Failed);
+      GoldenImage derived = Fleets.untilBuildFailed(admin, ns, "broken");
       // graft.build.max-attempts=2: two Jobs, each failed by the Job controller after its
       // backoffLimit of Pod failures.
       List<Job> jobs = admin.batch().v1().jobs().inNamespace(ns).list().getItems();

@@ -113,6 +113,27 @@ public final class Fleets {
         && all.stream().allMatch(g -> g.getStatus() != null && g.getStatus().phase == Phase.Ready);
   }
 
+  /**
+   * Waits until GraftedVirtualMachine {@code gvm} is Failed and returns the derived GoldenImage
+   * whose build failed it (checked Failed too).
+   */
+  static GoldenImage untilBuildFailed(KubernetesClient admin, String ns, String gvm) {
+    until(
+        admin,
+        ns,
+        () -> {
+          var g = admin.resources(GraftedVirtualMachine.class).inNamespace(ns).withName(gvm).get();
+          return g.getStatus() != null && g.getStatus().phase == Phase.Failed;
+        });
+    GoldenImage derived =
+        admin.resources(GoldenImage.class).inNamespace(ns).list().getItems().stream()
+            .filter(gi -> gi.getSpec().parent != null)
+            .findFirst()
+            .orElseThrow();
+    assertThat(derived.getStatus().phase).isEqualTo(Phase.Failed);
+    return derived;
+  }
+
   public static void until(KubernetesClient client, String ns, Callable<Boolean> condition) {
     try {
       Awaitility.await()

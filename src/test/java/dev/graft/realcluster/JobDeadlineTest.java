@@ -4,8 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.api.FileSpec;
 import dev.graft.api.GoldenImage;
-import dev.graft.api.GraftedVirtualMachine;
-import dev.graft.api.Phase;
 import dev.graft.sim.ClusterSimulator;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
@@ -60,24 +58,7 @@ class JobDeadlineTest {
     try {
       admin.resource(FleetTest.baseImage(ns)).create();
       admin.resource(FleetTest.gvm(ns, "stuck", FileSpec.inline("/etc/motd", "hello"))).create();
-      Fleets.until(
-          admin,
-          ns,
-          () -> {
-            var g =
-                admin
-                    .resources(GraftedVirtualMachine.class)
-                    .inNamespace(ns)
-                    .withName("stuck")
-                    .get();
-            return g.getStatus() != null && g.getStatus().phase == Phase.Failed;
-          });
-      GoldenImage derived =
-          admin.resources(GoldenImage.class).inNamespace(ns).list().getItems().stream()
-              .filter(gi -> gi.getSpec().parent != null)
-              .findFirst()
-              .orElseThrow();
-      assertThat(derived.getStatus().phase).isEqualTo(Phase.Failed);
+      GoldenImage derived = Fleets.untilBuildFailed(admin, ns, "stuck");
       List<Job> jobs = admin.batch().v1().jobs().inNamespace(ns).list().getItems();
       assertThat(jobs).isNotEmpty();
       for (Job job : jobs) {
