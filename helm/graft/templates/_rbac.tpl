@@ -59,7 +59,7 @@ go into the ClusterRole when all namespaces are watched and into a Role per name
   verbs: ["get", "list"]
 - apiGroups: [""]
   resources: ["events"]
-  verbs: ["create", "patch"]
+  verbs: ["create", "patch", "get"]
 {{- end }}
 
 {{- /*

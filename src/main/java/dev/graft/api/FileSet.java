@@ -33,7 +33,11 @@ public class FileSet extends CustomResource<FileSet.Spec, FileSet.Status> implem
     public List<FileSpec> files = new ArrayList<>();
   }
 
-  /** Whether every file resolves, how many there are and their total size. */
+  /**
+   * Whether the entries are valid on their own (paths, modes, owners, one source each), how many
+   * there are and their declared size. Referenced ConfigMaps and Secrets are checked by the
+   * GraftedVirtualMachines that use the FileSet, not here.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Status extends GraftStatus {
     public Integer files;

@@ -2,11 +2,11 @@ package dev.graft.cli;
 
 import dev.graft.bench.CacheSimulation;
 import dev.graft.bench.FleetScenario;
+import dev.graft.bench.LoadReport;
+import dev.graft.bench.LoadRunner;
 import dev.graft.bench.SyntheticCatalog;
 import dev.graft.cache.CacheLimits;
 import dev.graft.config.DefaultWeights;
-import dev.graft.demo.LoadReport;
-import dev.graft.demo.LoadRunner;
 import dev.graft.planner.ImageSet;
 import dev.graft.planner.NearestIndex;
 import dev.graft.planner.Plan;

@@ -1,7 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.GraftMain;
-import dev.graft.demo.LoadRunner;
+import dev.graft.bench.LoadRunner;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;

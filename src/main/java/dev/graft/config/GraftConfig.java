@@ -161,6 +161,15 @@ public interface GraftConfig {
      */
     @WithDefault("graft.dev/files=true")
     String secretSelector();
+
+    /**
+     * Label selector of the ConfigMaps that configMapKeyRef files may name: the operator caches no
+     * other ConfigMap. The default leaves out only Graft's own (build scripts and payloads, which
+     * carry {@code graft.dev/golden-image} and are watched by the GoldenImage controller alone);
+     * {@code graft.dev/files=true} limits the cache to labelled ConfigMaps, as for Secrets.
+     */
+    @WithDefault("!graft.dev/golden-image")
+    String configmapSelector();
   }
 
   /** Retries of failed builds. */

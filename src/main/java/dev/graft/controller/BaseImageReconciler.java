@@ -1,12 +1,16 @@
 package dev.graft.controller;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.api.BaseImage;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.Phase;
+import dev.graft.build.Manifest;
 import dev.graft.config.GraftConfig;
-import dev.graft.controller.Conditions.State;
-import dev.graft.metrics.GraftMetrics;
+import dev.graft.controller.flow.Action;
+import dev.graft.controller.flow.Decision;
+import dev.graft.controller.flow.Plumbing;
+import dev.graft.k8s.Conditions.State;
+import dev.graft.k8s.Informers;
+import dev.graft.k8s.Labels;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
@@ -18,7 +22,7 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -30,32 +34,21 @@ import java.util.concurrent.TimeUnit;
  */
 @ControllerConfiguration(
     name = "baseimage",
+    retry = Retries.class,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = Retries.RESYNC_MINUTES, timeUnit = TimeUnit.MINUTES))
-@GradualRetry(
-    maxAttempts = Retries.UNLIMITED,
-    initialInterval = Retries.INITIAL_MILLIS,
-    intervalMultiplier = Retries.MULTIPLIER,
-    maxInterval = Retries.MAX_MILLIS)
 public class BaseImageReconciler implements Reconciler<BaseImage> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final GraftConfig config;
-  private final EventRecorder events;
-  private final GraftMetrics metrics;
+  private final Plumbing plumbing;
 
-  public BaseImageReconciler(GraftConfig config, EventRecorder events, GraftMetrics metrics) {
+  public BaseImageReconciler(GraftConfig config, Plumbing plumbing) {
     this.config = config;
-    this.events = events;
-    this.metrics = metrics;
+    this.plumbing = plumbing;
   }
 
-  @Override
-  public ErrorStatusUpdateControl<BaseImage> updateErrorStatus(
-      BaseImage bi, Context<BaseImage> ctx, Exception e) {
-    // Every failed reconcile passes here before the SDK retries it: the one place to count them.
-    metrics.reconcileError(bi.getKind());
-    return ErrorStatusUpdateControl.defaultErrorProcessing();
+  /** The name of the base GoldenImage of an os. */
+  public static String imageName(String os) {
+    return Manifest.baseImageName(os);
   }
 
   @Override
@@ -78,38 +71,43 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
     return List.of(images);
   }
 
-  /** The name of the base GoldenImage of an os. */
-  public static String imageName(String os) {
-    return Manifest.imageName(os, Manifest.digestOf(List.of()));
+  @Override
+  public UpdateControl<BaseImage> reconcile(BaseImage bi, Context<BaseImage> ctx) {
+    // Observe: the catalog namespace and the base GoldenImage of the os, from the cache.
+    String ns =
+        config.catalogNamespace().filter(s -> !s.isBlank()).orElse(bi.getMetadata().getNamespace());
+    GoldenImage image =
+        Informers.get(ctx, GoldenImage.class, ns, imageName(bi.getSpec().os)).orElse(null);
+    return plumbing.reconcile(
+        bi, ctx, BaseImage.Status.class, (r, status) -> decide(r, status, ns, image));
   }
 
   @Override
-  public UpdateControl<BaseImage> reconcile(BaseImage bi, Context<BaseImage> ctx) {
-    BaseImage.Status before = bi.getStatus();
-    BaseImage.Status status =
-        before == null ? new BaseImage.Status() : JSON.convertValue(before, BaseImage.Status.class);
-    State state = reconcile(bi, status, ctx);
-    if (before == null || before.phase != state.phase()) {
-      if (state.degraded()) {
-        events.warning(bi, state.reason(), state.message());
-      } else {
-        events.normal(bi, state.reason(), state.message());
-      }
-    }
-    Conditions.apply(status, state, bi.getMetadata().getGeneration());
-    if (GoldenImageReconciler.sameJson(before, status)) {
-      return UpdateControl.noUpdate();
-    }
-    bi.setStatus(status);
-    return UpdateControl.patchStatus(bi);
+  public ErrorStatusUpdateControl<BaseImage> updateErrorStatus(
+      BaseImage bi, Context<BaseImage> ctx, Exception e) {
+    return plumbing.failed(bi, e, BaseImage.Status.class);
   }
 
-  private State reconcile(BaseImage bi, BaseImage.Status status, Context<BaseImage> ctx) {
-    var spec = bi.getSpec();
-    int sources = 0;
-    if (spec.sourceRef != null) {
-      sources++;
+  /** Decide: from the BaseImage and its GoldenImage in {@code catalogNs} (null: none yet). */
+  public static Decision decide(
+      BaseImage bi, BaseImage.Status status, String catalogNs, GoldenImage image) {
+    Decision d = next(bi, status, catalogNs, image);
+    // One event per new phase.
+    BaseImage.Status before = bi.getStatus();
+    if (before != null && before.phase == d.state().phase()) {
+      return d;
     }
+    return d.and(
+        List.of(
+            d.state().degraded()
+                ? Action.warning(bi, d.state().reason(), d.state().message())
+                : Action.normal(bi, d.state().reason(), d.state().message())));
+  }
+
+  private static Decision next(
+      BaseImage bi, BaseImage.Status status, String catalogNs, GoldenImage image) {
+    var spec = bi.getSpec();
+    int sources = spec.sourceRef != null ? 1 : 0;
     if (spec.source != null) {
       sources +=
           (spec.source.http != null ? 1 : 0)
@@ -117,64 +115,72 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
               + (spec.source.pvc != null ? 1 : 0);
     }
     if (sources != 1) {
-      return State.degraded(
-          Phase.Failed,
-          "InvalidSource",
-          "spec.source: exactly one of source.http, source.registry, source.pvc, sourceRef is"
-              + " required, got "
-              + sources);
+      return Decision.of(
+          State.degraded(
+              Phase.Failed,
+              "InvalidSource",
+              "spec.source: exactly one of source.http, source.registry, source.pvc, sourceRef is"
+                  + " required, got "
+                  + sources));
     }
-    String ns =
-        config.catalogNamespace().filter(s -> !s.isBlank()).orElse(bi.getMetadata().getNamespace());
     String name = imageName(spec.os);
-    String me = bi.getMetadata().getNamespace() + "/" + bi.getMetadata().getName();
+    String me = key(bi);
     status.image = name;
-    GoldenImage gi =
-        Informers.get(ctx, GoldenImage.class, ns, name)
-            .orElseGet(() -> createImage(ctx, bi, ns, name, me));
-    if (!me.equals(gi.getSpec().baseImage)) {
-      return State.degraded(
-          Phase.Failed,
-          "DuplicateOs",
-          "spec.os: BaseImage " + gi.getSpec().baseImage + " already provides os " + spec.os);
+    if (image == null) {
+      GoldenImage wanted = baseImage(bi, catalogNs);
+      return Decision.of(
+              State.progressing(Phase.Importing, "Importing", "image " + name + " is importing"),
+              new Action.Create(wanted),
+              Action.normal(
+                  bi,
+                  "ImageCreated",
+                  "GoldenImage " + catalogNs + "/" + name + " imports the base disk"))
+          // Another BaseImage may have created it at the same instant: look again.
+          .recheckAfter(java.time.Duration.ofSeconds(5));
+    }
+    if (!me.equals(image.getSpec().baseImage)) {
+      return Decision.of(
+          State.degraded(
+              Phase.Failed,
+              "DuplicateOs",
+              "spec.os: BaseImage "
+                  + image.getSpec().baseImage
+                  + " already provides os "
+                  + spec.os));
     }
     Phase phase =
-        gi.getStatus() == null || gi.getStatus().phase == null
+        image.getStatus() == null || image.getStatus().phase == null
             ? Phase.Pending
-            : gi.getStatus().phase;
-    return switch (phase) {
-      case Ready -> State.ready(Phase.Ready, "Ready", "image " + name + " is ready");
-      case Failed ->
-          State.degraded(Phase.Failed, "ImportFailed", "image " + name + " failed to import");
-      default -> State.progressing(Phase.Importing, "Importing", "image " + name + " is importing");
-    };
+            : image.getStatus().phase;
+    return Decision.of(
+        switch (phase) {
+          case Ready -> State.ready(Phase.Ready, "Ready", "image " + name + " is ready");
+          case Failed ->
+              State.degraded(Phase.Failed, "ImportFailed", "image " + name + " failed to import");
+          default ->
+              State.progressing(Phase.Importing, "Importing", "image " + name + " is importing");
+        });
   }
 
-  private GoldenImage createImage(
-      Context<BaseImage> ctx, BaseImage bi, String ns, String name, String me) {
+  private static String key(BaseImage bi) {
+    return bi.getMetadata().getNamespace() + "/" + bi.getMetadata().getName();
+  }
+
+  /** The base GoldenImage a BaseImage asks for: the empty manifest of its os, its source. */
+  static GoldenImage baseImage(BaseImage bi, String catalogNs) {
     GoldenImage gi = new GoldenImage();
-    gi.getMetadata().setName(name);
-    gi.getMetadata().setNamespace(ns);
+    gi.getMetadata().setName(imageName(bi.getSpec().os));
+    gi.getMetadata().setNamespace(catalogNs);
     gi.getMetadata()
-        .setLabels(Map.of(Labels.MANAGED_BY, Labels.MANAGER, "graft.dev/os", bi.getSpec().os));
+        .setLabels(Map.of(Labels.MANAGED_BY, Labels.MANAGER, Labels.OS, bi.getSpec().os));
     GoldenImage.Spec spec = new GoldenImage.Spec();
     spec.os = bi.getSpec().os;
-    spec.manifestDigest = Manifest.digestOf(List.of());
+    spec.manifestDigest = Manifest.digestOf(new ArrayList<>());
     spec.source = bi.getSpec().source;
     spec.sourceRef = bi.getSpec().sourceRef;
     spec.storage = bi.getSpec().storage;
-    spec.baseImage = me;
+    spec.baseImage = key(bi);
     gi.setSpec(spec);
-    try {
-      GoldenImage created = ctx.resourceOperations().create(gi);
-      events.normal(
-          bi, "ImageCreated", "GoldenImage " + ns + "/" + name + " imports the base disk");
-      return created;
-    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
-      if (e.getCode() != 409) {
-        throw e;
-      }
-      return ctx.getClient().resources(GoldenImage.class).inNamespace(ns).withName(name).get();
-    }
+    return gi;
   }
 }

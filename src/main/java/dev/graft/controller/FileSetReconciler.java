@@ -1,77 +1,67 @@
 package dev.graft.controller;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.graft.api.FileSet;
 import dev.graft.api.Phase;
+import dev.graft.build.FileResolver;
+import dev.graft.build.Manifest;
+import dev.graft.build.ResolutionException;
 import dev.graft.config.GraftConfig;
-import dev.graft.controller.Conditions.State;
-import dev.graft.metrics.GraftMetrics;
+import dev.graft.controller.flow.Decision;
+import dev.graft.controller.flow.Plumbing;
+import dev.graft.controller.flow.Statuses;
+import dev.graft.k8s.Conditions.State;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.retry.GradualRetry;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Validates a FileSet's entries (paths, modes, owners, one content source each, sha256 of URL
- * files) and reports their count. ConfigMap and Secret keys are checked where they are used: by the
- * GraftedVirtualMachines that name the FileSet.
+ * Validates a FileSet's entries on their own (paths, modes, owners, one content source each, sha256
+ * and size of URL files) and reports their count. Whether the ConfigMaps and Secrets it names
+ * exist, and hold the keys, is not checked here: that is checked where the files are used, by each
+ * GraftedVirtualMachine that names the FileSet.
  */
 @ControllerConfiguration(
     name = "fileset",
+    retry = Retries.class,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = Retries.RESYNC_MINUTES, timeUnit = TimeUnit.MINUTES))
-@GradualRetry(
-    maxAttempts = Retries.UNLIMITED,
-    initialInterval = Retries.INITIAL_MILLIS,
-    intervalMultiplier = Retries.MULTIPLIER,
-    maxInterval = Retries.MAX_MILLIS)
 public class FileSetReconciler implements Reconciler<FileSet> {
-  private static final ObjectMapper JSON = new ObjectMapper();
-
   private final FileResolver resolver;
-  private final EventRecorder events;
-  private final GraftMetrics metrics;
+  private final Plumbing plumbing;
 
-  public FileSetReconciler(GraftConfig config, EventRecorder events, GraftMetrics metrics) {
+  public FileSetReconciler(GraftConfig config, Plumbing plumbing) {
     this.resolver = new FileResolver(config.files().maxFileBytes());
-    this.events = events;
-    this.metrics = metrics;
+    this.plumbing = plumbing;
+  }
+
+  @Override
+  public UpdateControl<FileSet> reconcile(FileSet fs, Context<FileSet> ctx) {
+    return plumbing.reconcile(fs, ctx, FileSet.Status.class, (r, s) -> decide(r, s, resolver));
   }
 
   @Override
   public ErrorStatusUpdateControl<FileSet> updateErrorStatus(
       FileSet fs, Context<FileSet> ctx, Exception e) {
-    // Every failed reconcile passes here before the SDK retries it: the one place to count them.
-    metrics.reconcileError(fs.getKind());
-    return ErrorStatusUpdateControl.defaultErrorProcessing();
+    return plumbing.failed(fs, e, FileSet.Status.class);
   }
 
-  @Override
-  public UpdateControl<FileSet> reconcile(FileSet fs, Context<FileSet> ctx) {
-    FileSet.Status before = fs.getStatus();
-    FileSet.Status status =
-        before == null ? new FileSet.Status() : JSON.convertValue(before, FileSet.Status.class);
-    State state;
+  /** Decide: the FileSet is its own whole view (nothing it names is read). */
+  public static Decision decide(FileSet fs, FileSet.Status status, FileResolver resolver) {
     try {
       Manifest m = resolver.resolve(fs, FileResolver.STRUCTURAL);
       status.files = m.entries().size();
       status.bytes = m.bytes();
-      state = State.ready(Phase.Ready, "Valid", status.files + " files");
+      return Decision.of(State.ready(Phase.Ready, "Valid", status.files + " files"));
     } catch (ResolutionException e) {
-      state = State.degraded(Phase.Failed, e.reason(), e.getMessage());
-      if (Conditions.changes(before, state)) {
-        events.warning(fs, e.reason(), e.getMessage());
-      }
+      State state = State.degraded(Phase.Failed, e.reason(), e.getMessage());
+      // Only problems are news for a FileSet: a valid one says so in its status.
+      return Decision.of(
+          state,
+          state.degraded() ? Statuses.announce(fs, fs.getStatus(), state) : java.util.List.of());
     }
-    Conditions.apply(status, state, fs.getMetadata().getGeneration());
-    if (GoldenImageReconciler.sameJson(before, status)) {
-      return UpdateControl.noUpdate();
-    }
-    fs.setStatus(status);
-    return UpdateControl.patchStatus(fs);
   }
 }

@@ -1,5 +1,6 @@
 package dev.graft.controller;
 
+import dev.graft.build.ClusterNodes;
 import dev.graft.config.GraftConfig;
 import dev.graft.inject.job.JobPlacement;
 import dev.graft.kubevirt.StorageDefaults;

@@ -8,10 +8,11 @@ import dev.graft.api.FileSet;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
-import dev.graft.controller.CatalogPlanner;
-import dev.graft.controller.FileResolver;
-import dev.graft.controller.Manifest;
-import dev.graft.controller.ResolutionException;
+import dev.graft.build.FileResolver;
+import dev.graft.build.Manifest;
+import dev.graft.build.ResolutionException;
+import dev.graft.catalog.CatalogPlanner;
+import dev.graft.config.GraftConfig;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.planner.Strategy;
@@ -66,10 +67,12 @@ public class DemoRunner {
 
   private final KubernetesClient client;
   private final CatalogPlanner planner;
+  private final GraftConfig config;
 
-  public DemoRunner(KubernetesClient client, CatalogPlanner planner) {
+  public DemoRunner(KubernetesClient client, CatalogPlanner planner, GraftConfig config) {
     this.client = client;
     this.planner = planner;
+    this.config = config;
   }
 
   /** Runs with the options {@code DemoCommand} put in system properties. */
@@ -300,13 +303,36 @@ public class DemoRunner {
             .mapToDouble(gi -> gi.getSpec().predictedCost)
             .sum();
     long builds = images.values().stream().filter(gi -> gi.getSpec().parent != null).count();
+    // Planned per catalog: the namespace the request's images live in (graft.catalog-namespace,
+    // or the request's own), against that catalog's base images; a request whose os has no base
+    // image there cannot be planned by any strategy, and is named instead.
     Map<String, List<Manifest>> manifestsByNs = new LinkedHashMap<>();
+    List<String> unplannable = new ArrayList<>();
     FileResolver resolver = new FileResolver(Long.MAX_VALUE);
     for (GraftedVirtualMachine g : gvms) {
+      String catalogNs = catalogNamespace(g);
       try {
-        manifestsByNs
-            .computeIfAbsent(g.getMetadata().getNamespace(), k -> new ArrayList<>())
-            .add(resolver.resolve(g, clientLookup()));
+        Manifest m = resolver.resolve(g, clientLookup());
+        boolean hasBase =
+            images.values().stream()
+                .anyMatch(
+                    gi ->
+                        gi.getSpec().parent == null
+                            && m.os().equals(gi.getSpec().os)
+                            && catalogNs.equals(gi.getMetadata().getNamespace()));
+        if (hasBase) {
+          manifestsByNs.computeIfAbsent(catalogNs, k -> new ArrayList<>()).add(m);
+        } else {
+          unplannable.add(
+              g.getMetadata().getNamespace()
+                  + "/"
+                  + g.getMetadata().getName()
+                  + " (no BaseImage for os "
+                  + m.os()
+                  + " in "
+                  + catalogNs
+                  + ")");
+        }
       } catch (ResolutionException e) {
         // Shown in the table already.
       }
@@ -350,7 +376,36 @@ public class DemoRunner {
       costs.row(strategy.id(), Integer.toString(n), fmt(total));
     }
     out.print(costs.render());
-    out.printf(Locale.ROOT, "%nAll settled in %.1f s (simulated CDI and Jobs).%n", seconds);
+    if (!unplannable.isEmpty()) {
+      out.printf("Not planned by any strategy: %s%n", String.join(", ", unplannable));
+    }
+    List<GraftedVirtualMachine> notReady =
+        gvms.stream()
+            .filter(g -> g.getStatus() == null || g.getStatus().phase != Phase.Ready)
+            .toList();
+    if (notReady.isEmpty()) {
+      out.printf(Locale.ROOT, "%nAll settled in %.1f s (simulated CDI and Jobs).%n", seconds);
+      return;
+    }
+    out.printf(Locale.ROOT, "%nNot Ready after %.1f s:%n", seconds);
+    for (GraftedVirtualMachine g : notReady) {
+      out.printf(
+          "  %s/%s: %s%n",
+          g.getMetadata().getNamespace(),
+          g.getMetadata().getName(),
+          g.getStatus() == null ? "no status" : reasonOf(g.getStatus()));
+    }
+  }
+
+  /** Where a request's images live: the one catalog namespace, or the request's own. */
+  private String catalogNamespace(GraftedVirtualMachine g) {
+    if (g.getStatus() != null && g.getStatus().imageNamespace != null) {
+      return g.getStatus().imageNamespace;
+    }
+    return config
+        .catalogNamespace()
+        .filter(s -> !s.isBlank())
+        .orElse(g.getMetadata().getNamespace());
   }
 
   private static String reasonOf(GraftedVirtualMachine.Status s) {

@@ -3,8 +3,9 @@ package dev.graft.kubevirt;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ImageSource;
 import dev.graft.api.StorageSpec;
-import dev.graft.controller.Labels;
-import dev.graft.controller.Owners;
+import dev.graft.k8s.Annotations;
+import dev.graft.k8s.Labels;
+import dev.graft.k8s.Owners;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -90,9 +91,9 @@ public final class DataVolumes {
             .withLabels(labels)
             .withAnnotations(
                 Map.of(
-                    Labels.MANIFEST_DIGEST,
+                    Annotations.MANIFEST_DIGEST,
                     gi.getSpec().manifestDigest,
-                    Labels.ATTEMPT,
+                    Annotations.ATTEMPT,
                     Integer.toString(attempt),
                     // Keep the PVC when the DataVolume is garbage collected: it is the catalog
                     // entry.

@@ -3,8 +3,9 @@ package dev.graft.kubevirt;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.VmTemplate;
-import dev.graft.controller.Labels;
-import dev.graft.controller.Owners;
+import dev.graft.k8s.Annotations;
+import dev.graft.k8s.Labels;
+import dev.graft.k8s.Owners;
 import io.fabric8.kubernetes.api.model.ObjectMetaBuilder;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -43,9 +44,9 @@ public final class VirtualMachines {
             .withLabels(Map.of(Labels.GVM, name, Labels.MANAGED_BY, Labels.MANAGER))
             .withAnnotations(
                 Map.of(
-                    Labels.IMAGE_REF,
+                    Annotations.IMAGE_REF,
                     imageRef,
-                    Labels.MANIFEST_DIGEST,
+                    Annotations.MANIFEST_DIGEST,
                     image.getSpec().manifestDigest))
             .withOwnerReferences(Owners.blockingController(gvm))
             .build());
@@ -58,7 +59,7 @@ public final class VirtualMachines {
     VirtualMachine.DataVolumeTemplate root = new VirtualMachine.DataVolumeTemplate();
     root.metadata = new VirtualMachine.ObjectMeta();
     root.metadata.name = rootDataVolume(name);
-    root.metadata.annotations = Map.of(Labels.IMAGE_REF, imageRef);
+    root.metadata.annotations = Map.of(Annotations.IMAGE_REF, imageRef);
     root.spec = new DataVolume.Spec();
     root.spec.source = new DataVolume.Source();
     root.spec.source.pvc =

@@ -1,7 +1,7 @@
 package dev.graft.sim;
 
 import dev.graft.api.GoldenImage;
-import dev.graft.controller.Labels;
+import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;

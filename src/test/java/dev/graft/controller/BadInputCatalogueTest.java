@@ -14,6 +14,7 @@ import dev.graft.api.GraftStatus;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.KeySelector;
 import dev.graft.api.VmTemplate;
+import dev.graft.k8s.Conditions;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.sim.ClusterSimulator;
 import io.fabric8.kubernetes.api.model.Condition;

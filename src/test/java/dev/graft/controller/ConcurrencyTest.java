@@ -9,6 +9,9 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.KeySelector;
 import dev.graft.api.Phase;
+import dev.graft.build.FileResolver;
+import dev.graft.build.ResolutionException;
+import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.sim.ClusterSimulator;
@@ -265,15 +268,26 @@ class ConcurrencyTest {
                   && gi.getStatus() != null
                   && gi.getStatus().phase == Phase.Ready
                   && edited.add(n)) {
-                client
-                    .resources(GraftedVirtualMachine.class)
-                    .inNamespace(ns)
-                    .withName(n)
-                    .edit(
-                        g -> {
-                          g.getSpec().files.add(file("/etc/extra", "2"));
-                          return g;
-                        });
+                // The operator may patch the request's status between this edit's read and write
+                // (an optimistic-lock conflict): edit again, as kubectl would.
+                for (int attempt = 1; ; attempt++) {
+                  try {
+                    client
+                        .resources(GraftedVirtualMachine.class)
+                        .inNamespace(ns)
+                        .withName(n)
+                        .edit(
+                            g -> {
+                              g.getSpec().files.add(file("/etc/extra", "2"));
+                              return g;
+                            });
+                    break;
+                  } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                    if (e.getCode() != 409 || attempt == 5) {
+                      throw e;
+                    }
+                  }
+                }
               }
             }
 

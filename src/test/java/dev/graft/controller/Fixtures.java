@@ -10,6 +10,8 @@ import dev.graft.api.ImageSource;
 import dev.graft.api.Phase;
 import dev.graft.api.StorageSpec;
 import dev.graft.api.VmTemplate;
+import dev.graft.build.InjectionJobs;
+import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.SchemaValidator;
 import dev.graft.kubevirt.VirtualMachine;

@@ -1,18 +1,19 @@
 package dev.graft.controller;
 
+import dev.graft.build.InjectionJobs;
 import dev.graft.config.GraftConfig;
 import dev.graft.metrics.GraftMetrics;
+import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.Config;
 import io.fabric8.kubernetes.client.ConfigBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientBuilder;
 import io.javaoperatorsdk.operator.Operator;
-import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.LeaderElectionConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
 
 /**
  * An operator process as a test sees it: fresh reconcilers, empty caches and a client of its own,
@@ -61,22 +62,20 @@ final class FreshOperator implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection);
               }
             });
-    EventRecorder events = new EventRecorder(client);
-    CatalogPlanner planner = new CatalogPlanner(config, metrics);
-    CatalogEviction eviction = new CatalogEviction(config, client, events, metrics);
-    Consumer<ControllerConfigurationOverrider<?>> watch =
+    for (Reconciler<?> reconciler : Controllers.standalone(client, config, jobs, metrics)) {
+      register(reconciler, namespace);
+    }
+    operator.start();
+  }
+
+  private <P extends HasMetadata> void register(Reconciler<P> reconciler, String namespace) {
+    operator.register(
+        reconciler,
         o -> {
           if (namespace != null) {
             o.settingNamespaces(namespace);
           }
-        };
-    operator.register(new BaseImageReconciler(config, events, metrics), watch::accept);
-    operator.register(new FileSetReconciler(config, events, metrics), watch::accept);
-    operator.register(
-        new GoldenImageReconciler(config, jobs, events, planner, eviction, metrics), watch::accept);
-    operator.register(
-        new GraftedVirtualMachineReconciler(config, planner, events, metrics), watch::accept);
-    operator.start();
+        });
   }
 
   /** Starts an operator on the API server {@code base} points at. */

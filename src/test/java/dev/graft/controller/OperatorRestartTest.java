@@ -4,6 +4,7 @@ import static dev.graft.controller.Fixtures.*;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.api.Phase;
+import dev.graft.build.InjectionJobs;
 import dev.graft.config.GraftConfig;
 import dev.graft.metrics.GraftMetrics;
 import dev.graft.sim.ClusterSimulator;

@@ -6,7 +6,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
+import dev.graft.build.ClusterNodes;
+import dev.graft.build.FileResolver;
+import dev.graft.build.LibguestfsInjectionJobsTest;
+import dev.graft.build.ResolutionException;
+import dev.graft.catalog.CatalogPlanner;
+import dev.graft.catalog.PlanningService;
+import dev.graft.catalog.UsageLedger;
 import dev.graft.config.GraftConfig;
+import dev.graft.controller.flow.Plumbing;
+import dev.graft.k8s.Conditions;
+import dev.graft.k8s.EventRecorder;
+import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.metrics.GraftMetrics;
@@ -445,7 +456,7 @@ class OperatorWorkflowTest {
     startSimulator();
     String ns = "kvm";
     client.resource(baseImage(ns, "fedora", "fedora-40")).create();
-    var node = InjectPackageJobsTest.node("kvm-node", "1k");
+    var node = LibguestfsInjectionJobsTest.node("kvm-node", "1k");
     client.nodes().resource(node).create();
     try {
       until(client, ns, () -> nodes.list().size() == 1);
@@ -461,7 +472,7 @@ class OperatorWorkflowTest {
               .withLabel(Labels.GOLDEN_IMAGE, imageNameOf(vm));
       assertThat(job.list().getItems())
           .singleElement()
-          .satisfies(j -> assertThat(InjectPackageJobsTest.requestsKvm(j)).isTrue());
+          .satisfies(j -> assertThat(LibguestfsInjectionJobsTest.requestsKvm(j)).isTrue());
     } finally {
       client.nodes().withName("kvm-node").delete();
     }
@@ -517,7 +528,8 @@ class OperatorWorkflowTest {
     assertThat(gauge("graft.catalog.images", os)).isEqualTo(2);
 
     double errors = count("graft.reconcile.errors", "kind", "GraftedVirtualMachine");
-    new GraftedVirtualMachineReconciler(config, planner, events, metrics)
+    new GraftedVirtualMachineReconciler(
+            config, new PlanningService(planner), new UsageLedger(), Plumbing.of(events, metrics))
         .updateErrorStatus(gvm(client, ns, "m1"), null, new IllegalStateException("test"));
     assertThat(count("graft.reconcile.errors", "kind", "GraftedVirtualMachine") - errors)
         .isEqualTo(1);

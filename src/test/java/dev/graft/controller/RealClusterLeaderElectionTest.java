@@ -9,6 +9,7 @@ import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.ImageSource;
 import dev.graft.api.StorageSpec;
 import dev.graft.api.VmTemplate;
+import dev.graft.build.InjectionJobs;
 import dev.graft.config.GraftConfig;
 import dev.graft.metrics.GraftMetrics;
 import dev.graft.realcluster.Fleets;

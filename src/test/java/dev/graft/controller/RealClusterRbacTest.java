@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.graft.api.GoldenImage;
+import dev.graft.build.InjectionJobs;
 import dev.graft.config.GraftConfig;
 import dev.graft.metrics.GraftMetrics;
 import dev.graft.realcluster.Fleets;

@@ -76,4 +76,54 @@ class DemoScenarioTest {
       }
     }
   }
+
+  /** The same sample fleet, plus a request whose os no BaseImage provides. */
+  static final String UNRESOLVED =
+      """
+      apiVersion: v1
+      kind: Namespace
+      metadata: {name: unresolved}
+      ---
+      apiVersion: graft.dev/v1alpha1
+      kind: BaseImage
+      metadata: {name: fedora, namespace: unresolved}
+      spec:
+        os: fedora-40
+        source: {http: {url: "https://images.example.org/fedora-40.qcow2"}}
+        storage: {size: 8Gi}
+      ---
+      apiVersion: graft.dev/v1alpha1
+      kind: GraftedVirtualMachine
+      metadata: {name: web, namespace: unresolved}
+      spec:
+        os: fedora-40
+        files: [{path: /etc/motd, content: hello}]
+      ---
+      apiVersion: graft.dev/v1alpha1
+      kind: GraftedVirtualMachine
+      metadata: {name: legacy, namespace: unresolved}
+      spec:
+        os: centos-7
+        files: [{path: /etc/motd, content: hello}]
+      """;
+
+  @Test
+  void aRequestNoBaseImageServesIsNamedWithItsReasonAndTheDemoFailsWithoutAStackTrace()
+      throws Exception {
+    ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+    int status;
+    try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
+      status = demo.run(UNRESOLVED, null, Duration.ofSeconds(10), out, true);
+    }
+    String output = buffer.toString(StandardCharsets.UTF_8);
+    assertThat(status).as(output).isEqualTo(1);
+    assertThat(output)
+        .contains("Virtual machines", "Catalog lineage", "Build cost", "operator (as built)")
+        .containsPattern("unresolved/web .*Ready")
+        .contains("Not Ready after")
+        .containsPattern("unresolved/legacy: NoBaseImage: spec.os: no BaseImage provides os")
+        .contains("Not planned by any strategy: unresolved/legacy")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+  }
 }

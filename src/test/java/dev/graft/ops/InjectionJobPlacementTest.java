@@ -5,10 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ManifestEntry;
+import dev.graft.build.ClusterNodes;
+import dev.graft.build.InjectionJobs;
+import dev.graft.build.LibguestfsInjectionJobs;
 import dev.graft.config.GraftConfig;
-import dev.graft.controller.ClusterNodes;
-import dev.graft.controller.InjectPackageJobs;
-import dev.graft.controller.InjectionJobs;
 import dev.graft.inject.job.JobPlacement;
 import io.fabric8.kubernetes.api.model.PodSpec;
 import io.fabric8.kubernetes.api.model.Toleration;
@@ -94,7 +94,7 @@ class InjectionJobPlacementTest {
     e.size = 1L;
     e.digest = "b".repeat(64);
     e.payload = ManifestEntry.Payload.ConfigMap;
-    return new InjectPackageJobs(config, new ClusterNodes(null, config))
+    return new LibguestfsInjectionJobs(config, new ClusterNodes(null, config))
         .job(gi, new InjectionJobs.Diff(List.of(e), List.of()), 1);
   }
 

@@ -9,7 +9,7 @@ import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.ImageSource;
 import dev.graft.api.StorageSpec;
 import dev.graft.api.VmTemplate;
-import dev.graft.controller.Labels;
+import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.sim.ClusterSimulator;

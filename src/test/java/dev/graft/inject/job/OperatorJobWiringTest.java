@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ManifestEntry;
+import dev.graft.build.InjectionJobs;
+import dev.graft.build.LibguestfsInjectionJobs;
 import dev.graft.config.GraftConfig;
-import dev.graft.controller.InjectPackageJobs;
-import dev.graft.controller.InjectionJobs;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
@@ -48,7 +48,8 @@ class OperatorJobWiringTest {
                 entry("/opt/tool", 'd', ManifestEntry.Payload.Url)),
             List.of(entry("/etc/old", 'e', ManifestEntry.Payload.ConfigMap)));
     var jobs =
-        new InjectPackageJobs(InjectorSettings.from(ConfigDefaults.of(GraftConfig.Injector.class)));
+        new LibguestfsInjectionJobs(
+            InjectorSettings.from(ConfigDefaults.of(GraftConfig.Injector.class)));
 
     Job job = jobs.job(gi, diff, 2);
     assertThat(job.getMetadata().getName()).isEqualTo("fedora-40-0123456789-inject-2");

@@ -1,0 +1,296 @@
+package dev.graft.bench;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.api.Phase;
+import dev.graft.k8s.Labels;
+import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.VirtualMachine;
+import dev.graft.sim.ClusterSimulator;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.fabric8.kubernetes.client.ConfigBuilder;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientBuilder;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.http.RecordedRequest;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.arc.Unremovable;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.lang.management.ManagementFactory;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+/**
+ * The load benchmark against the running operator: sets up {@link LoadFleet}'s base images and
+ * FileSets, creates N GraftedVirtualMachines at once, waits until all are Ready (the simulator
+ * plays CDI and the Job controller), then counts the API requests the operator made (recorded by
+ * the mock API server; the harness and the simulator use their own User-Agent and are left out),
+ * the objects it created and the heap it holds.
+ */
+@ApplicationScoped
+@Unremovable
+public class LoadRunner {
+  /** The User-Agent of the harness and simulator client: their requests are not counted. */
+  public static final String HARNESS = "graft-load-harness";
+
+  private static final AtomicInteger RUNS = new AtomicInteger();
+  private static volatile KubernetesMockServer recordingServer;
+
+  private final KubernetesClient operatorClient;
+  private final MeterRegistry registry;
+
+  public LoadRunner(KubernetesClient operatorClient, MeterRegistry registry) {
+    this.operatorClient = operatorClient;
+    this.registry = registry;
+  }
+
+  /** The API server whose recorded requests are counted (the embedded or the test server). */
+  public static void recordFrom(KubernetesMockServer server) {
+    recordingServer = server;
+  }
+
+  /** What one run measured. */
+  public record Result(
+      int vms,
+      double secondsToReady,
+      int ready,
+      int goldenImages,
+      int builds,
+      int distinctImagesUsed,
+      int usedImagesWithoutLastUse,
+      int virtualMachines,
+      int dataVolumes,
+      int jobs,
+      List<String> duplicates,
+      ApiCalls calls,
+      long reconciles,
+      long heapBefore,
+      long heapAfter) {
+
+    public double callsPerVm() {
+      return (double) calls.total() / vms;
+    }
+
+    public double heapPerVm() {
+      return (double) (heapAfter - heapBefore) / vms;
+    }
+  }
+
+  /** Runs one load of n GraftedVirtualMachines in a fresh namespace. */
+  public Result run(int n, Duration timeout) throws InterruptedException {
+    KubernetesMockServer server = recordingServer;
+    if (server == null) {
+      throw new IllegalStateException("no recording API server: call LoadRunner.recordFrom first");
+    }
+    String ns = "load-" + n + "-" + RUNS.incrementAndGet();
+    KubernetesClient harness =
+        new KubernetesClientBuilder()
+            .withConfig(
+                new ConfigBuilder(operatorClient.getConfiguration()).withUserAgent(HARNESS).build())
+            .build();
+    try (ClusterSimulator simulator = new ClusterSimulator(harness).start()) {
+      LoadFleet.baseImages(ns).forEach(bi -> harness.resource(bi).create());
+      LoadFleet.fileSets(ns).forEach(fs -> harness.resource(fs).create());
+      Instant deadline = Instant.now().plus(timeout);
+      while (readyBases(harness, ns) < LoadFleet.baseImages(ns).size()) {
+        waitOrFail(deadline, "base images of " + ns + " not Ready");
+      }
+      quiesce(server);
+      long heapBefore = heapAfterGc();
+      long reconcilesBefore = reconciles();
+
+      Instant start = Instant.now();
+      createAll(harness, LoadFleet.vms(ns, n));
+      int ready = 0;
+      while ((ready = ready(harness, ns)) < n && Instant.now().isBefore(deadline)) {
+        Thread.sleep(200);
+      }
+      double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
+      // Count until the operator has been quiet for a second: status patches and events that
+      // follow the last Ready belong to this load too.
+      ApiCalls calls = quiesce(server);
+      long heapAfter = heapAfterGc();
+      long reconciles = reconcilesBefore < 0 ? -1 : reconciles() - reconcilesBefore;
+      return inventory(harness, ns, n, seconds, ready, calls, reconciles, heapBefore, heapAfter);
+    } finally {
+      harness.close();
+    }
+  }
+
+  private static void createAll(KubernetesClient client, List<GraftedVirtualMachine> gvms)
+      throws InterruptedException {
+    ExecutorService pool = Executors.newFixedThreadPool(8);
+    try {
+      List<Future<?>> done = new ArrayList<>();
+      for (GraftedVirtualMachine gvm : gvms) {
+        done.add(pool.submit(() -> client.resource(gvm).create()));
+      }
+      for (Future<?> f : done) {
+        f.get();
+      }
+    } catch (java.util.concurrent.ExecutionException e) {
+      throw new IllegalStateException("creating the GraftedVirtualMachines failed", e.getCause());
+    } finally {
+      pool.shutdown();
+      pool.awaitTermination(10, TimeUnit.SECONDS);
+    }
+  }
+
+  private static int readyBases(KubernetesClient client, String ns) {
+    return (int)
+        client.resources(GoldenImage.class).inNamespace(ns).list().getItems().stream()
+            .filter(gi -> gi.getSpec().parent == null)
+            .filter(gi -> gi.getStatus() != null && gi.getStatus().phase == Phase.Ready)
+            .count();
+  }
+
+  private static int ready(KubernetesClient client, String ns) {
+    return (int)
+        client.resources(GraftedVirtualMachine.class).inNamespace(ns).list().getItems().stream()
+            .filter(g -> g.getStatus() != null && g.getStatus().phase == Phase.Ready)
+            .count();
+  }
+
+  /** Takes every recorded request until none came for a second; counts the operator's. */
+  private static ApiCalls quiesce(KubernetesMockServer server) throws InterruptedException {
+    ApiCalls calls = new ApiCalls();
+    Instant cap = Instant.now().plusSeconds(30);
+    Instant lastOperatorCall = Instant.now();
+    while (Instant.now().isBefore(cap)
+        && Duration.between(lastOperatorCall, Instant.now()).toMillis() < 1_000) {
+      RecordedRequest r = server.takeRequest(100, TimeUnit.MILLISECONDS);
+      if (r == null) {
+        continue;
+      }
+      String agent = r.getHeader("User-Agent");
+      if (agent == null || !agent.contains(HARNESS)) {
+        calls.add(r.getMethod(), r.getPath());
+        lastOperatorCall = Instant.now();
+      }
+    }
+    return calls;
+  }
+
+  private static Result inventory(
+      KubernetesClient client,
+      String ns,
+      int n,
+      double seconds,
+      int ready,
+      ApiCalls calls,
+      long reconciles,
+      long heapBefore,
+      long heapAfter) {
+    List<GoldenImage> images =
+        client.resources(GoldenImage.class).inNamespace(ns).list().getItems();
+    List<VirtualMachine> vms =
+        client.resources(VirtualMachine.class).inNamespace(ns).list().getItems();
+    List<DataVolume> dvs = client.resources(DataVolume.class).inNamespace(ns).list().getItems();
+    List<Job> jobs = client.batch().v1().jobs().inNamespace(ns).list().getItems();
+    List<String> duplicates = new ArrayList<>();
+    // One VM per GraftedVirtualMachine, one DataVolume (import or clone) and at most one Job per
+    // GoldenImage: anything more was created twice.
+    duplicates(
+        vms, vm -> vm.getMetadata().getLabels().get(Labels.GVM), "VirtualMachine", duplicates);
+    duplicates(
+        dvs, dv -> dv.getMetadata().getLabels().get(Labels.GOLDEN_IMAGE), "DataVolume", duplicates);
+    duplicates(jobs, j -> j.getMetadata().getLabels().get(Labels.GOLDEN_IMAGE), "Job", duplicates);
+    duplicates(
+        images,
+        gi -> gi.getSpec().os + "/" + gi.getSpec().manifestDigest,
+        "GoldenImage",
+        duplicates);
+    java.util.Set<String> usedImages =
+        client.resources(GraftedVirtualMachine.class).inNamespace(ns).list().getItems().stream()
+            .map(g -> g.getStatus() == null ? null : g.getStatus().image)
+            .filter(java.util.Objects::nonNull)
+            .collect(Collectors.toSet());
+    int used = usedImages.size();
+    // Every image a VM clones has its last use recorded (cache eviction ranks by it).
+    int unrecorded =
+        (int)
+            images.stream()
+                .filter(gi -> usedImages.contains(gi.getMetadata().getName()))
+                .filter(gi -> gi.getStatus() == null || gi.getStatus().lastUsed == null)
+                .count();
+    int builds = (int) images.stream().filter(gi -> gi.getSpec().parent != null).count();
+    return new Result(
+        n,
+        seconds,
+        ready,
+        images.size(),
+        builds,
+        used,
+        unrecorded,
+        vms.size(),
+        dvs.size(),
+        jobs.size(),
+        duplicates,
+        calls,
+        reconciles,
+        heapBefore,
+        heapAfter);
+  }
+
+  private static <T extends HasMetadata> void duplicates(
+      List<T> items, Function<T, String> key, String kind, List<String> out) {
+    Map<String, Long> counts =
+        items.stream()
+            .collect(
+                Collectors.groupingBy(i -> String.valueOf(key.apply(i)), Collectors.counting()));
+    counts.forEach(
+        (k, c) -> {
+          if (c > 1) {
+            out.add(c + " " + kind + "s for " + k);
+          }
+        });
+  }
+
+  /**
+   * Reconciles started so far, all controllers, from the SDK's Micrometer counters; -1 when the
+   * registry has none.
+   */
+  private long reconciles() {
+    // The injected registry, or Micrometer's global one where the SDK binds in a packaged app.
+    var counters =
+        java.util.stream.Stream.concat(
+                registry.getMeters().stream(),
+                io.micrometer.core.instrument.Metrics.globalRegistry.getMeters().stream())
+            .distinct()
+            .filter(m -> m instanceof io.micrometer.core.instrument.Counter)
+            .filter(m -> m.getId().getName().contains("reconciliations.started"))
+            .map(m -> (io.micrometer.core.instrument.Counter) m)
+            .toList();
+    if (counters.isEmpty()) {
+      return -1;
+    }
+    return Math.round(counters.stream().mapToDouble(c -> c.count()).sum());
+  }
+
+  private static long heapAfterGc() throws InterruptedException {
+    var memory = ManagementFactory.getMemoryMXBean();
+    for (int i = 0; i < 3; i++) {
+      System.gc();
+      Thread.sleep(100);
+    }
+    return memory.getHeapMemoryUsage().getUsed();
+  }
+
+  private static void waitOrFail(Instant deadline, String what) throws InterruptedException {
+    if (Instant.now().isAfter(deadline)) {
+      throw new IllegalStateException(what + " before the timeout");
+    }
+    Thread.sleep(200);
+  }
+}

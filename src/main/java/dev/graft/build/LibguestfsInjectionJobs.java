@@ -1,0 +1,120 @@
+package dev.graft.build;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.ManifestEntry;
+import dev.graft.config.GraftConfig;
+import dev.graft.inject.FileToInject;
+import dev.graft.inject.KvmMode;
+import dev.graft.inject.Payload;
+import dev.graft.inject.job.InjectionConfigMap;
+import dev.graft.inject.job.InjectionJob;
+import dev.graft.inject.job.InjectionJobRequest;
+import dev.graft.inject.job.InjectorSettings;
+import dev.graft.inject.job.JobPlacement;
+import dev.graft.inject.job.KvmNodes;
+import dev.graft.k8s.Annotations;
+import dev.graft.k8s.Labels;
+import dev.graft.k8s.Owners;
+import dev.graft.kubevirt.StorageDefaults;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.Node;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+
+/**
+ * The injection step built by the {@code inject} package ({@link InjectionJob}, {@link
+ * InjectionConfigMap}): the build's payload ConfigMap/Secret keys (named by file digest) and URL
+ * files become the Job's projected payloads.
+ */
+@ApplicationScoped
+public class LibguestfsInjectionJobs implements InjectionJobs {
+  private final InjectorSettings settings;
+  private final Supplier<? extends Collection<Node>> nodes;
+  private StorageDefaults storage = StorageDefaults.NONE;
+  private JobPlacement placement = JobPlacement.NONE;
+
+  @Inject
+  public LibguestfsInjectionJobs(GraftConfig config, ClusterNodes nodes) {
+    this(InjectorSettings.from(config.injector()), nodes::list);
+    this.storage =
+        StorageDefaults.of(
+            config.storage().className(),
+            config.storage().volumeMode(),
+            config.storage().accessModes());
+    this.placement = JobPlacement.from(config.injector());
+  }
+
+  /** Without a cluster: no node offers KVM. */
+  public LibguestfsInjectionJobs(InjectorSettings settings) {
+    this(settings, List::of);
+  }
+
+  /** {@code nodes} are read when a Job is built, so each Job sees the cluster as it is then. */
+  public LibguestfsInjectionJobs(
+      InjectorSettings settings, Supplier<? extends Collection<Node>> nodes) {
+    this.settings = settings;
+    this.nodes = nodes;
+  }
+
+  @Override
+  public ConfigMap script(GoldenImage gi, Diff diff) {
+    ConfigMap cm = InjectionConfigMap.build(request(gi, diff, 0));
+    cm.getMetadata().setOwnerReferences(List.of(Owners.controller(gi)));
+    return cm;
+  }
+
+  @Override
+  public Job job(GoldenImage gi, Diff diff, int attempt) {
+    Job job = InjectionJob.build(request(gi, diff, attempt), settings, placement);
+    job.getMetadata().setOwnerReferences(List.of(Owners.controller(gi)));
+    return job;
+  }
+
+  private InjectionJobRequest request(GoldenImage gi, Diff diff, int attempt) {
+    String name = gi.getMetadata().getName();
+    String payload = InjectionJobs.payloadName(name);
+    List<FileToInject> files = new ArrayList<>();
+    for (ManifestEntry e : diff.add()) {
+      Payload p =
+          switch (e.payload) {
+            case Secret -> new Payload.SecretKey(payload, e.digest);
+            case Url -> new Payload.Url(e.url, e.sha256, e.size);
+            default -> new Payload.ConfigMapKey(payload, e.digest);
+          };
+      files.add(new FileToInject(e.path, e.mode, e.owner, p));
+    }
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Labels.GOLDEN_IMAGE, name);
+    labels.put(Labels.MANAGED_BY, Labels.MANAGER);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(Annotations.MANIFEST_DIGEST, gi.getSpec().manifestDigest);
+    if (attempt > 0) {
+      annotations.put(Annotations.ATTEMPT, Integer.toString(attempt));
+    }
+    // The DataVolume's mode: the image's own, else the operator's storage.volumeMode.
+    boolean block = storage.block(gi.getSpec().storage);
+    return new InjectionJobRequest(
+        gi.getMetadata().getNamespace(),
+        attempt > 0 ? InjectionJobs.jobName(gi, attempt) : InjectionJobs.scriptName(gi),
+        InjectionJobs.scriptName(gi),
+        name,
+        block,
+        labels,
+        annotations,
+        files,
+        diff.remove().stream().map(e -> e.path).toList(),
+        kvmOffered());
+  }
+
+  /** Only {@code auto} depends on the nodes; the other modes do not read them. */
+  private boolean kvmOffered() {
+    return settings.kvm() == KvmMode.AUTO && KvmNodes.offered(nodes.get());
+  }
+}

@@ -1,0 +1,280 @@
+package dev.graft.catalog;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.api.Phase;
+import dev.graft.cache.CacheEntry;
+import dev.graft.cache.CacheLimits;
+import dev.graft.cache.GreedyDualSizeFrequency;
+import dev.graft.config.GraftConfig;
+import dev.graft.k8s.EventRecorder;
+import dev.graft.metrics.GraftMetrics;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collection;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
+import org.jboss.logging.Logger;
+
+/**
+ * Keeps each OS's catalog within {@code graft.cache.*} by deleting the least valuable Ready images
+ * (GreedyDual-Size-Frequency with aging: the priority each image stored at its last use, clock +
+ * measured build seconds × hits ÷ size, least recently used first on a tie), then raises the clock
+ * to the last evicted priority (see {@link CacheClock}). Runs on its own timer, never in a
+ * reconcile. Never evicted: base images, images that are not Ready, the parent of an unfinished
+ * build, and any image a GraftedVirtualMachine uses (its VM clones from it).
+ */
+@ApplicationScoped
+public class CatalogEviction {
+  private static final Logger LOG = Logger.getLogger(CatalogEviction.class);
+
+  /** A pass waits this long after it is requested, so that a burst of requests makes one pass. */
+  static final Duration DEBOUNCE = Duration.ofMillis(200);
+
+  /** A pass that raised the clock looks again this soon, once the base image stored it. */
+  static final Duration AGAIN = Duration.ofMillis(500);
+
+  private final GraftConfig config;
+  private final KubernetesClient client;
+  private final EventRecorder events;
+  private final GraftMetrics metrics;
+  private final UsageLedger ledger;
+  private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
+  private final ScheduledExecutorService timer =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "graft-eviction");
+            t.setDaemon(true);
+            return t;
+          });
+
+  /**
+   * The namespaces the operator watches (empty: all). A scoped install may list
+   * GraftedVirtualMachines only there: its Roles grant nothing cluster-wide.
+   */
+  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.operator-sdk.namespaces")
+  Optional<List<String>> watchedNamespaces = Optional.empty();
+
+  public CatalogEviction(
+      GraftConfig config,
+      KubernetesClient client,
+      EventRecorder events,
+      GraftMetrics metrics,
+      UsageLedger ledger) {
+    this.config = config;
+    this.client = client;
+    this.events = events;
+    this.metrics = metrics;
+    this.ledger = ledger;
+  }
+
+  @PreDestroy
+  void stop() {
+    timer.shutdownNow();
+  }
+
+  /**
+   * Asks for a pass over the images of {@code os} in {@code namespace}, on eviction's own thread
+   * (never in a reconcile); {@code catalog} reads the GoldenImage cache when the pass runs. A pass
+   * that could not finish (a clock raise not stored yet, an API error) asks again.
+   */
+  public void request(String namespace, String os, Supplier<Collection<GoldenImage>> catalog) {
+    if (!limited() || !scheduled.add(namespace + "/" + os)) {
+      return;
+    }
+    schedule(namespace, os, catalog, DEBOUNCE);
+  }
+
+  private void schedule(
+      String namespace, String os, Supplier<Collection<GoldenImage>> catalog, Duration delay) {
+    timer.schedule(
+        () -> {
+          scheduled.remove(namespace + "/" + os);
+          try {
+            if (enforce(namespace, os, catalog.get()).again()) {
+              request(namespace, os, catalog);
+            }
+          } catch (RuntimeException e) {
+            LOG.warnf("eviction of %s/%s failed, retrying: %s", namespace, os, e.getMessage());
+            if (scheduled.add(namespace + "/" + os)) {
+              schedule(namespace, os, catalog, Duration.ofSeconds(5));
+            }
+          }
+        },
+        delay.toMillis(),
+        TimeUnit.MILLISECONDS);
+  }
+
+  private boolean limited() {
+    return config.cache().maxImagesPerOs() > 0 || config.cache().maxBytesPerOs() > 0;
+  }
+
+  /** What a pass did: the images deleted, and whether it must run again. */
+  public record Pass(List<String> evicted, boolean again) {}
+
+  /**
+   * Evicts from the images of {@code os} in {@code namespace} until they fit the limits. {@code
+   * catalog} is the GoldenImage cache (every namespace). A raise of the clock is stored on the base
+   * image (by its reconciler, the one writer of GoldenImage status) before anything is deleted:
+   * after a crash in between, the same victims are still the least valuable and go on the next
+   * pass; the other order could lose the raise.
+   */
+  public synchronized Pass enforce(String namespace, String os, Collection<GoldenImage> catalog) {
+    CacheLimits limits =
+        new CacheLimits(config.cache().maxImagesPerOs(), config.cache().maxBytesPerOs());
+    List<GoldenImage> images =
+        catalog.stream()
+            .filter(gi -> namespace.equals(gi.getMetadata().getNamespace()))
+            .filter(gi -> os.equals(gi.getSpec().os))
+            .filter(gi -> gi.getMetadata().getDeletionTimestamp() == null)
+            .toList();
+    long bytes = images.stream().mapToLong(CatalogEviction::sizeBytes).sum();
+    if (!limits.exceeded(images.size(), bytes)) {
+      return new Pass(List.of(), false);
+    }
+    // Only now, over a limit, read which images VMs use: a rare and bounded list call.
+    Decision decision = decide(os, images, usage(namespace), limits);
+    List<CacheEntry> victims = decision.victims();
+    if (decision.clock() > decision.clockBefore()) {
+      ledger.raiseClock(namespace, os, decision.clock());
+      return new Pass(List.of(), true);
+    }
+    for (CacheEntry victim : victims) {
+      GoldenImage gi =
+          images.stream()
+              .filter(i -> i.getMetadata().getName().equals(victim.name()))
+              .findFirst()
+              .orElseThrow();
+      events.normal(
+          gi,
+          "Evicted",
+          "evicted to keep "
+              + os
+              + " within the cache limits (priority "
+              + String.format("%.3g", victim.priority())
+              + ")");
+      try {
+        client.resource(gi).delete();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+      }
+      metrics.eviction(os);
+    }
+    return new Pass(victims.stream().map(CacheEntry::name).toList(), false);
+  }
+
+  /** The images to evict, least valuable first, and the clock before and after evicting them. */
+  record Decision(List<CacheEntry> victims, double clockBefore, double clock) {}
+
+  /** What to evict from {@code images}, the whole catalog of {@code os} (one namespace). */
+  static Decision decide(String os, List<GoldenImage> images, Usage usage, CacheLimits limits) {
+    double clock =
+        CacheClock.of(
+            images.stream().filter(gi -> gi.getSpec().parent == null).findFirst().orElse(null));
+    // A policy per pass, started from the stored clock: the clock lives in the API, not here.
+    GreedyDualSizeFrequency policy = new GreedyDualSizeFrequency();
+    policy.restoreInflation(os, clock);
+    List<CacheEntry> entries =
+        images.stream().map(gi -> entry(gi, protectedReason(gi, images, usage))).toList();
+    List<CacheEntry> victims = policy.victims(entries, limits);
+    return new Decision(victims, clock, policy.inflation(os));
+  }
+
+  private static CacheEntry entry(GoldenImage gi, String protectedReason) {
+    GoldenImage.Status s = gi.getStatus();
+    return new CacheEntry(
+        gi.getMetadata().getName(),
+        gi.getSpec().os,
+        sizeBytes(gi),
+        lastUse(s),
+        CacheClock.stored(s),
+        protectedReason);
+  }
+
+  /** Why an image must stay, or null when it may be evicted. */
+  static String protectedReason(GoldenImage gi, Collection<GoldenImage> sameOs, Usage usage) {
+    String name = gi.getMetadata().getName();
+    if (gi.getSpec().parent == null) {
+      return "base image";
+    }
+    if (gi.getStatus() == null || gi.getStatus().phase != Phase.Ready) {
+      return "not Ready";
+    }
+    if (usage.images().contains(name)) {
+      return "used by a VM";
+    }
+    List<String> requestedBy =
+        gi.getSpec().requestedBy == null ? List.of() : gi.getSpec().requestedBy;
+    for (String gvm : requestedBy) {
+      if (usage.waiting().contains(gvm)) {
+        return "planned for " + gvm + ", not Ready yet";
+      }
+    }
+    for (GoldenImage child : sameOs) {
+      Phase phase = child.getStatus() == null ? null : child.getStatus().phase;
+      if (name.equals(child.getSpec().parent) && phase != Phase.Ready && phase != Phase.Failed) {
+        return "parent of unfinished build " + child.getMetadata().getName();
+      }
+    }
+    return null;
+  }
+
+  /** Images VMs clone from, and GraftedVirtualMachines (namespace/name) still settling. */
+  record Usage(Set<String> images, Set<String> waiting) {}
+
+  private Usage usage(String catalogNamespace) {
+    Set<String> images = new HashSet<>();
+    Set<String> waiting = new HashSet<>();
+    for (GraftedVirtualMachine gvm : graftedVirtualMachines()) {
+      var s = gvm.getStatus();
+      if (s == null || s.phase != Phase.Ready) {
+        waiting.add(gvm.getMetadata().getNamespace() + "/" + gvm.getMetadata().getName());
+      }
+      if (s != null && s.image != null) {
+        String ns = s.imageNamespace == null ? gvm.getMetadata().getNamespace() : s.imageNamespace;
+        if (catalogNamespace.equals(ns)) {
+          images.add(s.image);
+        }
+      }
+    }
+    return new Usage(images, waiting);
+  }
+
+  private List<GraftedVirtualMachine> graftedVirtualMachines() {
+    var gvms = client.resources(GraftedVirtualMachine.class);
+    List<String> namespaces = watchedNamespaces.orElse(List.of());
+    // JOSDK's markers (JOSDK_ALL_NAMESPACES, JOSDK_WATCH_CURRENT) are not namespaces
+    if (namespaces.isEmpty() || namespaces.stream().anyMatch(n -> n.startsWith("JOSDK_"))) {
+      return gvms.inAnyNamespace().list().getItems();
+    }
+    List<GraftedVirtualMachine> all = new java.util.ArrayList<>();
+    for (String ns : namespaces) {
+      all.addAll(gvms.inNamespace(ns.strip()).list().getItems());
+    }
+    return all;
+  }
+
+  static long sizeBytes(GoldenImage gi) {
+    return CacheClock.sizeBytes(gi.getStatus());
+  }
+
+  private static long lastUse(GoldenImage.Status s) {
+    if (s == null || s.lastUsed == null) {
+      return 0;
+    }
+    return Instant.parse(s.lastUsed).toEpochMilli();
+  }
+}

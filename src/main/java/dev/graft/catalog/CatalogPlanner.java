@@ -1,0 +1,172 @@
+package dev.graft.catalog;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.ManifestEntry;
+import dev.graft.api.Phase;
+import dev.graft.build.Manifest;
+import dev.graft.config.GraftConfig;
+import dev.graft.metrics.GraftMetrics;
+import dev.graft.planner.Calibration;
+import dev.graft.planner.CostModel;
+import dev.graft.planner.FileInfo;
+import dev.graft.planner.FileTable;
+import dev.graft.planner.ImageSet;
+import dev.graft.planner.Plan;
+import dev.graft.planner.Problem;
+import dev.graft.planner.Strategy;
+import dev.graft.planner.Weights;
+import jakarta.enterprise.context.ApplicationScoped;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * Turns pending manifests plus the catalog into the GoldenImages to create, with the planner. Each
+ * file counts injectCost=1 and removeCost=1, so with the configured weights a cost is predicted
+ * build seconds. Measured builds are kept here to calibrate the weights.
+ */
+@ApplicationScoped
+public class CatalogPlanner {
+
+  /** Calibration starts once this many builds were measured. */
+  static final int MIN_SAMPLES = 8;
+
+  /** One image to create: its manifest, its parent image, and the plan's diff and cost. */
+  public record Order(
+      String image,
+      Manifest manifest,
+      String parent,
+      List<String> add,
+      List<String> remove,
+      double cost,
+      String strategy) {}
+
+  private final GraftConfig.Planner config;
+  private final List<Calibration.Measurement> measurements = new CopyOnWriteArrayList<>();
+  private final GraftMetrics metrics;
+
+  public CatalogPlanner(GraftConfig config, GraftMetrics metrics) {
+    this.config = config.planner();
+    this.metrics = metrics;
+  }
+
+  /** The strategy in use. */
+  public Strategy strategy() {
+    return Strategy.fromId(config.strategy());
+  }
+
+  /** The configured weights, or weights fitted to measured builds once there are enough. */
+  public Weights weights() {
+    var w = config.weights();
+    Weights configured =
+        new Weights(w.missingBytes(), w.inject(), w.remove(), w.excessBytes(), w.perBuild());
+    if (config.calibrate() && measurements.size() >= MIN_SAMPLES) {
+      return Calibration.fit(List.copyOf(measurements), configured).weights();
+    }
+    return configured;
+  }
+
+  /** Records one finished build for calibration. */
+  public void measured(long bytesAdded, int filesAdded, int filesRemoved, double seconds) {
+    measurements.add(new Calibration.Measurement(bytesAdded, filesAdded, filesRemoved, seconds));
+  }
+
+  /** Whether an image can be a source: not failed, not being deleted. */
+  public static boolean usable(GoldenImage gi) {
+    return gi.getMetadata().getDeletionTimestamp() == null
+        && (gi.getStatus() == null || gi.getStatus().phase != Phase.Failed);
+  }
+
+  /**
+   * Plans every pending manifest (whose image does not exist yet) against the catalog, with the
+   * configured strategy; returns the images to create, every parent before its children.
+   */
+  public List<Order> plan(Collection<Manifest> pending, Collection<GoldenImage> catalog) {
+    Strategy strategy = strategy();
+    List<Order> orders = plan(pending, catalog, strategy, weights());
+    if (!pending.isEmpty()) {
+      metrics.planCost(strategy.id(), orders.stream().mapToDouble(Order::cost).sum());
+    }
+    return orders;
+  }
+
+  /** The same with an explicit strategy and weights (for comparisons). */
+  public static List<Order> plan(
+      Collection<Manifest> pending,
+      Collection<GoldenImage> catalog,
+      Strategy strategy,
+      Weights weights) {
+    Map<String, Manifest> requests = new LinkedHashMap<>();
+    for (Manifest m : pending) {
+      requests.putIfAbsent(m.imageName(), m);
+    }
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    FileTable table = new FileTable();
+    List<ImageSet> images = new ArrayList<>();
+    for (GoldenImage gi : catalog) {
+      if (usable(gi) && !requests.containsKey(gi.getMetadata().getName())) {
+        images.add(
+            new ImageSet(
+                gi.getMetadata().getName(), gi.getSpec().os, bits(table, gi.getSpec().files)));
+      }
+    }
+    // A request whose os has no image to start from cannot be planned: it is left out (the
+    // operator reports it as NoBaseImage), never handed to the planner without a source.
+    java.util.Set<String> osWithSource = new java.util.HashSet<>();
+    images.forEach(i -> osWithSource.add(i.os()));
+    List<ImageSet> wanted = new ArrayList<>();
+    for (Manifest m : requests.values()) {
+      if (osWithSource.contains(m.os())) {
+        wanted.add(new ImageSet(m.imageName(), m.os(), bits(table, m.entries())));
+      }
+    }
+    if (wanted.isEmpty()) {
+      return List.of();
+    }
+    Problem problem = new Problem(new CostModel(weights, table), images, wanted);
+    Plan plan = strategy.plan(problem);
+    List<Order> orders = new ArrayList<>();
+    for (Plan.Build b : plan.builds()) {
+      orders.add(
+          new Order(
+              b.request(),
+              requests.get(b.request()),
+              b.from(),
+              b.add(),
+              b.remove(),
+              b.cost(),
+              strategy.id()));
+    }
+    return orders;
+  }
+
+  /** Total cost of planning these manifests with a strategy (for the demo's comparison). */
+  public static double totalCost(
+      Collection<Manifest> pending,
+      Collection<GoldenImage> catalog,
+      Strategy strategy,
+      Weights weights) {
+    return plan(pending, catalog, strategy, weights).stream().mapToDouble(Order::cost).sum();
+  }
+
+  private static RoaringBitmap bits(FileTable table, List<ManifestEntry> entries) {
+    RoaringBitmap set = new RoaringBitmap();
+    if (entries == null) {
+      return set;
+    }
+    for (ManifestEntry e : entries) {
+      int i = table.indexOf(e.digest);
+      if (i < 0) {
+        i = table.add(new FileInfo(e.digest, e.path, e.size, 1.0, 1.0));
+      }
+      set.add(i);
+    }
+    return set;
+  }
+}

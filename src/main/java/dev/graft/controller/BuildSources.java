@@ -1,0 +1,83 @@
+package dev.graft.controller;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.catalog.UsageLedger;
+import dev.graft.k8s.Informers;
+import dev.graft.k8s.Labels;
+import dev.graft.kubevirt.DataVolume;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * What a GoldenImage watches: its build objects (by the image label they carry), its parent and
+ * children, and the requests recorded for it in the {@link UsageLedger}.
+ */
+final class BuildSources {
+  static final String BY_PARENT = "byParent";
+  static final String RELATED = "related-images";
+
+  private BuildSources() {}
+
+  static List<EventSource<?, GoldenImage>> prepare(
+      EventSourceContext<GoldenImage> context, UsageLedger ledger) {
+    var cache = context.getPrimaryCache();
+    cache.addIndexer(
+        BY_PARENT,
+        gi ->
+            gi.getSpec() == null || gi.getSpec().parent == null
+                ? List.of()
+                : List.of(gi.getMetadata().getNamespace() + "/" + gi.getSpec().parent));
+    // Parent and children: a parent turning Ready starts its children; a child finishing lets a
+    // parent that waits in deletion go.
+    var related =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(GoldenImage.class, GoldenImage.class)
+                .withName(RELATED)
+                .withSecondaryToPrimaryMapper(
+                    (GoldenImage gi) -> {
+                      Set<ResourceID> ids = new HashSet<>();
+                      String ns = gi.getMetadata().getNamespace();
+                      cache
+                          .byIndex(BY_PARENT, ns + "/" + gi.getMetadata().getName())
+                          .forEach(child -> ids.add(ResourceID.fromResource(child)));
+                      if (gi.getSpec() != null && gi.getSpec().parent != null) {
+                        ids.add(new ResourceID(gi.getSpec().parent, ns));
+                      }
+                      return ids;
+                    })
+                .build(),
+            context);
+    // Uses and clock raises recorded in the ledger wake the image they concern.
+    var requests = new SimpleInboundEventSource<GoldenImage>("usage-ledger");
+    ledger.wakeWith((ns, name) -> requests.propagateEvent(new ResourceID(name, ns)));
+    return List.of(
+        owned(DataVolume.class, context),
+        owned(Job.class, context),
+        owned(ConfigMap.class, context),
+        owned(Secret.class, context),
+        related,
+        requests);
+  }
+
+  /** Build objects, selected by the image label they carry. */
+  private static <R extends HasMetadata> InformerEventSource<R, GoldenImage> owned(
+      Class<R> type, EventSourceContext<GoldenImage> context) {
+    return new InformerEventSource<>(
+        InformerEventSourceConfiguration.from(type, GoldenImage.class)
+            .withLabelSelector(Labels.GOLDEN_IMAGE)
+            .withSecondaryToPrimaryMapper(Informers::byImageLabel)
+            .build(),
+        context);
+  }
+}

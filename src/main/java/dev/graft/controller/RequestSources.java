@@ -1,0 +1,169 @@
+package dev.graft.controller;
+
+import dev.graft.api.FileSet;
+import dev.graft.api.GoldenImage;
+import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.build.FileResolver;
+import dev.graft.catalog.CatalogPlanner;
+import dev.graft.config.GraftConfig;
+import dev.graft.k8s.Informers;
+import dev.graft.k8s.Labels;
+import dev.graft.kubevirt.VirtualMachine;
+import io.fabric8.kubernetes.api.model.ConfigMap;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.api.model.Secret;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.EventSource;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+/**
+ * What a GraftedVirtualMachine watches, and how an event of each maps back to the requests it
+ * concerns: its FileSets, the ConfigMaps and Secrets meant for Graft (label selectors), the
+ * GoldenImages, and its VirtualMachine.
+ */
+final class RequestSources {
+  static final String BY_FILESET = "byFileSet";
+
+  private final GraftConfig config;
+
+  RequestSources(GraftConfig config) {
+    this.config = config;
+  }
+
+  List<EventSource<?, GraftedVirtualMachine>> prepare(
+      EventSourceContext<GraftedVirtualMachine> context) {
+    IndexerResourceCache<GraftedVirtualMachine> gvms = context.getPrimaryCache();
+    gvms.addIndexer(
+        BY_FILESET,
+        gvm ->
+            gvm.getSpec() == null || gvm.getSpec().fileSets == null
+                ? List.of()
+                : gvm.getSpec().fileSets.stream()
+                    .map(fs -> gvm.getMetadata().getNamespace() + "/" + fs)
+                    .toList());
+    var fileSets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(FileSet.class, GraftedVirtualMachine.class)
+                .withSecondaryToPrimaryMapper(
+                    (FileSet fs) -> ids(gvms.byIndex(BY_FILESET, key(fs)).stream()))
+                .build(),
+            context);
+    FileResolver.Lookup forMapping = lookup(fileSets, null, null);
+    var configMaps =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(ConfigMap.class, GraftedVirtualMachine.class)
+                // Graft's own build ConfigMaps are left out (GoldenImage controller's alone).
+                .withLabelSelector(config.files().configmapSelector())
+                .withSecondaryToPrimaryMapper(
+                    (ConfigMap cm) -> referencing(gvms, forMapping, cm, false))
+                .build(),
+            context);
+    var secrets =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Secret.class, GraftedVirtualMachine.class)
+                // Only the Secrets meant for Graft are ever read or cached.
+                .withLabelSelector(config.files().secretSelector())
+                .withSecondaryToPrimaryMapper((Secret s) -> referencing(gvms, forMapping, s, true))
+                .build(),
+            context);
+    var images =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(GoldenImage.class, GraftedVirtualMachine.class)
+                // An image's events concern the requests that use it or wait for it, and those
+                // not yet matched to an image (a new base or plan may serve them); waking every
+                // request that is not Ready made N requests cost O(N) reconciles each.
+                .withSecondaryToPrimaryMapper(
+                    (GoldenImage gi) ->
+                        ids(
+                            gvms.list(
+                                gvm ->
+                                    gvm.getStatus() == null
+                                        || gvm.getStatus().image == null
+                                        || gi.getMetadata()
+                                            .getName()
+                                            .equals(gvm.getStatus().image))))
+                .build(),
+            context);
+    var vms =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(VirtualMachine.class, GraftedVirtualMachine.class)
+                .withLabelSelector(Labels.GVM)
+                .withSecondaryToPrimaryMapper(
+                    (VirtualMachine vm) ->
+                        Set.of(
+                            new ResourceID(
+                                vm.getMetadata().getLabels().get(Labels.GVM),
+                                vm.getMetadata().getNamespace())))
+                .build(),
+            context);
+    return List.of(fileSets, configMaps, secrets, images, vms);
+  }
+
+  /** Reads FileSets, ConfigMaps and Secrets from the controller's informer caches. */
+  static FileResolver.Lookup lookup(Context<GraftedVirtualMachine> ctx) {
+    return lookup(
+        Informers.source(ctx, FileSet.class),
+        Informers.source(ctx, ConfigMap.class),
+        Informers.source(ctx, Secret.class));
+  }
+
+  /** The usable base image of an os in a catalog, or null. */
+  static GoldenImage base(
+      InformerEventSource<GoldenImage, GraftedVirtualMachine> images, String ns, String os) {
+    return images
+        .list(
+            ns,
+            gi -> gi.getSpec() != null && os.equals(gi.getSpec().os) && gi.getSpec().parent == null)
+        .filter(CatalogPlanner::usable)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String key(HasMetadata r) {
+    return r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
+  }
+
+  private static Set<ResourceID> ids(java.util.stream.Stream<GraftedVirtualMachine> gvms) {
+    return gvms.map(ResourceID::fromResource).collect(Collectors.toSet());
+  }
+
+  private static Set<ResourceID> referencing(
+      IndexerResourceCache<GraftedVirtualMachine> gvms,
+      FileResolver.Lookup lookup,
+      HasMetadata ref,
+      boolean secret) {
+    String name = ref.getMetadata().getName();
+    return ids(
+        gvms.list(ref.getMetadata().getNamespace())
+            .filter(gvm -> FileResolver.references(gvm, lookup, secret).contains(name)));
+  }
+
+  private static FileResolver.Lookup lookup(
+      InformerEventSource<FileSet, ?> fileSets,
+      InformerEventSource<ConfigMap, ?> configMaps,
+      InformerEventSource<Secret, ?> secrets) {
+    return new FileResolver.Lookup() {
+      @Override
+      public FileSet fileSet(String ns, String name) {
+        return fileSets.get(new ResourceID(name, ns)).orElse(null);
+      }
+
+      @Override
+      public ConfigMap configMap(String ns, String name) {
+        return configMaps.get(new ResourceID(name, ns)).orElse(null);
+      }
+
+      @Override
+      public Secret secret(String ns, String name) {
+        return secrets.get(new ResourceID(name, ns)).orElse(null);
+      }
+    };
+  }
+}

@@ -1,0 +1,49 @@
+package dev.graft.controller.flow;
+
+import dev.graft.api.GraftStatus;
+import dev.graft.k8s.Conditions;
+import dev.graft.k8s.Conditions.State;
+import dev.graft.k8s.StatusCopies;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.fabric8.kubernetes.client.CustomResource;
+import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
+import java.util.List;
+
+/** The status half of every reconcile: conditions from the state, a patch only on a change. */
+public final class Statuses {
+  private Statuses() {}
+
+  /**
+   * Applies the decision's state to {@code status} and returns the control: a status patch only
+   * when it differs from {@code before}, with the decision's recheck.
+   */
+  public static <P extends CustomResource<?, S>, S extends GraftStatus> UpdateControl<P> conclude(
+      P resource, S before, S status, Decision decision) {
+    Conditions.apply(status, decision.state(), resource.getMetadata().getGeneration());
+    UpdateControl<P> control;
+    if (StatusCopies.same(before, status)) {
+      control = UpdateControl.noUpdate();
+    } else {
+      resource.setStatus(status);
+      control = UpdateControl.patchStatus(resource);
+    }
+    if (decision.recheck() != null) {
+      control.rescheduleAfter(decision.recheck());
+    }
+    return control;
+  }
+
+  /**
+   * One event per new phase or new reason (a missing Secret that appears without its key is a new
+   * problem), never one per reconcile: Warning when degraded.
+   */
+  public static List<Action> announce(HasMetadata about, GraftStatus before, State state) {
+    if (!Conditions.changes(before, state)) {
+      return List.of();
+    }
+    return List.of(
+        state.degraded()
+            ? Action.warning(about, state.reason(), state.message())
+            : Action.normal(about, state.reason(), state.message()));
+  }
+}

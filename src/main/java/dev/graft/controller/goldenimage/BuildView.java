@@ -1,0 +1,77 @@
+package dev.graft.controller.goldenimage;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.build.InjectionJobs;
+import dev.graft.build.Payloads;
+import dev.graft.catalog.UsageLedger;
+import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.StorageDefaults;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * Everything a build step looks at, read from the informer caches before deciding: the image, its
+ * parent, the build objects of the current attempt, and the settings. Build phases read only this.
+ *
+ * @param parent the parent image (null for a base image, or when it is not found)
+ * @param dataVolume the image's DataVolume (its clone or import), or null
+ * @param job the injection Job of the current attempt, or null
+ * @param stale a build object of this name left by an earlier image of the same name, or null
+ * @param clock the cache clock of the image's os, for its priority once Ready
+ * @param uses uses of the Ready image that VMs made since its last status write, or null
+ * @param clockRaise for a base image, a raise of its os's clock to store, or null
+ */
+public record BuildView(
+    GoldenImage image,
+    GoldenImage parent,
+    DataVolume dataVolume,
+    Job job,
+    boolean scriptPresent,
+    boolean configMapPayloadPresent,
+    boolean secretPayloadPresent,
+    String stale,
+    Instant now,
+    Settings settings,
+    double clock,
+    UsageLedger.Uses uses,
+    Double clockRaise) {
+
+  /**
+   * How builds are retried, who builds the injection step, who learns the measured duration of a
+   * finished build (the planner's calibration), and the operator's storage settings
+   * (graft.storage.*) for the builds' DataVolumes.
+   */
+  public record Settings(
+      int maxAttempts,
+      Duration retryBackoff,
+      InjectionJobs jobs,
+      Measurements measurements,
+      StorageDefaults storage) {}
+
+  /** Receives finished builds. */
+  public interface Measurements {
+    void measured(long bytesAdded, int filesAdded, int filesRemoved, double seconds);
+  }
+
+  public String name() {
+    return image.getMetadata().getName();
+  }
+
+  public String namespace() {
+    return image.getMetadata().getNamespace();
+  }
+
+  public String os() {
+    return image.getSpec().os;
+  }
+
+  public boolean isBase() {
+    return image.getSpec().parent == null;
+  }
+
+  /** What the build adds and removes against the parent. */
+  public InjectionJobs.Diff diff() {
+    return Payloads.diff(image, parent);
+  }
+}

@@ -1,0 +1,78 @@
+package dev.graft.controller.goldenimage;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.Phase;
+import dev.graft.controller.flow.Action;
+import dev.graft.controller.flow.Decision;
+import dev.graft.k8s.Conditions.State;
+import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.DataVolumes;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+
+/** A derived image's attempt starts with a fresh clone of its parent's PVC. */
+public final class Clone implements BuildPhase {
+  /** CDI's annotation saying why it fell back to a slower clone method. */
+  static final String CLONE_FALLBACK = "cdi.kubevirt.io/cloneFallbackReason";
+
+  @Override
+  public Optional<Decision> decide(BuildView view, GoldenImage.Status status) {
+    int attempt = Attempts.current(status);
+    String name = view.name();
+    String parent = view.image().getSpec().parent;
+    DataVolume dv = view.dataVolume();
+    if (dv != null && Attempts.of(dv) < attempt) {
+      // The clone of a failed attempt is still being deleted; a fresh one follows.
+      return Optional.of(
+          Decision.of(
+                  State.progressing(
+                      Phase.Cloning, "Cleaning", "removing the clone of attempt " + (attempt - 1)))
+              .recheckAfter(Duration.ofSeconds(2)));
+    }
+    if (dv == null) {
+      if (status.buildStartedAt == null) {
+        status.buildStartedAt = view.now().toString();
+      }
+      String os = view.os();
+      // The clone opens an attempt; when it was already there, an earlier reconcile counted it.
+      Action clone =
+          new Action.Create(
+              DataVolumes.cloneFor(view.image(), parent, attempt, view.settings().storage()),
+              c ->
+                  c.fresh()
+                      ? List.of(new Action.Count("buildStarted " + os, m -> m.buildStarted(os)))
+                      : List.of());
+      return Optional.of(
+          Decision.of(
+              State.progressing(Phase.Cloning, "Cloning", "cloning " + parent),
+              clone,
+              Action.normal(
+                  view.image(),
+                  "Cloning",
+                  "DataVolume " + name + " clones " + parent + " (attempt " + attempt + ")")));
+    }
+    var annotations = dv.getMetadata().getAnnotations();
+    if (annotations != null && annotations.get(CLONE_FALLBACK) != null) {
+      // CDI fell back to a slower clone method (e.g. host-assisted copy): say why.
+      status.cloneFallbackReason = annotations.get(CLONE_FALLBACK);
+    }
+    if (dv.failed()) {
+      return Optional.of(
+          Attempts.fail(view, status, "CloneFailed", "DataVolume " + name + " failed"));
+    }
+    if (!dv.succeeded()) {
+      return Optional.of(
+          Decision.of(
+              State.progressing(
+                  Phase.Cloning, "Cloning", "cloning " + parent + ": " + progress(dv))));
+    }
+    return Optional.empty();
+  }
+
+  static String progress(DataVolume dv) {
+    return dv.getStatus() == null || dv.getStatus().progress == null
+        ? "N/A"
+        : dv.getStatus().progress;
+  }
+}

@@ -1,0 +1,87 @@
+package dev.graft.controller.goldenimage;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.Phase;
+import dev.graft.build.InjectionJobs;
+import dev.graft.controller.flow.Action;
+import dev.graft.controller.flow.Decision;
+import dev.graft.k8s.Conditions.State;
+import io.fabric8.kubernetes.api.model.batch.v1.Job;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+import java.util.Optional;
+
+/** The injection Job of the attempt applies the diff to the clone. */
+public final class Inject implements BuildPhase {
+  @Override
+  public Optional<Decision> decide(BuildView view, GoldenImage.Status status) {
+    int attempt = Attempts.current(status);
+    GoldenImage gi = view.image();
+    String jobName = InjectionJobs.jobName(gi, attempt);
+    Job job = view.job();
+    State running = State.progressing(Phase.Injecting, "Injecting", "Job " + jobName + " running");
+    if (job == null) {
+      InjectionJobs.Diff diff = view.diff();
+      InjectionJobs jobs = view.settings().jobs();
+      List<Action> actions = new ArrayList<>();
+      if (!view.scriptPresent()) {
+        actions.add(new Action.Create(jobs.script(gi, diff)));
+      }
+      actions.add(new Action.Create(jobs.job(gi, diff, attempt)));
+      actions.add(
+          Action.normal(
+              gi,
+              "Injecting",
+              "Job "
+                  + jobName
+                  + " adds "
+                  + diff.add().size()
+                  + " and removes "
+                  + diff.remove().size()
+                  + " files"));
+      return Optional.of(Decision.of(running, actions));
+    }
+    if (failed(job)) {
+      return Optional.of(
+          Attempts.fail(
+              view, status, "InjectionFailed", "Job " + jobName + " failed" + message(job)));
+    }
+    if (!succeeded(job)) {
+      return Optional.of(Decision.of(running));
+    }
+    return Optional.empty();
+  }
+
+  public static boolean succeeded(Job job) {
+    return hasCondition(job, "Complete")
+        || (job.getStatus() != null
+            && job.getStatus().getSucceeded() != null
+            && job.getStatus().getSucceeded() > 0);
+  }
+
+  public static boolean failed(Job job) {
+    return hasCondition(job, "Failed");
+  }
+
+  private static boolean hasCondition(Job job, String type) {
+    return job.getStatus() != null
+        && job.getStatus().getConditions() != null
+        && job.getStatus().getConditions().stream()
+            .anyMatch(c -> type.equals(c.getType()) && "True".equals(c.getStatus()));
+  }
+
+  private static String message(Job job) {
+    return job.getStatus().getConditions().stream()
+        .filter(c -> "Failed".equals(c.getType()))
+        .map(
+            c ->
+                ": "
+                    + Objects.toString(c.getReason(), "")
+                    + " "
+                    + Objects.toString(c.getMessage(), ""))
+        .findFirst()
+        .orElse("")
+        .stripTrailing();
+  }
+}

@@ -1,0 +1,96 @@
+package dev.graft.controller.gvm;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.build.Payloads;
+import dev.graft.catalog.CatalogPlanner;
+import dev.graft.controller.flow.Action;
+import dev.graft.k8s.Labels;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+
+/** What a plan's orders turn into: each GoldenImage, then its payload, and a Planned event. */
+final class PlanActions {
+  private PlanActions() {}
+
+  static List<Action> of(RequestView view, RequestView.Plan plan) {
+    List<Action> actions = new ArrayList<>();
+    GraftedVirtualMachine gvm = view.gvm();
+    for (CatalogPlanner.Order order : plan.orders()) {
+      GoldenImage parent = parentOf(order, plan, view.catalogNamespace());
+      GoldenImage gi = image(order, parent, view.catalogNamespace());
+      gi.getSpec().requestedBy =
+          plan.requesters().getOrDefault(order.image(), List.of()).stream()
+              .distinct()
+              .sorted()
+              .toList();
+      // The payload is owned by the image as it is in the API (a 409: the one already there).
+      actions.add(
+          new Action.Create(
+              gi, created -> payloads((GoldenImage) created.object(), parent, order, plan)));
+      actions.add(
+          Action.normal(
+              gvm,
+              "Planned",
+              String.format(
+                  Locale.ROOT,
+                  "image %s from %s: +%d -%d files, cost %.2f (%s)",
+                  order.image(),
+                  order.parent(),
+                  order.add().size(),
+                  order.remove().size(),
+                  order.cost(),
+                  order.strategy())));
+    }
+    return actions;
+  }
+
+  /** A parent is in the catalog or planned in the same plan (then it is built the same way). */
+  private static GoldenImage parentOf(
+      CatalogPlanner.Order order, RequestView.Plan plan, String ns) {
+    GoldenImage inCatalog = plan.catalog().get(order.parent());
+    if (inCatalog != null) {
+      return inCatalog;
+    }
+    for (CatalogPlanner.Order other : plan.orders()) {
+      if (other.image().equals(order.parent())) {
+        return image(other, parentOf(other, plan, ns), ns);
+      }
+    }
+    return null;
+  }
+
+  private static List<Action> payloads(
+      GoldenImage created, GoldenImage parent, CatalogPlanner.Order order, RequestView.Plan plan) {
+    List<Action> out = new ArrayList<>();
+    for (HasMetadata payload :
+        Payloads.desired(created, Payloads.diff(created, parent), order.manifest().content())) {
+      out.add(Action.Create.uncached(payload));
+    }
+    // The image and its payload exist: requests waiting for them go on.
+    out.add(new Action.Tell("created " + order.image(), () -> plan.created().accept(order)));
+    return out;
+  }
+
+  /** The GoldenImage an order asks for. */
+  static GoldenImage image(CatalogPlanner.Order order, GoldenImage parent, String ns) {
+    GoldenImage gi = new GoldenImage();
+    gi.getMetadata().setName(order.image());
+    gi.getMetadata().setNamespace(ns);
+    gi.getMetadata()
+        .setLabels(Map.of(Labels.MANAGED_BY, Labels.MANAGER, Labels.OS, order.manifest().os()));
+    GoldenImage.Spec spec = new GoldenImage.Spec();
+    spec.os = order.manifest().os();
+    spec.manifestDigest = order.manifest().digest();
+    spec.files = new ArrayList<>(order.manifest().entries());
+    spec.parent = order.parent();
+    spec.storage = parent == null ? null : parent.getSpec().storage;
+    spec.predictedCost = Math.round(order.cost() * 1000) / 1000.0;
+    spec.strategy = order.strategy();
+    gi.setSpec(spec);
+    return gi;
+  }
+}

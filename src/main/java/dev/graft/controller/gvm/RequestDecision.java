@@ -1,0 +1,214 @@
+package dev.graft.controller.gvm;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.api.Phase;
+import dev.graft.build.InjectionJobs;
+import dev.graft.build.Manifest;
+import dev.graft.build.Payloads;
+import dev.graft.build.ResolutionException;
+import dev.graft.build.TemplateCheck;
+import dev.graft.catalog.CatalogPlanner;
+import dev.graft.catalog.UsageLedger;
+import dev.graft.controller.flow.Action;
+import dev.graft.controller.flow.Decision;
+import dev.graft.controller.flow.Statuses;
+import dev.graft.k8s.Conditions;
+import dev.graft.k8s.Conditions.State;
+import io.fabric8.kubernetes.api.model.HasMetadata;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The decide step of a GraftedVirtualMachine: from its view to its status and actions. Invalid
+ * input is a condition naming the field; an image is planned once the batch window closed; once it
+ * is Ready the VirtualMachine clones it, and the use is told to the catalog's ledger (the
+ * GoldenImage reconciler writes it). Pure: no client calls.
+ */
+public final class RequestDecision {
+  private RequestDecision() {}
+
+  public static Decision decide(
+      RequestView view,
+      RequestView.Plan plan,
+      GraftedVirtualMachine.Status status,
+      UsageLedger ledger) {
+    Decision d = next(view, plan, status, ledger);
+    return d.and(Statuses.announce(view.gvm(), view.gvm().getStatus(), d.state()));
+  }
+
+  private static Decision next(
+      RequestView v,
+      RequestView.Plan plan,
+      GraftedVirtualMachine.Status status,
+      UsageLedger ledger) {
+    GraftedVirtualMachine gvm = v.gvm();
+    String catalogNs = v.catalogNamespace();
+    Manifest manifest = v.manifest();
+    try {
+      if (v.invalid() != null) {
+        throw v.invalid();
+      }
+      TemplateCheck.check(gvm.getSpec().template, v.image() != null ? v.image() : v.base());
+    } catch (ResolutionException e) {
+      return Decision.of(State.degraded(Phase.Failed, e.reason(), e.getMessage()));
+    }
+    status.manifestDigest = manifest.digest();
+    status.files = manifest.entries().size();
+    status.bytes = manifest.bytes();
+    String imageName = manifest.imageName();
+    GoldenImage image = v.image();
+    GoldenImage parent = v.parent();
+    List<Action> actions = new ArrayList<>();
+    if (image != null && image.getMetadata().getDeletionTimestamp() != null) {
+      // Nothing is created for an image that goes (its payload would outlive it); its deletion
+      // event brings this request back to plan the image again.
+      return Decision.of(
+          State.progressing(
+              Phase.Planning,
+              "ImageDeleting",
+              "image " + imageName + " is being deleted; planning again once it is gone"));
+    }
+    if (image == null) {
+      if (v.base() == null) {
+        status.image = null;
+        return Decision.of(
+            State.degraded(
+                Phase.Pending,
+                "NoBaseImage",
+                "spec.os: no BaseImage provides os \""
+                    + manifest.os()
+                    + "\" in namespace "
+                    + catalogNs));
+      }
+      if (!v.batchWait().isZero()) {
+        // The message names the window, not the time left: a status that changed on every
+        // reconcile cost a status patch each time.
+        return Decision.of(
+                State.progressing(
+                    Phase.Planning,
+                    "Batching",
+                    "waiting up to " + v.batchWindow().toMillis() + "ms for requests to batch"))
+            .recheckAfter(v.batchWait());
+      }
+      actions.addAll(PlanActions.of(v, plan));
+      CatalogPlanner.Order mine =
+          plan.orders().stream().filter(o -> o.image().equals(imageName)).findFirst().orElse(null);
+      if (mine == null) {
+        status.image = null; // so that every image event wakes it (see the image mapper)
+        return Decision.of(
+            State.progressing(Phase.Planning, "Planning", "planning " + imageName), actions);
+      }
+      parent = plan.catalog().get(mine.parent());
+      image = PlanActions.image(mine, parent, catalogNs);
+    }
+    boolean imageReady = image.getStatus() != null && image.getStatus().phase == Phase.Ready;
+    boolean firstUse = !imageName.equals(status.image) || !catalogNs.equals(status.imageNamespace);
+    status.image = imageName;
+    status.imageNamespace = catalogNs;
+    if (firstUse) {
+      // A cache hit: the image was Ready before this request needed it, and not planned for it.
+      status.cacheHit =
+          imageReady
+              && (image.getSpec().requestedBy == null
+                  || !image.getSpec().requestedBy.contains(v.key()));
+      status.plan = summary(image, parent, status.cacheHit);
+    }
+    // status still holds the previous observedGeneration: it differs on a generation's first pass.
+    boolean newGeneration =
+        !Objects.equals(status.observedGeneration, gvm.getMetadata().getGeneration());
+    if (firstUse || newGeneration) {
+      // One cache lookup per generation and per image change (a ConfigMap edit changes the image
+      // without a new generation), never one per reconcile.
+      boolean hit = firstUse ? Boolean.TRUE.equals(status.cacheHit) : imageReady;
+      String os = manifest.os();
+      actions.add(
+          new Action.Count(
+              (hit ? "cacheHit " : "cacheMiss ") + os,
+              m -> {
+                if (hit) {
+                  m.cacheHit(os);
+                } else {
+                  m.cacheMiss(os);
+                }
+              }));
+    }
+    if (image.getStatus() != null && image.getStatus().phase == Phase.Failed) {
+      var c = Conditions.get(image.getStatus(), Conditions.DEGRADED);
+      return Decision.of(
+          State.degraded(
+              Phase.Failed,
+              "ImageFailed",
+              "image " + imageName + " failed" + (c == null ? "" : ": " + c.getMessage())),
+          actions);
+    }
+    if (!imageReady) {
+      actions.addAll(missingPayloads(v, image, parent));
+      Phase p = image.getStatus() == null ? Phase.Pending : image.getStatus().phase;
+      return Decision.of(
+          State.progressing(
+              Phase.Building,
+              "Building",
+              "image " + imageName + " is " + (p == null ? "Pending" : p)),
+          actions);
+    }
+    Decision vm = VirtualMachineStep.decide(v, status, image, firstUse, ledger);
+    return Decision.of(vm.state(), concat(actions, vm.actions()));
+  }
+
+  /**
+   * Re-creates a missing payload (e.g. after a crash between creating an image and its payload, or
+   * when an earlier image's payload of the same name was still there), when the image says it waits
+   * for it. The payloads are Graft's own ConfigMaps and Secrets, which this controller does not
+   * watch: the image's condition is what tells.
+   */
+  private static List<Action> missingPayloads(
+      RequestView v, GoldenImage image, GoldenImage parent) {
+    if (image.getSpec().parent == null
+        || image.getMetadata().getUid() == null
+        || parent == null
+        || !waitsForPayload(image)) {
+      return List.of();
+    }
+    List<Action> out = new ArrayList<>();
+    for (HasMetadata payload :
+        Payloads.desired(image, Payloads.diff(image, parent), v.manifest().content())) {
+      out.add(Action.Create.uncached(payload));
+    }
+    return out;
+  }
+
+  private static boolean waitsForPayload(GoldenImage image) {
+    var c = Conditions.get(image.getStatus(), Conditions.PROGRESSING);
+    return c != null && "WaitingForPayload".equals(c.getReason());
+  }
+
+  private static GraftedVirtualMachine.PlanSummary summary(
+      GoldenImage image, GoldenImage parent, boolean hit) {
+    GraftedVirtualMachine.PlanSummary s = new GraftedVirtualMachine.PlanSummary();
+    if (hit) {
+      s.source = image.getMetadata().getName();
+      s.filesAdded = 0;
+      s.filesRemoved = 0;
+      s.bytesAdded = 0L;
+      s.cost = 0.0;
+      s.strategy = "exact";
+      return s;
+    }
+    s.source = image.getSpec().parent;
+    s.strategy = image.getSpec().strategy;
+    s.cost = image.getSpec().predictedCost == null ? 0.0 : image.getSpec().predictedCost;
+    InjectionJobs.Diff diff = Payloads.diff(image, image.getSpec().parent == null ? null : parent);
+    s.filesAdded = diff.add().size();
+    s.filesRemoved = diff.remove().size();
+    s.bytesAdded = diff.bytesAdded();
+    return s;
+  }
+
+  private static List<Action> concat(List<Action> a, List<Action> b) {
+    List<Action> all = new ArrayList<>(a);
+    all.addAll(b);
+    return all;
+  }
+}

@@ -1,0 +1,153 @@
+package dev.graft.arch;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The package structure of docs/architecture.md, enforced: who may depend on whom, no cycles, and a
+ * planner free of Kubernetes. Rules name packages with {@code ..}, so subpackages (e.g. {@code
+ * inject.script}, {@code inject.job}, {@code inject.local}) are held to their parent's rules.
+ */
+class ArchitectureTest {
+  /** What runs in the operator; none of it may reach the tools around it. */
+  private static final String[] OPERATOR = {
+    "dev.graft.api..",
+    "dev.graft.config..",
+    "dev.graft.k8s..",
+    "dev.graft.kubevirt..",
+    "dev.graft.build..",
+    "dev.graft.catalog..",
+    "dev.graft.controller..",
+    "dev.graft.inject..",
+    "dev.graft.planner..",
+    "dev.graft.cache..",
+    "dev.graft.metrics.."
+  };
+
+  private static final String[] TOOLS = {
+    "dev.graft.sim..", "dev.graft.demo..", "dev.graft.bench..", "dev.graft.cli.."
+  };
+
+  private static JavaClasses classes;
+
+  @BeforeAll
+  static void importClasses() {
+    classes =
+        new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.graft");
+  }
+
+  @Test
+  void theOperatorNeverDependsOnTheSimulatorDemoBenchmarksOrCli() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(OPERATOR)
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(TOOLS)
+        .check(classes);
+  }
+
+  @Test
+  void noPackageCycles() {
+    slices().matching("dev.graft.(*)..").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void noCyclesBetweenSubpackages() {
+    slices().matching("dev.graft.(**)").should().beFreeOfCycles().check(classes);
+  }
+
+  @Test
+  void k8sIsALeafOverTheApi() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.graft.k8s..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(except("dev.graft.k8s..", "dev.graft.api.."))
+        .check(classes);
+  }
+
+  @Test
+  void kubevirtModelImportsNothingFromControllersCatalogOrBuilds() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.graft.kubevirt..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(except("dev.graft.kubevirt..", "dev.graft.api..", "dev.graft.k8s.."))
+        .check(classes);
+  }
+
+  @Test
+  void buildAndCatalogNeverReachTheControllers() {
+    noClasses()
+        .that()
+        .resideInAnyPackage("dev.graft.build..", "dev.graft.catalog..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.graft.controller..")
+        .check(classes);
+    noClasses()
+        .that()
+        .resideInAPackage("dev.graft.build..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAPackage("dev.graft.catalog..")
+        .check(classes);
+  }
+
+  @Test
+  void injectionKnowsNothingOfTheOperatorAroundIt() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.graft.inject..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "dev.graft.controller..",
+            "dev.graft.catalog..",
+            "dev.graft.build..",
+            "dev.graft.kubevirt..",
+            "dev.graft.k8s..")
+        .check(classes);
+  }
+
+  @Test
+  void plannerIsFreeOfKubernetesAndOfTheRestOfGraft() {
+    noClasses()
+        .that()
+        .resideInAPackage("dev.graft.planner..")
+        .should()
+        .dependOnClassesThat()
+        .resideInAnyPackage(
+            "io.fabric8..",
+            "io.javaoperatorsdk..",
+            "io.quarkus..",
+            "jakarta..",
+            "dev.graft.api..",
+            "dev.graft.k8s..",
+            "dev.graft.kubevirt..",
+            "dev.graft.build..",
+            "dev.graft.catalog..",
+            "dev.graft.controller..",
+            "dev.graft.config..")
+        .check(classes);
+  }
+
+  /** Every Graft package except {@code allowed}. */
+  private static String[] except(String... allowed) {
+    java.util.List<String> all = new java.util.ArrayList<>(java.util.List.of(OPERATOR));
+    all.addAll(java.util.List.of(TOOLS));
+    all.removeAll(java.util.List.of(allowed));
+    return all.toArray(String[]::new);
+  }
+}

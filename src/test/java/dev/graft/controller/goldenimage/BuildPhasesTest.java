@@ -1,0 +1,242 @@
+package dev.graft.controller.goldenimage;
+
+import static dev.graft.controller.goldenimage.BuildFixtures.base;
+import static dev.graft.controller.goldenimage.BuildFixtures.child;
+import static dev.graft.controller.goldenimage.BuildFixtures.dataVolume;
+import static dev.graft.controller.goldenimage.BuildFixtures.job;
+import static dev.graft.controller.goldenimage.BuildFixtures.view;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.Phase;
+import dev.graft.controller.flow.Decision;
+import java.time.Duration;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Each build phase from a table: the view it is given, then the phase it reports (or that it
+ * passes), the condition reason and the actions it asks for. Plain JUnit, no server.
+ */
+class BuildPhasesTest {
+  private static final String BASE = base(Phase.Ready).getMetadata().getName();
+
+  /** One row: a phase, a view (and the status it starts from), and what it must decide. */
+  record Row(
+      String name,
+      BuildPhase phase,
+      BuildFixtures.View view,
+      Phase phaseAfter,
+      String reason,
+      List<String> actions,
+      Duration recheck) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  private static Row passes(String name, BuildPhase phase, BuildFixtures.View view) {
+    return new Row(name, phase, view, null, null, null, null);
+  }
+
+  static Stream<Row> rows() {
+    GoldenImage pending = child(null, "/etc/a");
+    String name = pending.getMetadata().getName();
+    return Stream.of(
+        // Settled
+        new Row(
+            "Settled: Ready stays Ready",
+            new Settled(),
+            view(child(Phase.Ready, "/etc/a")),
+            Phase.Ready,
+            "Ready",
+            List.of(),
+            null),
+        new Row(
+            "Settled: Failed stays Failed",
+            new Settled(),
+            view(child(Phase.Failed, "/etc/a")),
+            Phase.Failed,
+            "Failed",
+            List.of(),
+            null),
+        passes(
+            "Settled: a build in progress passes",
+            new Settled(),
+            view(child(Phase.Cloning, "/etc/a"))),
+        // WaitForParent
+        new Row(
+            "WaitForParent: no parent",
+            new WaitForParent(),
+            view(pending),
+            Phase.Pending,
+            "ParentNotFound",
+            List.of(),
+            Duration.ofSeconds(30)),
+        new Row(
+            "WaitForParent: parent importing",
+            new WaitForParent(),
+            view(pending).parent(base(Phase.Importing)),
+            Phase.Pending,
+            "WaitingForParent",
+            List.of(),
+            Duration.ofSeconds(30)),
+        new Row(
+            "WaitForParent: parent failed",
+            new WaitForParent(),
+            view(pending).parent(base(Phase.Failed)),
+            Phase.Failed,
+            "ParentFailed",
+            List.of("warning ParentFailed: parent image " + BASE + " failed"),
+            null),
+        passes(
+            "WaitForParent: parent Ready",
+            new WaitForParent(),
+            view(pending).parent(base(Phase.Ready))),
+        // WaitForCleanup
+        new Row(
+            "WaitForCleanup: a stale clone",
+            new WaitForCleanup(),
+            view(pending).stale("DataVolume " + name),
+            Phase.Pending,
+            "WaitingForCleanup",
+            List.of(),
+            Duration.ofSeconds(2)),
+        passes("WaitForCleanup: nothing stale", new WaitForCleanup(), view(pending)),
+        // Import
+        new Row(
+            "Import: no DataVolume",
+            new Import(),
+            view(base(null)),
+            Phase.Importing,
+            "Importing",
+            List.of(
+                "create DataVolume " + BASE,
+                "event Importing: DataVolume " + BASE + " imports the base disk"),
+            null),
+        new Row(
+            "Import: importing",
+            new Import(),
+            view(base(null)).dv(dataVolume(BASE, "ImportInProgress", 1)),
+            Phase.Importing,
+            "Importing",
+            List.of(),
+            null),
+        new Row(
+            "Import: failed",
+            new Import(),
+            view(base(null)).dv(dataVolume(BASE, "Failed", 1)),
+            Phase.Failed,
+            "ImportFailed",
+            List.of("warning ImportFailed: DataVolume " + BASE + " failed"),
+            null),
+        passes(
+            "Import: succeeded",
+            new Import(),
+            view(base(null)).dv(dataVolume(BASE, "Succeeded", 1))),
+        // Clone
+        new Row(
+            "Clone: no clone",
+            new Clone(),
+            view(pending).parent(base(Phase.Ready)),
+            Phase.Cloning,
+            "Cloning",
+            List.of(
+                "create DataVolume " + name,
+                "event Cloning: DataVolume " + name + " clones " + BASE + " (attempt 1)"),
+            null),
+        new Row(
+            "Clone: cloning",
+            new Clone(),
+            view(pending).dv(dataVolume(name, "CloneInProgress", 1)),
+            Phase.Cloning,
+            "Cloning",
+            List.of(),
+            null),
+        new Row(
+            "Clone: failed, retried",
+            new Clone(),
+            view(pending).dv(dataVolume(name, "Failed", 1)),
+            Phase.Pending,
+            "CloneFailed",
+            List.of(
+                "delete DataVolume " + name,
+                "delete PersistentVolumeClaim " + name,
+                "count buildFailed fedora-40 CloneFailed",
+                "warning CloneFailed: DataVolume "
+                    + name
+                    + " failed (attempt 1 of 3); retrying in 30s"),
+            Duration.ofMillis(30_200)),
+        passes("Clone: succeeded", new Clone(), view(pending).dv(dataVolume(name, "Succeeded", 1))),
+        // Payload
+        new Row(
+            "Payload: missing",
+            new Payload(),
+            view(pending).parent(base(Phase.Ready)).noPayload(),
+            Phase.Cloning,
+            "WaitingForPayload",
+            List.of(),
+            Duration.ofSeconds(10)),
+        passes("Payload: present", new Payload(), view(pending).parent(base(Phase.Ready))),
+        // Inject
+        new Row(
+            "Inject: no Job",
+            new Inject(),
+            view(pending).parent(base(Phase.Ready)),
+            Phase.Injecting,
+            "Injecting",
+            List.of(
+                "create ConfigMap " + name + "-script",
+                "create Job " + name + "-inject-1",
+                "event Injecting: Job " + name + "-inject-1 adds 1 and removes 0 files"),
+            null),
+        new Row(
+            "Inject: running",
+            new Inject(),
+            view(pending).parent(base(Phase.Ready)).job(job(null)),
+            Phase.Injecting,
+            "Injecting",
+            List.of(),
+            null),
+        new Row(
+            "Inject: failed",
+            new Inject(),
+            view(pending).parent(base(Phase.Ready)).job(job("Failed")),
+            Phase.Pending,
+            "InjectionFailed",
+            List.of(
+                "delete DataVolume " + name,
+                "delete PersistentVolumeClaim " + name,
+                "count buildFailed fedora-40 InjectionFailed",
+                "warning InjectionFailed: Job "
+                    + name
+                    + "-inject-1 failed: BackoffLimitExceeded (attempt 1 of 3); retrying in 30s"),
+            Duration.ofMillis(30_200)),
+        passes(
+            "Inject: complete",
+            new Inject(),
+            view(pending).parent(base(Phase.Ready)).job(job("Complete"))));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("rows")
+  void phase(Row row) {
+    BuildView view = row.view().build();
+    GoldenImage.Status status =
+        view.image().getStatus() == null ? new GoldenImage.Status() : view.image().getStatus();
+    Optional<Decision> d = row.phase().decide(view, status);
+    if (row.phaseAfter() == null) {
+      assertThat(d).as(row.name()).isEmpty();
+      return;
+    }
+    assertThat(d).as(row.name()).isPresent();
+    assertThat(d.get().state().phase()).as(row.name()).isEqualTo(row.phaseAfter());
+    assertThat(d.get().state().reason()).as(row.name()).isEqualTo(row.reason());
+    assertThat(d.get().described()).as(row.name()).isEqualTo(row.actions());
+    assertThat(d.get().recheck()).as(row.name()).isEqualTo(row.recheck());
+  }
+}
