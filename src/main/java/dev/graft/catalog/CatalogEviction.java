@@ -255,16 +255,28 @@ public class CatalogEviction {
 
   private List<GraftedVirtualMachine> graftedVirtualMachines() {
     var gvms = client.resources(GraftedVirtualMachine.class);
-    List<String> namespaces = watchedNamespaces.orElse(List.of());
-    // JOSDK's markers (JOSDK_ALL_NAMESPACES, JOSDK_WATCH_CURRENT) are not namespaces
-    if (namespaces.isEmpty() || namespaces.stream().anyMatch(n -> n.startsWith("JOSDK_"))) {
+    List<String> namespaces = listedNamespaces(watchedNamespaces);
+    if (namespaces.isEmpty()) {
       return gvms.inAnyNamespace().list().getItems();
     }
     List<GraftedVirtualMachine> all = new java.util.ArrayList<>();
     for (String ns : namespaces) {
-      all.addAll(gvms.inNamespace(ns.strip()).list().getItems());
+      all.addAll(gvms.inNamespace(ns).list().getItems());
     }
     return all;
+  }
+
+  /**
+   * The namespaces to list GraftedVirtualMachines in, empty for all. JOSDK's and QOSDK's markers
+   * (JOSDK_ALL_NAMESPACES, QOSDK_USE_BUILDTIME_NAMESPACES, ...) are not namespaces: listing one
+   * finds no VM, and eviction would then take images VMs still use.
+   */
+  static List<String> listedNamespaces(Optional<List<String>> configured) {
+    List<String> namespaces =
+        configured.orElse(List.of()).stream().map(String::strip).filter(n -> !n.isEmpty()).toList();
+    boolean marker =
+        namespaces.stream().anyMatch(n -> n.startsWith("JOSDK_") || n.startsWith("QOSDK_"));
+    return marker ? List.of() : namespaces;
   }
 
   static long sizeBytes(GoldenImage gi) {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.Phase;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import org.junit.jupiter.api.Test;
 
@@ -69,5 +70,23 @@ class CatalogEvictionProtectionTest {
         .isEqualTo("parent of unfinished build c");
     assertThat(CatalogEviction.protectedReason(parent, List.of(parent, doneChild), NOBODY))
         .isNull();
+  }
+
+  /**
+   * Usage is read where the operator watches. The SDKs' markers are not namespaces: QOSDK passes
+   * QOSDK_USE_BUILDTIME_NAMESPACES when nothing is configured, and listing VMs "there" found none,
+   * so eviction took images that VMs still used.
+   */
+  @Test
+  void usageIsListedInWatchedNamespacesAndMarkersMeanAll() {
+    assertThat(CatalogEviction.listedNamespaces(Optional.empty())).isEmpty();
+    assertThat(
+            CatalogEviction.listedNamespaces(
+                Optional.of(List.of("QOSDK_USE_BUILDTIME_NAMESPACES"))))
+        .isEmpty();
+    assertThat(CatalogEviction.listedNamespaces(Optional.of(List.of("JOSDK_ALL_NAMESPACES"))))
+        .isEmpty();
+    assertThat(CatalogEviction.listedNamespaces(Optional.of(List.of(" team-a", "team-b "))))
+        .containsExactly("team-a", "team-b");
   }
 }
