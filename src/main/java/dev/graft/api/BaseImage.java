@@ -20,6 +20,14 @@ import io.fabric8.kubernetes.model.annotation.Version;
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image")
 @AdditionalPrinterColumn(
+    name = "Generation",
+    jsonPath = ".status.baseGeneration",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Outdated",
+    jsonPath = ".status.outdatedImages",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
@@ -47,11 +55,41 @@ public class BaseImage extends CustomResource<BaseImage.Spec, BaseImage.Status>
     public SourceRef sourceRef;
 
     public StorageSpec storage;
+
+    /**
+     * What a new base generation (a changed source) does to the images built on the old one: {@code
+     * Rebuild} (default) plans every image a GraftedVirtualMachine uses again over the new base, in
+     * one batch; {@code Manual} only marks them Outdated.
+     */
+    public UpdatePolicy updatePolicy;
+  }
+
+  /** See {@link Spec#updatePolicy}. */
+  public enum UpdatePolicy {
+    Rebuild,
+    Manual
+  }
+
+  /** The policy in effect (unset: Rebuild). */
+  public static UpdatePolicy policyOf(BaseImage bi) {
+    return bi == null || bi.getSpec() == null || bi.getSpec().updatePolicy == null
+        ? UpdatePolicy.Rebuild
+        : bi.getSpec().updatePolicy;
   }
 
   /** Phase, the GoldenImage that holds the imported disk, and conditions. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Status extends GraftStatus {
+    /** The base GoldenImage of the newest generation. */
     public String image;
+
+    /** The newest generation: a new one starts each time the source's identity changes. */
+    public Integer baseGeneration;
+
+    /** The identity (url and checksum, registry url, PVC) of the newest generation's source. */
+    public String sourceIdentity;
+
+    /** GoldenImages of this os built on an older generation (condition Outdated). */
+    public Integer outdatedImages;
   }
 }

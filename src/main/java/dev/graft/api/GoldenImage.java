@@ -28,6 +28,13 @@ import java.util.List;
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(name = "Size", jsonPath = ".status.size")
 @AdditionalPrinterColumn(
+    name = "Gen",
+    jsonPath = ".spec.baseGeneration",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
+    name = "Outdated",
+    jsonPath = ".status.conditions[?(@.type==\"Outdated\")].status")
+@AdditionalPrinterColumn(
     name = "Hits",
     jsonPath = ".status.hits",
     type = AdditionalPrinterColumn.Type.INTEGER)
@@ -58,6 +65,15 @@ public class GoldenImage extends CustomResource<GoldenImage.Spec, GoldenImage.St
 
     /** The BaseImage this base GoldenImage imports, as namespace/name. */
     public String baseImage;
+
+    /**
+     * The generation of its os's base it is built on (unset: 1, as before generations); a derived
+     * image has its parent's.
+     */
+    public Integer baseGeneration;
+
+    /** For a base image: the identity of the source it imports (url, digest, PVC). */
+    public String sourceIdentity;
 
     public StorageSpec storage;
 

@@ -22,6 +22,10 @@ import java.util.List;
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image")
 @AdditionalPrinterColumn(name = "VM", jsonPath = ".status.vmName")
 @AdditionalPrinterColumn(
+    name = "Base",
+    jsonPath = ".status.baseGeneration",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
@@ -46,6 +50,13 @@ public class GraftedVirtualMachine
     public List<FileSpec> files = new ArrayList<>();
 
     public VmTemplate template;
+
+    /**
+     * Pins the generation of the os's base the image is built on: a newer base (a changed source)
+     * does not move this VM. Unset: the BaseImage's updatePolicy decides.
+     */
+    @io.fabric8.generator.annotation.Min(1)
+    public Integer baseGeneration;
   }
 
   /** What was planned and built, and the VM. */
@@ -59,6 +70,9 @@ public class GraftedVirtualMachine
     public Integer files;
     public Long bytes;
     public String vmName;
+
+    /** The generation of the base its image is built on. */
+    public Integer baseGeneration;
 
     /** Whether the image was already Ready when this VM asked for it. */
     public Boolean cacheHit;

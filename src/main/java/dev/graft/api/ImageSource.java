@@ -24,6 +24,13 @@ public class ImageSource {
     @Pattern("^(https?|docker|oci-archive)://.+$")
     public String url;
 
+    /**
+     * For http: the expected checksum ({@code sha256:<hex>}, as CDI checks it); part of the base
+     * generation's identity. A registry image is pinned by a digest in its url ({@code @sha256:}).
+     */
+    @Pattern("^(md5|sha1|sha256|sha512):[a-f0-9]+$")
+    public String checksum;
+
     public Url() {}
 
     public Url(String url) {

@@ -11,9 +11,11 @@ import java.util.Map;
 
 /**
  * A resolved file list: entries sorted by path, with the content of every non-URL file (kept in
- * memory only, to write the build's payload), and the digest that names the image.
+ * memory only, to write the build's payload), the generation of the os's base it is built on, and
+ * the digest that names the image.
  */
-public record Manifest(String os, List<ManifestEntry> entries, Map<String, byte[]> content) {
+public record Manifest(
+    String os, List<ManifestEntry> entries, Map<String, byte[]> content, int baseGeneration) {
 
   /** Length of the manifest digest prefix in image names. */
   public static final int SHORT_DIGEST = 10;
@@ -21,6 +23,19 @@ public record Manifest(String os, List<ManifestEntry> entries, Map<String, byte[
   public Manifest {
     entries = entries.stream().sorted(Comparator.comparing(e -> e.path)).toList();
     content = Map.copyOf(content);
+    if (baseGeneration < 1) {
+      throw new IllegalArgumentException("base generation " + baseGeneration + " is below 1");
+    }
+  }
+
+  /** On the first generation of the base. */
+  public Manifest(String os, List<ManifestEntry> entries, Map<String, byte[]> content) {
+    this(os, entries, content, 1);
+  }
+
+  /** The same files, built on another generation of the base. */
+  public Manifest onGeneration(int generation) {
+    return generation == baseGeneration ? this : new Manifest(os, entries, content, generation);
   }
 
   /** sha256 over the sorted entries' identity digests, one per line. */
@@ -28,9 +43,9 @@ public record Manifest(String os, List<ManifestEntry> entries, Map<String, byte[
     return digestOf(entries);
   }
 
-  /** The GoldenImage name for this os and manifest. */
+  /** The GoldenImage name for this os, manifest and base generation. */
   public String imageName() {
-    return imageName(os, digest());
+    return imageName(os, digest(), baseGeneration);
   }
 
   public long bytes() {
@@ -46,9 +61,28 @@ public record Manifest(String os, List<ManifestEntry> entries, Map<String, byte[
     return sha256(sb.toString().getBytes(StandardCharsets.UTF_8));
   }
 
-  /** The name of the base GoldenImage of an os: the image of its empty manifest. */
+  /** The name of the first base GoldenImage of an os: the image of its empty manifest. */
   public static String baseImageName(String os) {
     return imageName(os, digestOf(List.of()));
+  }
+
+  /** The name of the base GoldenImage of an os's generation. */
+  public static String baseImageName(String os, int generation) {
+    return imageName(os, digestOf(List.of()), generation);
+  }
+
+  /**
+   * The image of a manifest on a base generation: generation 1 keeps the names images had before
+   * generations; a later one mixes the generation into the digest, so the name keeps its length
+   * (the Job name {@code <image>-inject-<n>} must stay within 63 characters).
+   */
+  public static String imageName(String os, String manifestDigest, int generation) {
+    if (generation <= 1) {
+      return imageName(os, manifestDigest);
+    }
+    String mixed =
+        sha256((manifestDigest + "\ngeneration " + generation).getBytes(StandardCharsets.UTF_8));
+    return imageName(os, mixed);
   }
 
   /** {@code <os>-<first 10 hex of the manifest digest>}. */

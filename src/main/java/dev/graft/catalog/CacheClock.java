@@ -30,6 +30,14 @@ public final class CacheClock {
         : base.getStatus().cacheClock;
   }
 
+  /**
+   * The clock of a catalog whose os has several base generations: the highest stored on any (a
+   * raise is stored on each, and a clock only rises).
+   */
+  public static double of(java.util.Collection<GoldenImage> bases) {
+    return bases.stream().mapToDouble(CacheClock::of).max().orElse(0);
+  }
+
   /** The priority of an image used now, when the clock reads {@code clock}. */
   public static double priority(double clock, GoldenImage.Status s) {
     long hits = s == null || s.hits == null ? 0 : s.hits;

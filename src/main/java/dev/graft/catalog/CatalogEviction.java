@@ -147,7 +147,13 @@ public class CatalogEviction {
     Decision decision = decide(os, images, usage(namespace), limits);
     List<CacheEntry> victims = decision.victims();
     if (decision.clock() > decision.clockBefore()) {
-      ledger.raiseClock(namespace, os, decision.clock());
+      ledger.raiseClock(
+          namespace,
+          os,
+          decision.clock(),
+          BaseGenerations.bases(images, os).stream()
+              .map(gi -> gi.getMetadata().getName())
+              .toList());
       return new Pass(List.of(), true);
     }
     for (CacheEntry victim : victims) {
@@ -181,26 +187,30 @@ public class CatalogEviction {
 
   /** What to evict from {@code images}, the whole catalog of {@code os} (one namespace). */
   static Decision decide(String os, List<GoldenImage> images, Usage usage, CacheLimits limits) {
-    double clock =
-        CacheClock.of(
-            images.stream().filter(gi -> gi.getSpec().parent == null).findFirst().orElse(null));
+    double clock = CacheClock.of(BaseGenerations.bases(images, os));
+    int current = BaseGenerations.currentGeneration(images, os);
     // A policy per pass, started from the stored clock: the clock lives in the API, not here.
     GreedyDualSizeFrequency policy = new GreedyDualSizeFrequency();
     policy.restoreInflation(os, clock);
     List<CacheEntry> entries =
-        images.stream().map(gi -> entry(gi, protectedReason(gi, images, usage))).toList();
+        images.stream().map(gi -> entry(gi, protectedReason(gi, images, usage), current)).toList();
     List<CacheEntry> victims = policy.victims(entries, limits);
     return new Decision(victims, clock, policy.inflation(os));
   }
 
-  private static CacheEntry entry(GoldenImage gi, String protectedReason) {
+  /**
+   * An image as the policy ranks it. An outdated one (built on an older base generation) ranks
+   * below every current one: nothing new is built from it, so it goes first when it is unused.
+   */
+  private static CacheEntry entry(GoldenImage gi, String protectedReason, int current) {
     GoldenImage.Status s = gi.getStatus();
+    boolean outdated = BaseGenerations.outdated(gi, current);
     return new CacheEntry(
         gi.getMetadata().getName(),
         gi.getSpec().os,
         sizeBytes(gi),
-        lastUse(s),
-        CacheClock.stored(s),
+        outdated ? 0 : lastUse(s),
+        outdated ? Math.min(0, CacheClock.stored(s)) - 1 : CacheClock.stored(s),
         protectedReason);
   }
 

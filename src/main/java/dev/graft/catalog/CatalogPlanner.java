@@ -113,7 +113,9 @@ public class CatalogPlanner {
       if (usable(gi) && !requests.containsKey(gi.getMetadata().getName())) {
         images.add(
             new ImageSet(
-                gi.getMetadata().getName(), gi.getSpec().os, bits(table, gi.getSpec().files)));
+                gi.getMetadata().getName(),
+                lineage(gi.getSpec().os, BaseGenerations.of(gi)),
+                bits(table, gi.getSpec().files)));
       }
     }
     // A request whose os has no image to start from cannot be planned: it is left out (the
@@ -122,8 +124,8 @@ public class CatalogPlanner {
     images.forEach(i -> osWithSource.add(i.os()));
     List<ImageSet> wanted = new ArrayList<>();
     for (Manifest m : requests.values()) {
-      if (osWithSource.contains(m.os())) {
-        wanted.add(new ImageSet(m.imageName(), m.os(), bits(table, m.entries())));
+      if (osWithSource.contains(lineage(m))) {
+        wanted.add(new ImageSet(m.imageName(), lineage(m), bits(table, m.entries())));
       }
     }
     if (wanted.isEmpty()) {
@@ -153,6 +155,18 @@ public class CatalogPlanner {
       Strategy strategy,
       Weights weights) {
     return plan(pending, catalog, strategy, weights).stream().mapToDouble(Order::cost).sum();
+  }
+
+  /**
+   * What the planner calls an os: the os and the base generation. An image is only built from
+   * images of its own generation, so a new base generation is planned as one new lineage.
+   */
+  static String lineage(String os, int generation) {
+    return generation <= 1 ? os : os + "@generation-" + generation;
+  }
+
+  private static String lineage(Manifest m) {
+    return lineage(m.os(), m.baseGeneration());
   }
 
   private static RoaringBitmap bits(FileTable table, List<ManifestEntry> entries) {

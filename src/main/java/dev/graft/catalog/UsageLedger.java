@@ -4,6 +4,8 @@ import dev.graft.api.GoldenImage;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.Collection;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.BiConsumer;
@@ -51,10 +53,18 @@ public class UsageLedger {
     }
   }
 
-  /** Eviction raised the clock of a catalog (namespace, os): its base image stores it. */
-  public void raiseClock(String namespace, String os, double to) {
+  /**
+   * Eviction raised the clock of a catalog (namespace, os): its base images (one per generation)
+   * store it.
+   */
+  public void raiseClock(String namespace, String os, double to, Collection<String> bases) {
     clocks.merge(key(namespace, os), to, Math::max);
-    wake.accept(namespace, dev.graft.build.Manifest.baseImageName(os));
+    bases.forEach(base -> wake.accept(namespace, base));
+  }
+
+  /** The same, for an os whose bases are not known: its first generation's stores it. */
+  public void raiseClock(String namespace, String os, double to) {
+    raiseClock(namespace, os, to, List.of(dev.graft.build.Manifest.baseImageName(os)));
   }
 
   /**
@@ -62,7 +72,12 @@ public class UsageLedger {
    * here and the cache, never the API: this process is the only one that raises it.
    */
   public double clock(String namespace, String os, GoldenImage base) {
-    return Math.max(CacheClock.of(base), clocks.getOrDefault(key(namespace, os), 0.0));
+    return clock(namespace, os, base == null ? List.of() : List.of(base));
+  }
+
+  /** The same, over the bases of every generation of the os. */
+  public double clock(String namespace, String os, Collection<GoldenImage> bases) {
+    return Math.max(CacheClock.of(bases), clocks.getOrDefault(key(namespace, os), 0.0));
   }
 
   /** A raise to store on the base image of {@code os}, or null; kept until it is stored. */

@@ -181,5 +181,12 @@ public interface GraftConfig {
     /** Wait before the first retry; doubles with each further attempt. */
     @WithDefault("30s")
     java.time.Duration retryBackoff();
+
+    /**
+     * Builds of a catalog namespace running at once; more wait (Queued), so that a base update
+     * rebuilding a fleet does not flood the cluster. 0: no limit.
+     */
+    @WithDefault("20")
+    int maxConcurrentBuilds();
   }
 }

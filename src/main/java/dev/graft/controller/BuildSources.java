@@ -1,7 +1,10 @@
 package dev.graft.controller;
 
 import dev.graft.api.GoldenImage;
+import dev.graft.api.Phase;
+import dev.graft.catalog.BaseGenerations;
 import dev.graft.catalog.UsageLedger;
+import dev.graft.k8s.Conditions;
 import dev.graft.k8s.Informers;
 import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
@@ -39,7 +42,8 @@ final class BuildSources {
                 ? List.of()
                 : List.of(gi.getMetadata().getNamespace() + "/" + gi.getSpec().parent));
     // Parent and children: a parent turning Ready starts its children; a child finishing lets a
-    // parent that waits in deletion go.
+    // parent that waits in deletion go. A base (a new generation) concerns every image of its os,
+    // which may now be outdated; a finished build frees a slot for the builds queued behind it.
     var related =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(GoldenImage.class, GoldenImage.class)
@@ -53,6 +57,17 @@ final class BuildSources {
                           .forEach(child -> ids.add(ResourceID.fromResource(child)));
                       if (gi.getSpec() != null && gi.getSpec().parent != null) {
                         ids.add(new ResourceID(gi.getSpec().parent, ns));
+                      }
+                      if (gi.getSpec() != null
+                          && gi.getSpec().parent == null
+                          && BaseGenerations.of(gi) > 1) {
+                        cache
+                            .list(ns, other -> gi.getSpec().os.equals(other.getSpec().os))
+                            .forEach(other -> ids.add(ResourceID.fromResource(other)));
+                      } else if (finished(gi)) {
+                        cache
+                            .list(ns, BuildSources::queued)
+                            .forEach(other -> ids.add(ResourceID.fromResource(other)));
                       }
                       return ids;
                     })
@@ -68,6 +83,17 @@ final class BuildSources {
         owned(Secret.class, context),
         related,
         requests);
+  }
+
+  private static boolean finished(GoldenImage gi) {
+    var s = gi.getStatus();
+    return s != null && (s.phase == Phase.Ready || s.phase == Phase.Failed);
+  }
+
+  /** A derived build that waits for a slot. */
+  private static boolean queued(GoldenImage gi) {
+    var c = Conditions.get(gi.getStatus(), Conditions.PROGRESSING);
+    return c != null && "Queued".equals(c.getReason()) && "True".equals(c.getStatus());
   }
 
   /** Build objects, selected by the image label they carry. */

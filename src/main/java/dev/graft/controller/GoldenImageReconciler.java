@@ -3,6 +3,7 @@ package dev.graft.controller;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.Phase;
 import dev.graft.build.InjectionJobs;
+import dev.graft.catalog.BaseGenerations;
 import dev.graft.catalog.CatalogEviction;
 import dev.graft.catalog.CatalogGauges;
 import dev.graft.catalog.CatalogPlanner;
@@ -62,6 +63,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
   private final CatalogGauges gauges;
   private final UsageLedger ledger;
   private final Plumbing plumbing;
+  private final int maxConcurrentBuilds;
 
   /** Uses taken into a status write not known to have succeeded yet. */
   private final Map<ResourceID, UsageLedger.Uses> taken = new ConcurrentHashMap<>();
@@ -88,6 +90,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     this.gauges = gauges;
     this.ledger = ledger;
     this.plumbing = plumbing;
+    this.maxConcurrentBuilds = config.build().maxConcurrentBuilds();
   }
 
   @Override
@@ -148,10 +151,8 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         gi.getSpec().parent == null
             ? null
             : related.get(new ResourceID(gi.getSpec().parent, ns)).orElse(null);
-    GoldenImage base =
-        related
-            .get(new ResourceID(dev.graft.build.Manifest.baseImageName(gi.getSpec().os), ns))
-            .orElse(null);
+    List<GoldenImage> catalog = ctx.getPrimaryCache().list(ns).toList();
+    List<GoldenImage> bases = BaseGenerations.bases(catalog, gi.getSpec().os);
     String payload = InjectionJobs.payloadName(name);
     Optional<DataVolume> dv = Informers.get(ctx, DataVolume.class, ns, name);
     Optional<Job> job = Informers.get(ctx, Job.class, ns, InjectionJobs.jobName(gi, attempt));
@@ -171,9 +172,10 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         stale(gi, dv, job, script, cmPayload, secretPayload),
         Instant.now().truncatedTo(ChronoUnit.MILLIS),
         settings,
-        ledger.clock(ns, gi.getSpec().os, base),
+        ledger.clock(ns, gi.getSpec().os, bases),
         ready ? ledger.take(ns, name) : null,
-        ready && gi.getSpec().parent == null ? ledger.pendingClock(ns, gi.getSpec().os, gi) : null);
+        ready && gi.getSpec().parent == null ? ledger.pendingClock(ns, gi.getSpec().os, gi) : null,
+        BuildView.Catalog.of(gi, catalog, maxConcurrentBuilds));
   }
 
   /** The first build object of this name that another image (same name, earlier) owns, or null. */

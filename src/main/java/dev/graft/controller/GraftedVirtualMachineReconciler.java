@@ -1,12 +1,12 @@
 package dev.graft.controller;
 
+import dev.graft.api.BaseImage;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.FileResolver;
 import dev.graft.build.Manifest;
 import dev.graft.build.ManifestCache;
 import dev.graft.build.ResolutionException;
-import dev.graft.build.TemplateCheck;
 import dev.graft.catalog.CatalogPlanner;
 import dev.graft.catalog.PlanningService;
 import dev.graft.catalog.UsageLedger;
@@ -24,9 +24,7 @@ import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
-import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -128,25 +126,36 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     }
   }
 
+  /** The request's catalog as this controller's caches show it. */
+  private RequestCatalog catalog(String catalogNs, Context<GraftedVirtualMachine> ctx) {
+    return new RequestCatalog(
+        manifests,
+        Informers.source(ctx, GoldenImage.class),
+        Informers.source(ctx, BaseImage.class),
+        RequestSources.lookup(ctx),
+        catalogNs);
+  }
+
   /** Observe: the request, its manifest and what the catalog has for it, from the caches. */
   private RequestView observe(GraftedVirtualMachine gvm, Context<GraftedVirtualMachine> ctx) {
     String catalogNs = catalogNamespace(gvm.getMetadata().getNamespace());
-    var images = Informers.source(ctx, GoldenImage.class);
+    RequestCatalog catalog = catalog(catalogNs, ctx);
     Manifest manifest = null;
     ResolutionException invalid = null;
     GoldenImage image = null;
     GoldenImage base = null;
     GoldenImage parent = null;
     try {
-      manifest = validated(gvm, RequestSources.lookup(ctx), images, catalogNs);
+      RequestCatalog.Resolved r = catalog.resolve(gvm);
+      manifest = r.manifest();
+      base = r.base();
     } catch (ResolutionException e) {
       invalid = e;
     }
     if (manifest != null) {
-      image = images.get(new ResourceID(manifest.imageName(), catalogNs)).orElse(null);
-      base = RequestSources.base(images, catalogNs, manifest.os());
+      image = catalog.image(manifest).orElse(null);
       if (image != null && image.getSpec().parent != null) {
-        parent = images.get(new ResourceID(image.getSpec().parent, catalogNs)).orElse(null);
+        parent = catalog.image(image.getSpec().parent);
       }
     }
     VirtualMachine vm =
@@ -174,14 +183,14 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   }
 
   /**
-   * Plans this request together with every other pending request of the same catalog. Resolving the
+   * Plans this request together with every other pending request of the same catalog (a new base
+   * generation makes every request that moves to it pending at once: one batch). Resolving the
    * others reads the caches (and the manifest cache) without any lock; only the planning itself is
    * serialized, in the planning service.
    */
   private RequestView.Plan plan(RequestView view, Context<GraftedVirtualMachine> ctx) {
     String catalogNs = view.catalogNamespace();
-    var images = Informers.source(ctx, GoldenImage.class);
-    FileResolver.Lookup lookup = RequestSources.lookup(ctx);
+    RequestCatalog catalog = catalog(catalogNs, ctx);
     Map<String, Manifest> pending = new LinkedHashMap<>();
     Map<String, List<String>> requesters = new HashMap<>();
     pending.put(view.manifest().imageName(), view.manifest());
@@ -196,9 +205,9 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
             .toList();
     for (GraftedVirtualMachine other : others) {
       try {
-        Manifest m = validated(other, lookup, images, catalogNs);
-        if (images.get(new ResourceID(m.imageName(), catalogNs)).isEmpty()
-            && RequestSources.base(images, catalogNs, m.os()) != null) {
+        RequestCatalog.Resolved r = catalog.resolve(other);
+        Manifest m = r.manifest();
+        if (catalog.image(m).isEmpty() && r.base() != null) {
           pending.putIfAbsent(m.imageName(), m);
           requesters.computeIfAbsent(m.imageName(), k -> new ArrayList<>()).add(key(other));
         }
@@ -207,32 +216,12 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       }
     }
     manifests.retain(all.list().map(g -> g.getMetadata().getUid()).collect(Collectors.toSet()));
-    List<GoldenImage> catalog = images.list(catalogNs).toList();
-    List<CatalogPlanner.Order> orders = planning.plan(catalogNs, pending, catalog);
+    List<GoldenImage> images = catalog.all();
+    List<CatalogPlanner.Order> orders = planning.plan(catalogNs, pending, images);
     Map<String, GoldenImage> byName = new HashMap<>();
-    catalog.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
+    images.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
     return new RequestView.Plan(
         orders, requesters, byName, o -> planning.release(catalogNs, List.of(o)));
-  }
-
-  /**
-   * A request's files and VM template, both checked before anything is planned for it; the root
-   * disk is checked against its image, or the base its image would be built from (every image of an
-   * os has its base's storage).
-   */
-  private Manifest validated(
-      GraftedVirtualMachine gvm,
-      FileResolver.Lookup lookup,
-      InformerEventSource<GoldenImage, GraftedVirtualMachine> images,
-      String catalogNs)
-      throws ResolutionException {
-    Manifest m = manifests.resolve(gvm, lookup);
-    GoldenImage source =
-        images
-            .get(new ResourceID(m.imageName(), catalogNs))
-            .orElseGet(() -> RequestSources.base(images, catalogNs, m.os()));
-    TemplateCheck.check(gvm.getSpec().template, source);
-    return m;
   }
 
   private static String key(GraftedVirtualMachine gvm) {

@@ -1,10 +1,10 @@
 package dev.graft.controller;
 
+import dev.graft.api.BaseImage;
 import dev.graft.api.FileSet;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.FileResolver;
-import dev.graft.catalog.CatalogPlanner;
 import dev.graft.config.GraftConfig;
 import dev.graft.k8s.Informers;
 import dev.graft.k8s.Labels;
@@ -20,6 +20,7 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
+import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -86,9 +87,8 @@ final class RequestSources {
                                 gvm ->
                                     gvm.getStatus() == null
                                         || gvm.getStatus().image == null
-                                        || gi.getMetadata()
-                                            .getName()
-                                            .equals(gvm.getStatus().image))))
+                                        || gi.getMetadata().getName().equals(gvm.getStatus().image)
+                                        || newBaseFor(gi, gvm))))
                 .build(),
             context);
     var vms =
@@ -103,7 +103,29 @@ final class RequestSources {
                                 vm.getMetadata().getNamespace())))
                 .build(),
             context);
-    return List.of(fileSets, configMaps, secrets, images, vms);
+    // A BaseImage's update policy decides which base generation its os's requests are built on.
+    var baseImages =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(BaseImage.class, GraftedVirtualMachine.class)
+                .withSecondaryToPrimaryMapper(
+                    (BaseImage bi) ->
+                        ids(
+                            gvms.list(
+                                gvm ->
+                                    gvm.getSpec() != null
+                                        && bi.getSpec() != null
+                                        && Objects.equals(gvm.getSpec().os, bi.getSpec().os))))
+                .build(),
+            context);
+    return List.of(fileSets, configMaps, secrets, images, vms, baseImages);
+  }
+
+  /** A base image (a generation of an os) concerns every request of its os: it may move them. */
+  private static boolean newBaseFor(GoldenImage gi, GraftedVirtualMachine gvm) {
+    return gi.getSpec() != null
+        && gi.getSpec().parent == null
+        && gvm.getSpec() != null
+        && Objects.equals(gi.getSpec().os, gvm.getSpec().os);
   }
 
   /** Reads FileSets, ConfigMaps and Secrets from the controller's informer caches. */
@@ -112,18 +134,6 @@ final class RequestSources {
         Informers.source(ctx, FileSet.class),
         Informers.source(ctx, ConfigMap.class),
         Informers.source(ctx, Secret.class));
-  }
-
-  /** The usable base image of an os in a catalog, or null. */
-  static GoldenImage base(
-      InformerEventSource<GoldenImage, GraftedVirtualMachine> images, String ns, String os) {
-    return images
-        .list(
-            ns,
-            gi -> gi.getSpec() != null && os.equals(gi.getSpec().os) && gi.getSpec().parent == null)
-        .filter(CatalogPlanner::usable)
-        .findFirst()
-        .orElse(null);
   }
 
   private static String key(HasMetadata r) {

@@ -8,6 +8,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The one place where conditions are built. Every status carries {@code Ready}, {@code Progressing}
@@ -18,6 +19,9 @@ public final class Conditions {
   public static final String READY = "Ready";
   public static final String PROGRESSING = "Progressing";
   public static final String DEGRADED = "Degraded";
+
+  /** On a GoldenImage: built on an older generation of its os's base than the newest. */
+  public static final String OUTDATED = "Outdated";
 
   /** What a reconcile concluded: the phase, a reason and a message. */
   public record State(
@@ -44,7 +48,10 @@ public final class Conditions {
 
   private Conditions() {}
 
-  /** Writes phase, observedGeneration and the three conditions of {@code state} into status. */
+  /**
+   * Writes phase, observedGeneration and the three conditions of {@code state} into status; other
+   * conditions (e.g. a GoldenImage's {@code Outdated}) are kept after them.
+   */
   public static void apply(GraftStatus status, State state, Long generation) {
     status.phase = state.phase();
     status.observedGeneration = generation;
@@ -69,6 +76,19 @@ public final class Conditions {
             state.degraded() ? state.reason() : "AsExpected",
             state.degraded() ? state.message() : "",
             generation));
+    previous.stream()
+        .filter(c -> !Set.of(READY, PROGRESSING, DEGRADED).contains(c.getType()))
+        .forEach(next::add);
+    status.conditions = next;
+  }
+
+  /** Sets one condition besides the three of a state, keeping its transition time if unchanged. */
+  public static void set(
+      GraftStatus status, String type, boolean value, String reason, String message, Long gen) {
+    List<Condition> previous = status.conditions == null ? List.of() : status.conditions;
+    List<Condition> next = new ArrayList<>();
+    previous.stream().filter(c -> !type.equals(c.getType())).forEach(next::add);
+    next.add(condition(previous, type, value, reason, message, gen));
     status.conditions = next;
   }
 

@@ -44,6 +44,9 @@ public class DataVolume extends CustomResource<DataVolume.Spec, DataVolume.Statu
   public static class Url {
     public String url;
 
+    /** http only: {@code algorithm:hex}, checked by CDI after the download. */
+    public String checksum;
+
     public Url() {}
 
     public Url(String url) {

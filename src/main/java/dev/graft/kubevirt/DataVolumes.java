@@ -30,11 +30,14 @@ public final class DataVolumes {
     return importFor(gi, StorageDefaults.NONE);
   }
 
-  /** Base image: import from the GoldenImage's source or sourceRef. */
+  /**
+   * Base image: import from the GoldenImage's source or sourceRef. A generation that follows a
+   * DataSource has both: the PVC the DataSource pointed at (source) is what it imports.
+   */
   public static DataVolume importFor(GoldenImage gi, StorageDefaults defaults) {
     DataVolume dv = skeleton(gi, 1, defaults);
     var spec = gi.getSpec();
-    if (spec.sourceRef != null) {
+    if (spec.sourceRef != null && spec.source == null) {
       dv.getSpec().sourceRef = new DataVolume.SourceRef();
       dv.getSpec().sourceRef.kind =
           spec.sourceRef.kind == null ? "DataSource" : spec.sourceRef.kind;
@@ -45,6 +48,7 @@ public final class DataVolumes {
       DataVolume.Source source = new DataVolume.Source();
       if (s.http != null) {
         source.http = new DataVolume.Url(s.http.url);
+        source.http.checksum = s.http.checksum;
       } else if (s.registry != null) {
         source.registry = new DataVolume.Url(s.registry.url);
       } else if (s.pvc != null) {

@@ -42,12 +42,16 @@ public class GraftMetrics {
           "graft_plan_cost_last",
           "graft_catalog_images",
           "graft_catalog_bytes",
+          "graft_catalog_outdated_images",
+          "graft_catalog_outdated_since_seconds",
           "graft_reconcile_errors_total",
           "graft_evictions_total");
 
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> catalogImages = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> catalogBytes = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> outdatedImages = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> outdatedSince = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastPlanCost = new ConcurrentHashMap<>();
 
   @Inject
@@ -126,6 +130,29 @@ public class GraftMetrics {
         .set(Double.doubleToLongBits(images));
     gauge(catalogBytes, "graft.catalog.bytes", "bytes", "Bytes held by golden images", "os", os)
         .set(Double.doubleToLongBits(bytes));
+  }
+
+  /**
+   * Images of one OS built on an older base generation, and since when (epoch seconds) the oldest
+   * of them is outdated (0: none).
+   */
+  public void outdated(String os, long images, long oldestSince) {
+    gauge(
+            outdatedImages,
+            "graft.catalog.outdated.images",
+            null,
+            "Golden images built on an older base generation",
+            "os",
+            os)
+        .set(Double.doubleToLongBits(images));
+    gauge(
+            outdatedSince,
+            "graft.catalog.outdated.since",
+            "seconds",
+            "Since when (Unix time) the oldest outdated image of the os is outdated; 0: none",
+            "os",
+            os)
+        .set(Double.doubleToLongBits(oldestSince));
   }
 
   /** A reconcile of {@code kind} ended in an error (retried by the SDK). */

@@ -2,6 +2,7 @@ package dev.graft.sim;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.k8s.Labels;
+import dev.graft.kubevirt.DataSource;
 import dev.graft.kubevirt.DataVolume;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -377,6 +378,62 @@ public final class ClusterSimulator implements AutoCloseable {
       if (e.getCode() != 404) {
         throw e;
       }
+    }
+  }
+
+  /**
+   * Plays one run of a CDI DataImportCron: a new import lands in a PVC named {@code pvc} (Bound, as
+   * CDI leaves it), and the DataSource {@code dataSource} is pointed at it (created if missing),
+   * Ready. What a cluster does each time a new cloud image of a tracked registry tag is published.
+   */
+  public void importCronUpdate(String namespace, String dataSource, String pvc) {
+    try {
+      client
+          .persistentVolumeClaims()
+          .inNamespace(namespace)
+          .resource(
+              new PersistentVolumeClaimBuilder()
+                  .withNewMetadata()
+                  .withName(pvc)
+                  .withNamespace(namespace)
+                  .addToLabels("cdi.kubevirt.io/dataImportCron", dataSource)
+                  .endMetadata()
+                  .withNewSpec()
+                  .withAccessModes("ReadWriteOnce")
+                  .withNewResources()
+                  .withRequests(Map.of("storage", new Quantity("10Gi")))
+                  .endResources()
+                  .endSpec()
+                  .withNewStatus()
+                  .withPhase("Bound")
+                  .endStatus()
+                  .build())
+          .create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+    var sources = client.resources(DataSource.class).inNamespace(namespace);
+    DataSource ds = sources.withName(dataSource).get();
+    if (ds == null) {
+      ds = new DataSource();
+      ds.getMetadata().setName(dataSource);
+      ds.getMetadata().setNamespace(namespace);
+      ds.setSpec(new DataSource.Spec());
+      ds.getSpec().source = new DataSource.Source();
+      ds.getSpec().source.pvc = new DataVolume.Pvc(namespace, pvc);
+      sources.resource(ds).create();
+    } else {
+      sources
+          .withName(dataSource)
+          .edit(
+              d -> {
+                d.setSpec(new DataSource.Spec());
+                d.getSpec().source = new DataSource.Source();
+                d.getSpec().source.pvc = new DataVolume.Pvc(namespace, pvc);
+                return d;
+              });
     }
   }
 

@@ -108,7 +108,11 @@ class AlertsAndDashboardInChartTest {
     }
     assertThat(alerts)
         .containsExactly(
-            "GraftOperatorDown", "GraftBuildsFailing", "GraftReconcileErrors", "GraftBuildsSlow");
+            "GraftOperatorDown",
+            "GraftBuildsFailing",
+            "GraftReconcileErrors",
+            "GraftBuildsSlow",
+            "GraftImagesOutdated");
     assertThat(rule.toString()).contains("> 0.5").contains("{{ $labels.os }}");
     assertThat(((ObjectNode) rule).at("/metadata/namespace").asText()).isEqualTo("graft-system");
   }

@@ -25,6 +25,7 @@ class GraftMetricsTest {
     m.catalogSize("fedora-40", 7, 3_000_000_000L);
     m.reconcileError("GoldenImage");
     m.eviction("fedora-40");
+    m.outdated("fedora-40", 3, 1_700_000_000L);
   }
 
   @Test
@@ -71,6 +72,10 @@ class GraftMetricsTest {
     assertThat(registry.get("graft.reconcile.errors").tag("kind", "GoldenImage").counter().count())
         .isEqualTo(1.0);
     assertThat(registry.get("graft.evictions").counter().count()).isEqualTo(1.0);
+    assertThat(registry.get("graft.catalog.outdated.images").tag("os", "fedora-40").gauge().value())
+        .isEqualTo(3.0);
+    assertThat(registry.get("graft.catalog.outdated.since").tag("os", "fedora-40").gauge().value())
+        .isEqualTo(1_700_000_000.0);
   }
 
   @Test

@@ -7,8 +7,9 @@ import java.util.Optional;
 
 /**
  * A GoldenImage build as its phases, in order. A base image: settled? → cleanup → import →
- * register. A derived one: settled? → parent → back-off → cleanup → clone → payload → inject →
- * register. The first phase that decides, decides.
+ * register. A derived one: settled? → parent → back-off → cleanup → queue → clone → payload →
+ * inject → register. The first phase that decides, decides. Every image, in any phase, is marked
+ * Outdated once its os has a newer base generation.
  */
 public final class Build {
   private static final List<BuildPhase> BASE =
@@ -19,6 +20,7 @@ public final class Build {
           new WaitForParent(),
           new RetryBackoff(),
           new WaitForCleanup(),
+          new Queue(),
           new Clone(),
           new Payload(),
           new Inject());
@@ -27,6 +29,7 @@ public final class Build {
 
   /** The decide step of the GoldenImage reconciler. */
   public static Decision decide(BuildView view, GoldenImage.Status status) {
+    Outdated.mark(view, status);
     for (BuildPhase phase : view.isBase() ? BASE : DERIVED) {
       Optional<Decision> d = phase.decide(view, status);
       if (d.isPresent()) {

@@ -3,12 +3,14 @@ package dev.graft.controller.goldenimage;
 import dev.graft.api.GoldenImage;
 import dev.graft.build.InjectionJobs;
 import dev.graft.build.Payloads;
+import dev.graft.catalog.BaseGenerations;
 import dev.graft.catalog.UsageLedger;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.StorageDefaults;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * Everything a build step looks at, read from the informer caches before deciding: the image, its
@@ -21,6 +23,7 @@ import java.time.Instant;
  * @param clock the cache clock of the image's os, for its priority once Ready
  * @param uses uses of the Ready image that VMs made since its last status write, or null
  * @param clockRaise for a base image, a raise of its os's clock to store, or null
+ * @param catalog the image among the others of its catalog: base generation, build queue
  */
 public record BuildView(
     GoldenImage image,
@@ -35,7 +38,61 @@ public record BuildView(
     Settings settings,
     double clock,
     UsageLedger.Uses uses,
-    Double clockRaise) {
+    Double clockRaise,
+    Catalog catalog) {
+
+  /** Without catalog context: current generation unknown, builds not limited. */
+  public BuildView(
+      GoldenImage image,
+      GoldenImage parent,
+      DataVolume dataVolume,
+      Job job,
+      boolean scriptPresent,
+      boolean configMapPayloadPresent,
+      boolean secretPayloadPresent,
+      String stale,
+      Instant now,
+      Settings settings,
+      double clock,
+      UsageLedger.Uses uses,
+      Double clockRaise) {
+    this(
+        image,
+        parent,
+        dataVolume,
+        job,
+        scriptPresent,
+        configMapPayloadPresent,
+        secretPayloadPresent,
+        stale,
+        now,
+        settings,
+        clock,
+        uses,
+        clockRaise,
+        Catalog.NONE);
+  }
+
+  /**
+   * Where the image stands in its catalog.
+   *
+   * @param currentGeneration the newest usable base generation of its os (0: unknown)
+   * @param buildsAhead builds of the namespace running or queued before this one
+   * @param maxConcurrentBuilds at most this many builds run at once (0: no limit)
+   */
+  public record Catalog(int currentGeneration, int buildsAhead, int maxConcurrentBuilds) {
+    public static final Catalog NONE = new Catalog(0, 0, 0);
+
+    /** {@code gi} among {@code images}, the GoldenImages of its namespace. */
+    public static Catalog of(GoldenImage gi, List<GoldenImage> images, int maxConcurrentBuilds) {
+      int current = BaseGenerations.currentGeneration(images, gi.getSpec().os);
+      boolean queued =
+          maxConcurrentBuilds > 0
+              && gi.getSpec().parent != null
+              && (gi.getStatus() == null || gi.getStatus().buildStartedAt == null);
+      return new Catalog(current, queued ? Queue.ahead(gi, images) : 0, maxConcurrentBuilds);
+    }
+  }
 
   /**
    * How builds are retried, who builds the injection step, who learns the measured duration of a

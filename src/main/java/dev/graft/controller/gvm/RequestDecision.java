@@ -57,6 +57,7 @@ public final class RequestDecision {
     status.manifestDigest = manifest.digest();
     status.files = manifest.entries().size();
     status.bytes = manifest.bytes();
+    status.baseGeneration = manifest.baseGeneration();
     String imageName = manifest.imageName();
     GoldenImage image = v.image();
     GoldenImage parent = v.parent();

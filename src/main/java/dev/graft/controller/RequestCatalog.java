@@ -1,0 +1,88 @@
+package dev.graft.controller;
+
+import dev.graft.api.BaseImage;
+import dev.graft.api.GoldenImage;
+import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.build.FileResolver;
+import dev.graft.build.Manifest;
+import dev.graft.build.ManifestCache;
+import dev.graft.build.ResolutionException;
+import dev.graft.build.TemplateCheck;
+import dev.graft.catalog.BaseGenerations;
+import dev.graft.catalog.CatalogPlanner;
+import dev.graft.controller.gvm.BaseChoice;
+import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.List;
+
+/**
+ * A request against its catalog, from the GraftedVirtualMachine controller's caches: its manifest
+ * on the base generation it is built on ({@link BaseChoice}), checked with its VM template.
+ */
+final class RequestCatalog {
+  private final ManifestCache manifests;
+  private final InformerEventSource<GoldenImage, GraftedVirtualMachine> images;
+  private final InformerEventSource<BaseImage, GraftedVirtualMachine> baseImages;
+  private final FileResolver.Lookup lookup;
+  private final String catalogNs;
+
+  RequestCatalog(
+      ManifestCache manifests,
+      InformerEventSource<GoldenImage, GraftedVirtualMachine> images,
+      InformerEventSource<BaseImage, GraftedVirtualMachine> baseImages,
+      FileResolver.Lookup lookup,
+      String catalogNs) {
+    this.manifests = manifests;
+    this.images = images;
+    this.baseImages = baseImages;
+    this.lookup = lookup;
+    this.catalogNs = catalogNs;
+  }
+
+  /** A request's manifest on its base generation, and that generation's base (null: none). */
+  record Resolved(Manifest manifest, GoldenImage base) {}
+
+  /**
+   * A request's files and VM template, both checked before anything is planned for it; the root
+   * disk is checked against its image, or the base its image would be built from (every image of an
+   * os has its base's storage).
+   */
+  Resolved resolve(GraftedVirtualMachine gvm) throws ResolutionException {
+    Manifest files = manifests.resolve(gvm, lookup);
+    List<GoldenImage> bases =
+        BaseGenerations.bases(images.list(catalogNs).toList(), files.os()).stream()
+            .filter(CatalogPlanner::usable)
+            .toList();
+    BaseChoice choice = BaseChoice.of(gvm, policy(bases), bases);
+    Manifest m = files.onGeneration(choice.generation());
+    GoldenImage source = image(m).orElse(choice.base());
+    TemplateCheck.check(gvm.getSpec().template, source);
+    return new Resolved(m, choice.base());
+  }
+
+  java.util.Optional<GoldenImage> image(Manifest m) {
+    return images.get(new ResourceID(m.imageName(), catalogNs));
+  }
+
+  GoldenImage image(String name) {
+    return images.get(new ResourceID(name, catalogNs)).orElse(null);
+  }
+
+  List<GoldenImage> all() {
+    return images.list(catalogNs).toList();
+  }
+
+  /** The update policy of the BaseImage of the newest base (Rebuild when it is not found). */
+  private BaseImage.UpdatePolicy policy(List<GoldenImage> bases) {
+    String ref =
+        bases.stream()
+            .max(java.util.Comparator.comparingInt(BaseGenerations::of))
+            .map(b -> b.getSpec().baseImage)
+            .orElse(null);
+    if (ref == null || !ref.contains("/") || baseImages == null) {
+      return BaseImage.UpdatePolicy.Rebuild;
+    }
+    String[] parts = ref.split("/", 2);
+    return BaseImage.policyOf(baseImages.get(new ResourceID(parts[1], parts[0])).orElse(null));
+  }
+}
