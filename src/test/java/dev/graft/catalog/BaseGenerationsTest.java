@@ -1,0 +1,115 @@
+package dev.graft.catalog;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.ManifestEntry;
+import dev.graft.api.Phase;
+import dev.graft.build.Manifest;
+import dev.graft.cache.CacheLimits;
+import dev.graft.config.DefaultWeights;
+import dev.graft.planner.Strategy;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.Test;
+
+/** Base generations in the catalog: names, the planner's lineages, and eviction order. */
+class BaseGenerationsTest {
+
+  @Test
+  void theFirstGenerationKeepsTheNamesOfBeforeAndLaterOnesDifferInTheSameLength() {
+    String digest = Manifest.digestOf(List.of());
+    assertThat(Manifest.baseImageName("fedora-40", 1))
+        .isEqualTo(Manifest.baseImageName("fedora-40"));
+    assertThat(Manifest.imageName("fedora-40", digest, 1))
+        .isEqualTo(Manifest.imageName("fedora-40", digest));
+    String two = Manifest.imageName("fedora-40", digest, 2);
+    assertThat(two).isNotEqualTo(Manifest.imageName("fedora-40", digest, 1));
+    assertThat(two).hasSameSizeAs(Manifest.imageName("fedora-40", digest, 1));
+    assertThat(Manifest.imageName("fedora-40", digest, 3)).isNotEqualTo(two);
+  }
+
+  @Test
+  void aRequestOnANewGenerationIsNeverBuiltFromAnImageOfAnOlderOne() {
+    ManifestEntry f = entry("/etc/a", 1000);
+    GoldenImage base1 = image(Manifest.baseImageName("fedora-40", 1), null, 1, Phase.Ready);
+    GoldenImage exact1 = image("old-exact", base1.getMetadata().getName(), 1, Phase.Ready, f);
+    GoldenImage base2 = image(Manifest.baseImageName("fedora-40", 2), null, 2, Phase.Ready);
+    Manifest wanted = new Manifest("fedora-40", List.of(f), Map.of()).onGeneration(2);
+    var orders =
+        CatalogPlanner.plan(
+            List.of(wanted),
+            List.of(base1, exact1, base2),
+            Strategy.fromId("optimal"),
+            DefaultWeights.get());
+    assertThat(orders).hasSize(1);
+    assertThat(orders.get(0).parent()).isEqualTo(base2.getMetadata().getName());
+    assertThat(orders.get(0).image()).isEqualTo(wanted.imageName());
+    assertThat(BaseGenerations.currentGeneration(List.of(base1, exact1, base2), "fedora-40"))
+        .isEqualTo(2);
+    assertThat(BaseGenerations.outdatedCount(List.of(base1, exact1, base2), "fedora-40"))
+        .isEqualTo(2);
+  }
+
+  @Test
+  void aFailedNewBaseLeavesTheOldOneCurrent() {
+    GoldenImage base1 = image(Manifest.baseImageName("fedora-40", 1), null, 1, Phase.Ready);
+    GoldenImage base2 = image(Manifest.baseImageName("fedora-40", 2), null, 2, Phase.Failed);
+    assertThat(BaseGenerations.currentGeneration(List.of(base1, base2), "fedora-40")).isEqualTo(1);
+  }
+
+  @Test
+  void anUnusedOutdatedImageIsEvictedBeforeCurrentOnesEvenLessValuable() {
+    GoldenImage base1 = image(Manifest.baseImageName("fedora-40", 1), null, 1, Phase.Ready);
+    GoldenImage base2 = image(Manifest.baseImageName("fedora-40", 2), null, 2, Phase.Ready);
+    GoldenImage outdated = image("outdated", base1.getMetadata().getName(), 1, Phase.Ready);
+    outdated.getStatus().cachePriority = 100.0; // valuable once, but built on the old base
+    GoldenImage currentUnused =
+        image("current-unused", base2.getMetadata().getName(), 2, Phase.Ready);
+    currentUnused.getStatus().cachePriority = 1.0;
+    GoldenImage currentUsed = image("current-used", base2.getMetadata().getName(), 2, Phase.Ready);
+    currentUsed.getStatus().cachePriority = 0.5;
+    List<GoldenImage> all = List.of(base1, base2, outdated, currentUnused, currentUsed);
+    var usage = new CatalogEviction.Usage(Set.of("current-used"), Set.of());
+    var d = CatalogEviction.decide("fedora-40", all, usage, new CacheLimits(4, 0));
+    assertThat(d.victims()).extracting(e -> e.name()).containsExactly("outdated");
+    // Without the newer base, the same image ranks by its priority and the cheaper one goes.
+    var before =
+        CatalogEviction.decide(
+            "fedora-40",
+            List.of(base1, outdated, currentUnused, currentUsed),
+            usage,
+            new CacheLimits(3, 0));
+    assertThat(before.victims()).extracting(e -> e.name()).containsExactly("current-unused");
+    // Evicting an outdated image never lowers the clock.
+    assertThat(d.clock()).isGreaterThanOrEqualTo(d.clockBefore());
+  }
+
+  private static ManifestEntry entry(String path, long size) {
+    ManifestEntry e = new ManifestEntry();
+    e.path = path;
+    e.digest = Manifest.sha256(path.getBytes());
+    e.size = size;
+    e.mode = "0644";
+    e.owner = "0:0";
+    return e;
+  }
+
+  private static GoldenImage image(
+      String name, String parent, int generation, Phase phase, ManifestEntry... files) {
+    GoldenImage gi = new GoldenImage();
+    gi.getMetadata().setName(name);
+    gi.getMetadata().setNamespace("ns");
+    gi.setSpec(new GoldenImage.Spec());
+    gi.getSpec().os = "fedora-40";
+    gi.getSpec().parent = parent;
+    gi.getSpec().baseGeneration = generation;
+    gi.getSpec().files = List.of(files);
+    gi.getSpec().requestedBy = List.of();
+    gi.setStatus(new GoldenImage.Status());
+    gi.getStatus().phase = phase;
+    gi.getStatus().size = "1Gi";
+    return gi;
+  }
+}
