@@ -11,6 +11,7 @@ import dev.graft.api.Phase;
 import dev.graft.build.FileResolver;
 import dev.graft.build.Manifest;
 import dev.graft.build.ResolutionException;
+import dev.graft.catalog.BaseGenerations;
 import dev.graft.catalog.CatalogPlanner;
 import dev.graft.config.GraftConfig;
 import dev.graft.kubevirt.DataVolume;
@@ -131,17 +132,19 @@ public class DemoRunner {
       List<GraftedVirtualMachine> current = List.of();
       List<List<JsonNode>> waves = waves(scenarioYaml);
       for (int w = 0; w < waves.size(); w++) {
+        Map<String, Integer> generations = RebuildReport.generations(baseImages());
         List<GraftedVirtualMachine> added = apply(waves.get(w));
         requested.addAll(added);
         out.printf(
             "graft demo: %s %d GraftedVirtualMachines; building...%n",
             w == 0 ? "applied" : "wave " + (w + 1) + ": applied", added.size());
         current = refresh(requested);
-        while (!current.stream().allMatch(DemoRunner::settled)
+        while ((!current.stream().allMatch(DemoRunner::settled) || !onNewestBase(current))
             && Instant.now().isBefore(deadline)) {
           sleep();
           current = refresh(requested);
         }
+        reportBaseUpdates(generations, current, out);
       }
       double seconds = Duration.between(start, Instant.now()).toMillis() / 1000.0;
       report(current, out, seconds);
@@ -216,6 +219,88 @@ public class DemoRunner {
       out.add(now == null ? g : now);
     }
     return out;
+  }
+
+  private List<BaseImage> baseImages() {
+    return client.resources(BaseImage.class).inAnyNamespace().list().getItems();
+  }
+
+  /**
+   * Whether every request that follows its base (updatePolicy Rebuild, no pinned generation) is on
+   * its BaseImage's newest generation, and every BaseImage has seen its latest spec: a wave that
+   * changes a base ends once the fleet moved.
+   */
+  private boolean onNewestBase(List<GraftedVirtualMachine> gvms) {
+    List<BaseImage> bases = baseImages();
+    for (BaseImage bi : bases) {
+      var s = bi.getStatus();
+      if (s == null
+          || !java.util.Objects.equals(s.observedGeneration, bi.getMetadata().getGeneration())) {
+        return false;
+      }
+    }
+    for (GraftedVirtualMachine g : gvms) {
+      BaseImage bi =
+          bases.stream()
+              .filter(b -> b.getSpec().os.equals(g.getSpec().os))
+              .findFirst()
+              .orElse(null);
+      if (bi == null
+          || g.getSpec().baseGeneration != null
+          || BaseImage.policyOf(bi) == BaseImage.UpdatePolicy.Manual
+          || bi.getStatus().phase == Phase.Failed) {
+        continue;
+      }
+      if (g.getStatus() == null
+          || !java.util.Objects.equals(
+              g.getStatus().baseGeneration, bi.getStatus().baseGeneration)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** After a wave that moved a base: the rebuilt lineage and what the rebuild cost. */
+  private void reportBaseUpdates(
+      Map<String, Integer> before, List<GraftedVirtualMachine> gvms, PrintStream out) {
+    for (BaseImage bi : baseImages()) {
+      String key = bi.getMetadata().getNamespace() + "/" + bi.getMetadata().getName();
+      Integer now = bi.getStatus() == null ? null : bi.getStatus().baseGeneration;
+      if (now == null || now <= 1 || now <= before.getOrDefault(key, 0)) {
+        continue;
+      }
+      String catalogNs =
+          config
+              .catalogNamespace()
+              .filter(s -> !s.isBlank())
+              .orElse(bi.getMetadata().getNamespace());
+      List<GoldenImage> catalog =
+          client.resources(GoldenImage.class).inNamespace(catalogNs).list().getItems();
+      GoldenImage base =
+          catalog.stream()
+              .filter(gi -> gi.getMetadata().getName().equals(bi.getStatus().image))
+              .findFirst()
+              .orElse(null);
+      if (base == null) {
+        continue;
+      }
+      Map<String, List<GoldenImage>> children = children(catalog);
+      RebuildReport.of(base, catalog, gvms, clientLookup(), planner.weights())
+          .print(bi, base, root -> lineage(root, children, "", true, true, out), out);
+    }
+  }
+
+  private static Map<String, List<GoldenImage>> children(java.util.Collection<GoldenImage> images) {
+    Map<String, List<GoldenImage>> children = new HashMap<>();
+    for (GoldenImage gi : images) {
+      if (gi.getSpec().parent != null) {
+        children
+            .computeIfAbsent(
+                gi.getMetadata().getNamespace() + "/" + gi.getSpec().parent, k -> new ArrayList<>())
+            .add(gi);
+      }
+    }
+    return children;
   }
 
   private static boolean settled(GraftedVirtualMachine g) {
@@ -297,12 +382,34 @@ public class DemoRunner {
     }
 
     // The same requests planned from an empty catalog (base images only) by every strategy.
+    // As built: the images the fleet's VMs are on and what they were built from (after a base
+    // update, the rebuild; what the old generation cost is in the rebuild's report).
+    java.util.Set<String> inUse = new java.util.HashSet<>();
+    for (GraftedVirtualMachine g : gvms) {
+      String ref =
+          g.getStatus() == null || g.getStatus().image == null
+              ? null
+              : g.getStatus().imageNamespace + "/" + g.getStatus().image;
+      while (ref != null && images.containsKey(ref) && inUse.add(ref)) {
+        GoldenImage gi = images.get(ref);
+        ref =
+            gi.getSpec().parent == null
+                ? null
+                : gi.getMetadata().getNamespace() + "/" + gi.getSpec().parent;
+      }
+    }
+    List<GoldenImage> used =
+        images.entrySet().stream()
+            .filter(e -> inUse.contains(e.getKey()))
+            .map(Map.Entry::getValue)
+            .filter(gi -> gi.getSpec().parent != null)
+            .toList();
     double asBuilt =
-        images.values().stream()
-            .filter(gi -> gi.getSpec().parent != null && gi.getSpec().predictedCost != null)
+        used.stream()
+            .filter(gi -> gi.getSpec().predictedCost != null)
             .mapToDouble(gi -> gi.getSpec().predictedCost)
             .sum();
-    long builds = images.values().stream().filter(gi -> gi.getSpec().parent != null).count();
+    long builds = used.size();
     // Planned per catalog: the namespace the request's images live in (graft.catalog-namespace,
     // or the request's own), against that catalog's base images; a request whose os has no base
     // image there cannot be planned by any strategy, and is named instead.
@@ -312,7 +419,13 @@ public class DemoRunner {
     for (GraftedVirtualMachine g : gvms) {
       String catalogNs = catalogNamespace(g);
       try {
-        Manifest m = resolver.resolve(g, clientLookup());
+        Manifest m =
+            resolver
+                .resolve(g, clientLookup())
+                .onGeneration(
+                    g.getStatus() == null || g.getStatus().baseGeneration == null
+                        ? 1
+                        : g.getStatus().baseGeneration);
         boolean hasBase =
             images.values().stream()
                 .anyMatch(
@@ -429,14 +542,17 @@ public class DemoRunner {
     String line =
         String.format(
             Locale.ROOT,
-            "%s [%d files] %s, hits %d%s",
+            "%s [%d files] %s, hits %d%s%s",
             gi.getMetadata().getName(),
             gi.getSpec().files == null ? 0 : gi.getSpec().files.size(),
             gi.getSpec().predictedCost == null ? "base" : "cost " + fmt(gi.getSpec().predictedCost),
             s == null || s.hits == null ? 0 : s.hits,
             s == null || s.phase == Phase.Ready
                 ? ""
-                : " (" + (s == null ? "Pending" : s.phase) + ")");
+                : " (" + (s == null ? "Pending" : s.phase) + ")",
+            dev.graft.k8s.Conditions.isTrue(s, dev.graft.k8s.Conditions.OUTDATED)
+                ? " (outdated, generation " + BaseGenerations.of(gi) + ")"
+                : "");
     out.println(root ? line : prefix + (last ? "└─ " : "├─ ") + line);
     List<GoldenImage> kids =
         new ArrayList<>(
