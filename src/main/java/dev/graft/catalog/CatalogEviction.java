@@ -7,6 +7,7 @@ import dev.graft.cache.CacheEntry;
 import dev.graft.cache.CacheLimits;
 import dev.graft.cache.GreedyDualSizeFrequency;
 import dev.graft.config.GraftConfig;
+import dev.graft.k8s.Conditions;
 import dev.graft.k8s.EventRecorder;
 import dev.graft.metrics.GraftMetrics;
 import io.fabric8.kubernetes.client.KubernetesClient;
@@ -141,7 +142,7 @@ public class CatalogEviction {
             .toList();
     long bytes = images.stream().mapToLong(CatalogEviction::sizeBytes).sum();
     if (!limits.exceeded(images.size(), bytes)) {
-      return new Pass(List.of(), false);
+      return new Pass(expireOutdated(os, images), false);
     }
     // Only now, over a limit, read which images VMs use: a rare and bounded list call.
     Decision decision = decide(os, images, usage(namespace), limits);
@@ -180,6 +181,50 @@ public class CatalogEviction {
       metrics.eviction(os);
     }
     return new Pass(victims.stream().map(CacheEntry::name).toList(), false);
+  }
+
+  /**
+   * Deletes the images outdated for longer than the grace period that nothing protects (they will
+   * never be used for a new build). Lists usage only when there is such a candidate.
+   */
+  private List<String> expireOutdated(String os, List<GoldenImage> images) {
+    Duration grace = config.cache().outdatedGracePeriod();
+    Instant now = Instant.now();
+    if (expired(images, new Usage(Set.of(), Set.of()), now, grace).isEmpty()) {
+      return List.of();
+    }
+    String namespace = images.get(0).getMetadata().getNamespace();
+    List<String> deleted = new java.util.ArrayList<>();
+    for (GoldenImage gi : expired(images, usage(namespace), now, grace)) {
+      events.normal(
+          gi, "Evicted", "outdated (built on an older base) and unused for more than " + grace);
+      try {
+        client.resource(gi).delete();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 404) {
+          throw e;
+        }
+      }
+      metrics.eviction(os);
+      deleted.add(gi.getMetadata().getName());
+    }
+    return deleted;
+  }
+
+  /** The images of {@code images} outdated since before {@code now - grace} and not protected. */
+  static List<GoldenImage> expired(
+      List<GoldenImage> images, Usage usage, Instant now, Duration grace) {
+    return images.stream()
+        .filter(gi -> protectedReason(gi, images, usage) == null)
+        .filter(
+            gi -> {
+              var c = Conditions.get(gi.getStatus(), Conditions.OUTDATED);
+              return c != null
+                  && "True".equals(c.getStatus())
+                  && c.getLastTransitionTime() != null
+                  && Instant.parse(c.getLastTransitionTime()).plus(grace).isBefore(now);
+            })
+        .toList();
   }
 
   /** The images to evict, least valuable first, and the clock before and after evicting them. */

@@ -79,6 +79,13 @@ public interface GraftConfig {
 
     @WithDefault("0")
     long maxBytesPerOs();
+
+    /**
+     * With a limit set (eviction on): an image outdated (built on an older base generation) and
+     * unused for this long is deleted even within the limits.
+     */
+    @WithDefault("24h")
+    java.time.Duration outdatedGracePeriod();
   }
 
   /** The injection Job. */

@@ -86,6 +86,41 @@ class BaseGenerationsTest {
     assertThat(d.clock()).isGreaterThanOrEqualTo(d.clockBefore());
   }
 
+  @Test
+  void anOutdatedImageUnusedPastTheGracePeriodExpiresOthersStay() {
+    java.time.Instant now = java.time.Instant.parse("2026-11-30T12:00:00Z");
+    GoldenImage base1 = image(Manifest.baseImageName("fedora-40", 1), null, 1, Phase.Ready);
+    GoldenImage old =
+        outdatedSince(
+            image("old", base1.getMetadata().getName(), 1, Phase.Ready), "2026-11-28T12:00:00Z");
+    GoldenImage recent =
+        outdatedSince(
+            image("recent", base1.getMetadata().getName(), 1, Phase.Ready), "2026-11-30T11:00:00Z");
+    GoldenImage used =
+        outdatedSince(
+            image("used", base1.getMetadata().getName(), 1, Phase.Ready), "2026-11-28T12:00:00Z");
+    GoldenImage current = image("current", base1.getMetadata().getName(), 1, Phase.Ready);
+    var usage = new CatalogEviction.Usage(Set.of("used"), Set.of());
+    assertThat(
+            CatalogEviction.expired(
+                List.of(base1, old, recent, used, current),
+                usage,
+                now,
+                java.time.Duration.ofHours(24)))
+        .extracting(gi -> gi.getMetadata().getName())
+        .containsExactly("old");
+  }
+
+  private static GoldenImage outdatedSince(GoldenImage gi, String since) {
+    dev.graft.k8s.Conditions.set(
+        gi.getStatus(), dev.graft.k8s.Conditions.OUTDATED, true, "BaseUpdated", "", 1L);
+    gi.getStatus()
+        .conditions
+        .get(gi.getStatus().conditions.size() - 1)
+        .setLastTransitionTime(since);
+    return gi;
+  }
+
   private static ManifestEntry entry(String path, long size) {
     ManifestEntry e = new ManifestEntry();
     e.path = path;
