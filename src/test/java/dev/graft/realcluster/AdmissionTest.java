@@ -182,6 +182,24 @@ class AdmissionTest {
     assertThatCode(() -> dryRun(baseImage(null, ref))).doesNotThrowAnyException();
   }
 
+  @Test
+  void baseGenerationFieldsAreChecked() {
+    BaseImage policy = baseImage(http(), null);
+    policy.getSpec().updatePolicy = BaseImage.UpdatePolicy.Manual;
+    assertThatCode(() -> dryRun(policy)).doesNotThrowAnyException();
+    ImageSource checksum = http();
+    checksum.http.checksum = "sha256:" + "0".repeat(64);
+    assertThatCode(() -> dryRun(baseImage(checksum, null))).doesNotThrowAnyException();
+    ImageSource badChecksum = http();
+    badChecksum.http.checksum = "0".repeat(64);
+    assertRejected(baseImage(badChecksum, null), "spec.source.http.checksum", "should match");
+    GraftedVirtualMachine pinned = gvm(file("/etc/motd", "x"));
+    pinned.getSpec().baseGeneration = 2;
+    assertThatCode(() -> dryRun(pinned)).doesNotThrowAnyException();
+    pinned.getSpec().baseGeneration = 0;
+    assertRejected(pinned, "spec.baseGeneration", "should be greater than or equal to 1");
+  }
+
   private static void assertRejected(HasMetadata object, String... fragments) {
     KubernetesClientException e =
         catchThrowableOfType(KubernetesClientException.class, () -> dryRun(object));
