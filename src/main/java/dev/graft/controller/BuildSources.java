@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.inbound.SimpleInboundEventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.Comparator;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -65,8 +66,16 @@ final class BuildSources {
                             .list(ns, other -> gi.getSpec().os.equals(other.getSpec().os))
                             .forEach(other -> ids.add(ResourceID.fromResource(other)));
                       } else if (finished(gi)) {
+                        // A finished build frees one slot: the next queued in line take it (two,
+                        // in case the first's cache still counts the finished one as running).
                         cache
                             .list(ns, BuildSources::queued)
+                            .sorted(
+                                Comparator.comparing(
+                                        (GoldenImage q) ->
+                                            String.valueOf(q.getMetadata().getCreationTimestamp()))
+                                    .thenComparing(q -> q.getMetadata().getName()))
+                            .limit(2)
                             .forEach(other -> ids.add(ResourceID.fromResource(other)));
                       }
                       return ids;

@@ -107,6 +107,13 @@ final class RequestSources {
     var baseImages =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(BaseImage.class, GraftedVirtualMachine.class)
+                // Only a spec change (the policy) concerns the requests; status patches do not.
+                .withOnAddFilter(bi -> false)
+                .withOnUpdateFilter(
+                    (now, before) ->
+                        !Objects.equals(
+                            now.getMetadata().getGeneration(),
+                            before.getMetadata().getGeneration()))
                 .withSecondaryToPrimaryMapper(
                     (BaseImage bi) ->
                         ids(

@@ -13,7 +13,8 @@ import java.util.Optional;
  * waits while as many are running or queued before it. Started builds always go on.
  */
 public final class Queue implements BuildPhase {
-  static final Duration RECHECK = Duration.ofSeconds(3);
+  /** A fallback: a finished build wakes the queued ones next in line (see BuildSources). */
+  static final Duration RECHECK = Duration.ofSeconds(10);
 
   /**
    * How many builds of {@code images} (one namespace) run or wait before {@code gi}: the started
