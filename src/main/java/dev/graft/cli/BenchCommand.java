@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.bench.CacheSimulation;
+import dev.graft.bench.DepthGapBenchmark;
 import dev.graft.bench.FleetScenario;
 import dev.graft.bench.LoadReport;
 import dev.graft.bench.LoadRunner;
@@ -53,7 +54,8 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--suite",
       defaultValue = "planner",
       description =
-          "planner (planning, nearest lookup, fleet), cache (eviction hit ratios) or load (many"
+          "planner (planning, nearest lookup, fleet), cache (eviction hit ratios), depth (the"
+              + " depth-limited planner's gap to the exact optimum) or load (many"
               + " GraftedVirtualMachines at once against the operator on an embedded API server).")
   String suite;
 
@@ -85,6 +87,17 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (suite.equals("load")) {
       return load(out);
+    }
+    if (suite.equals("depth")) {
+      new DepthGapBenchmark(seed)
+          .print(
+              out,
+              quick ? new int[] {8} : new int[] {8, 10, 12},
+              new int[] {2, 3},
+              quick ? 20 : 200,
+              quick ? 0 : 2_000);
+      out.flush();
+      return 0;
     }
     if (!suite.equals("planner")) {
       spec.commandLine().getErr().println("graft bench: --suite: unknown suite \"" + suite + "\"");
