@@ -95,7 +95,7 @@ public final class BenchCommand implements Callable<Integer> {
               quick ? new int[] {8} : new int[] {8, 10, 12},
               new int[] {2, 3},
               quick ? 20 : 200,
-              quick ? 0 : 2_000);
+              quick ? 0 : 500);
       out.flush();
       return 0;
     }
