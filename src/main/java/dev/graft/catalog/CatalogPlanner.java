@@ -71,6 +71,7 @@ public class CatalogPlanner {
     this.metrics = metrics;
     this.depthLimits = CloneDepthLimits.parse(config.storage().maxCloneDepth());
     this.defaultStorageClass = config.storage().className().orElse("");
+    weights(); // exports the weights in use from the start
   }
 
   /** The strategy in use. */
@@ -83,10 +84,16 @@ public class CatalogPlanner {
     var w = config.weights();
     Weights configured =
         new Weights(w.missingBytes(), w.inject(), w.remove(), w.excessBytes(), w.perBuild());
+    Weights inUse = configured;
     if (config.calibrate() && measurements.size() >= MIN_SAMPLES) {
-      return Calibration.fit(List.copyOf(measurements), configured).weights();
+      inUse = Calibration.fit(List.copyOf(measurements), configured).weights();
     }
-    return configured;
+    metrics.plannerWeight("perBuild", inUse.perBuild());
+    metrics.plannerWeight("missingBytes", inUse.missingBytes());
+    metrics.plannerWeight("inject", inUse.inject());
+    metrics.plannerWeight("remove", inUse.remove());
+    metrics.plannerWeight("excessBytes", inUse.excessBytes());
+    return inUse;
   }
 
   /** Records one finished build for calibration. */

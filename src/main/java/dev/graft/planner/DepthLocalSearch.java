@@ -24,6 +24,8 @@ import java.util.List;
 final class DepthLocalSearch {
   static final int MAX_PASSES = 50;
   static final int MAX_HUB_STARTS = 12;
+  static final int MAX_KICKS = 24;
+  static final int MAX_KICK_ROUNDS = 3;
   private static final double EPS = 1e-9;
 
   private final DepthGroup g;
@@ -93,6 +95,31 @@ final class DepthLocalSearch {
       if (best == null || total < bestTotal - EPS) {
         best = found;
         bestTotal = total;
+      }
+    }
+    // Kicks: from the best plan so far, each candidate hub is rebuilt from the shallowest image
+    // and the search runs again; rounds while one improves.
+    List<Integer> kicks = hubCandidates(group, MAX_KICKS);
+    for (int round = 0; round < MAX_KICK_ROUNDS; round++) {
+      boolean improved = false;
+      for (int hub : kicks) {
+        for (int slack = 1; slack <= group.maxSlack; slack++) {
+          int[] start = best.clone();
+          start[hub] = -1 - slack;
+          if (group.total(start) == DepthGroup.INF) {
+            continue; // its subtree does not fit that deep
+          }
+          int[] found = new DepthLocalSearch(group, start).improve();
+          double total = group.total(found);
+          if (total < bestTotal - EPS) {
+            best = found;
+            bestTotal = total;
+            improved = true;
+          }
+        }
+      }
+      if (!improved) {
+        break;
       }
     }
     return best;
@@ -307,50 +334,73 @@ final class DepthLocalSearch {
     if (p < 0 || parent[p] >= 0) {
       return false;
     }
-    int s = -1 - parent[p];
     double pUnderJ = edgeCost(j, p);
-    if (pUnderJ == DepthGroup.INF || s < 1) {
+    if (pUnderJ == DepthGroup.INF) {
       return false;
     }
-    int levelJ = g.maxDepth - s;
     double before = paid[p] + paid[j];
-    double after = g.root[j][s] + pUnderJ;
-    List<Integer> others = new ArrayList<>();
-    int[] choice = new int[n];
-    double[] price = new double[n];
     for (int c : children.get(p)) {
+      before += c == j ? 0 : paid[c];
+    }
+    double bestAfter = before - EPS;
+    int bestSlack = -1;
+    // j may take any image that leaves room for its own subtree and for p below it.
+    for (int s = Math.max(1, height[j]); s <= g.maxSlack; s++) {
+      double after = g.root[j][s] + pUnderJ;
+      int levelJ = g.maxDepth - s;
+      for (int c : children.get(p)) {
+        if (c != j) {
+          after += placeBelowSwap(c, p, j, levelJ, null);
+        }
+      }
+      if (after < bestAfter) {
+        bestAfter = after;
+        bestSlack = s;
+      }
+    }
+    if (bestSlack < 0) {
+      return false;
+    }
+    int levelJ = g.maxDepth - bestSlack;
+    int[] choice = new int[1];
+    for (int c : new ArrayList<>(children.get(p))) {
       if (c == j) {
         continue;
       }
-      before += paid[c];
-      double stay = levelJ + 2 + height[c] <= g.maxDepth ? edgeCost(p, c) : DepthGroup.INF;
-      double toJ = levelJ + 1 + height[c] <= g.maxDepth ? edgeCost(j, c) : DepthGroup.INF;
-      double alone = g.root[c][Math.min(height[c], g.maxSlack)];
-      double least = Math.min(stay, Math.min(toJ, alone));
-      choice[c] = least == stay ? p : least == toJ ? j : -1 - Math.min(height[c], g.maxSlack);
-      after += least;
-      price[c] = least;
-      others.add(c);
-    }
-    // j's own children stay below j, one level higher, and p's that stay were checked: all fit.
-    if (after >= before - EPS) {
-      return false;
-    }
-    for (int c : others) {
-      children.get(p).remove(Integer.valueOf(c));
-      parent[c] = choice[c];
-      if (choice[c] >= 0) {
-        children.get(choice[c]).add(c);
-        edgePaid[c] = price[c];
+      double price = placeBelowSwap(c, p, j, levelJ, choice);
+      if (choice[0] != p) {
+        children.get(p).remove(Integer.valueOf(c));
+        parent[c] = choice[0];
+        if (choice[0] >= 0) {
+          children.get(choice[0]).add(c);
+          edgePaid[c] = price;
+        }
       }
     }
     children.get(p).remove(Integer.valueOf(j));
-    parent[j] = -1 - s;
+    parent[j] = -1 - bestSlack;
     parent[p] = j;
     children.get(j).add(p);
     edgePaid[p] = pUnderJ;
     recompute();
     return true;
+  }
+
+  /**
+   * The cheapest place of p's child c when j (at {@code levelJ}) takes p's place and p goes below
+   * j: below p still, below j, or from its nearest image leaving it room; its parent in {@code
+   * choice[0]} when asked.
+   */
+  private double placeBelowSwap(int c, int p, int j, int levelJ, int[] choice) {
+    int h = height[c];
+    double stay = levelJ + 2 + h <= g.maxDepth ? edgePaid[c] : DepthGroup.INF;
+    double toJ = levelJ + 1 + h <= g.maxDepth ? edgeCost(j, c) : DepthGroup.INF;
+    double alone = g.root[c][Math.min(h, g.maxSlack)];
+    double least = Math.min(stay, Math.min(toJ, alone));
+    if (choice != null) {
+      choice[0] = least == stay ? p : least == toJ ? j : -1 - Math.min(h, g.maxSlack);
+    }
+    return least;
   }
 
   /**

@@ -27,7 +27,7 @@ class DepthGapBenchmarkTest {
   @Test
   void printsTheTable() {
     StringWriter text = new StringWriter();
-    new DepthGapBenchmark(1).print(new PrintWriter(text), new int[] {6}, new int[] {2}, 5, 200);
+    new DepthGapBenchmark(1).print(new PrintWriter(text), new int[] {6}, new int[] {2}, 5, 100);
     System.out.println(text);
     assertThat(text.toString()).contains("MEAN GAP", "LOCAL SEARCH MS", "VS NEAREST");
   }
