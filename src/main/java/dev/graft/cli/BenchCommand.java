@@ -3,6 +3,7 @@ package dev.graft.cli;
 import dev.graft.bench.CacheSimulation;
 import dev.graft.bench.DepthGapBenchmark;
 import dev.graft.bench.FleetScenario;
+import dev.graft.bench.LearningConvergence;
 import dev.graft.bench.LoadReport;
 import dev.graft.bench.LoadRunner;
 import dev.graft.bench.SyntheticCatalog;
@@ -54,7 +55,8 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--suite",
       defaultValue = "planner",
       description =
-          "planner (planning, nearest lookup, fleet), cache (eviction hit ratios), depth (the"
+          "planner (planning, nearest lookup, fleet), cache (eviction hit ratios), learn (cost"
+              + " learning on simulated builds), depth (the"
               + " depth-limited planner's gap to the exact optimum) or load (many"
               + " GraftedVirtualMachines at once against the operator on an embedded API server).")
   String suite;
@@ -87,6 +89,11 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (suite.equals("load")) {
       return load(out);
+    }
+    if (suite.equals("learn")) {
+      LearningConvergence.print(out, seed);
+      out.flush();
+      return 0;
     }
     if (suite.equals("depth")) {
       new DepthGapBenchmark(seed)
