@@ -14,8 +14,8 @@ public final class FileFormats {
 
   /**
    * Owner as users write it: {@code uid:gid}, {@code user:group} or a mix ({@code nginx:0}). Names
-   * are resolved from the guest's own {@code /etc/passwd} and {@code /etc/group} when the files
-   * are injected: the operator never guesses ids, and {@code nginx:nginx} and {@code 101:101} are
+   * are resolved from the guest's own {@code /etc/passwd} and {@code /etc/group} when the files are
+   * injected: the operator never guesses ids, and {@code nginx:nginx} and {@code 101:101} are
    * different files to it.
    */
   public static final String OWNER =

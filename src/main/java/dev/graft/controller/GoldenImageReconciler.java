@@ -163,10 +163,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     String injectorMessage =
         job.isPresent() && dev.graft.controller.goldenimage.Inject.failed(job.get())
             ? InjectorMessages.of(
-                ctx.getClient(),
-                ns,
-                job.get().getMetadata().getName(),
-                InjectionJobs.CONTAINER)
+                ctx.getClient(), ns, job.get().getMetadata().getName(), InjectionJobs.CONTAINER)
             : null;
     return new BuildView(
         gi,

@@ -30,8 +30,7 @@ final class InjectorMessages {
   static String of(KubernetesClient client, String namespace, String job, String container) {
     List<Pod> pods;
     try {
-      pods =
-          client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL, job).list().getItems();
+      pods = client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL, job).list().getItems();
     } catch (KubernetesClientException e) {
       return null; // the Job's own condition still tells that it failed
     }

@@ -14,8 +14,8 @@ import java.util.Set;
 /**
  * The local injection spec ({@code graft inject --spec}, and what the injection Job runs): {@code
  * files} (path, mode, owner, and {@code content}, {@code contentBase64} or {@code contentFile}, a
- * file on the machine that injects) and {@code remove} (paths). Read strictly: unknown
- * fields and wrong types are errors naming the field.
+ * file on the machine that injects) and {@code remove} (paths). Read strictly: unknown fields and
+ * wrong types are errors naming the field.
  */
 public record InjectionSpec(List<FileToInject> files, List<String> remove, Long mtime) {
 
@@ -119,7 +119,8 @@ public record InjectionSpec(List<FileToInject> files, List<String> remove, Long 
     String content = string(field + ".content", node.get("content"), false);
     String base64 = string(field + ".contentBase64", node.get("contentBase64"), false);
     String contentFile = string(field + ".contentFile", node.get("contentFile"), false);
-    int sources = (content == null ? 0 : 1) + (base64 == null ? 0 : 1) + (contentFile == null ? 0 : 1);
+    int sources =
+        (content == null ? 0 : 1) + (base64 == null ? 0 : 1) + (contentFile == null ? 0 : 1);
     if (sources != 1) {
       throw new InjectionInputException(
           field,

@@ -383,8 +383,10 @@ public final class ClusterSimulator implements AutoCloseable {
                   new io.fabric8.kubernetes.api.model.PodStatusBuilder()
                       .withPhase("Failed")
                       .addNewContainerStatus()
-                      .withName(job.getSpec().getTemplate().getSpec().getContainers().get(0).getName())
-                      .withImage(job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                      .withName(
+                          job.getSpec().getTemplate().getSpec().getContainers().get(0).getName())
+                      .withImage(
+                          job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
                       .withImageID("")
                       .withReady(false)
                       .withRestartCount(0)

@@ -213,9 +213,9 @@ class OperatorWorkflowTest {
 
   /**
    * Issue 13: an owner given by name travels as written (the operator guesses no id) into the
-   * image's manifest and the Job's spec; when the injector fails (here: the guest has no such user),
-   * its termination message, not the Job's BackoffLimitExceeded, is the image's reason; nothing is
-   * registered Ready and the partial clone is discarded.
+   * image's manifest and the Job's spec; when the injector fails (here: the guest has no such
+   * user), its termination message, not the Job's BackoffLimitExceeded, is the image's reason;
+   * nothing is registered Ready and the partial clone is discarded.
    */
   @Test
   void theInjectorsMessageReachesTheImageAndNothingHalfWrittenIsReady() {
@@ -239,7 +239,9 @@ class OperatorWorkflowTest {
             return gi != null && gi.getStatus() != null && gi.getStatus().phase == Phase.Failed;
           });
       GoldenImage gi = image(client, ns, image);
-      assertThat(gi.getSpec().files).singleElement().satisfies(e -> assertThat(e.owner).isEqualTo("nginx:nginx"));
+      assertThat(gi.getSpec().files)
+          .singleElement()
+          .satisfies(e -> assertThat(e.owner).isEqualTo("nginx:nginx"));
       assertThat(
               client
                   .configMaps()

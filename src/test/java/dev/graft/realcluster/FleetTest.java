@@ -148,8 +148,7 @@ class FleetTest {
       Fleets.until(
           admin,
           ns,
-          () ->
-              admin.resources(DataVolume.class).inNamespace(ns).withName(image).get() == null);
+          () -> admin.resources(DataVolume.class).inNamespace(ns).withName(image).get() == null);
     } finally {
       kubelet.failureMessage(null);
       kubelet.outcome(pod -> Kubelet.Outcome.SUCCEED);

@@ -45,8 +45,7 @@ public final class Inject implements BuildPhase {
     if (failed(job)) {
       // The injector's own words (the file, the name, the image) say more than the Job's
       // BackoffLimitExceeded.
-      String why =
-          view.injectorMessage() != null ? ": " + view.injectorMessage() : message(job);
+      String why = view.injectorMessage() != null ? ": " + view.injectorMessage() : message(job);
       return Optional.of(
           Attempts.fail(view, status, "InjectionFailed", "Job " + jobName + " failed" + why));
     }

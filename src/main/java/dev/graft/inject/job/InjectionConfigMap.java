@@ -1,11 +1,11 @@
 package dev.graft.inject.job;
 
-import dev.graft.inject.InjectionInputException;
-import dev.graft.inject.Payload;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.graft.inject.FileToInject;
+import dev.graft.inject.InjectionInputException;
+import dev.graft.inject.Payload;
 import dev.graft.inject.script.PayloadLocator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;

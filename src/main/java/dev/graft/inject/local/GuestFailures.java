@@ -19,8 +19,7 @@ final class GuestFailures {
    * Why inspection found nothing: an encrypted or unknown filesystem when a second, read-only
    * launch lists one; no operating system otherwise. Only on this failure path.
    */
-  static String explainOpen(
-      Path disk, String image, String format, InjectionFailedException e) {
+  static String explainOpen(Path disk, String image, String format, InjectionFailedException e) {
     String error = e.getMessage();
     if (!error.contains("no operating system was found")) {
       return error;

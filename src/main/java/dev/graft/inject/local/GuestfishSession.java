@@ -90,8 +90,8 @@ public final class GuestfishSession implements AutoCloseable {
 
   /**
    * Waits until the listener listens. guestfish's parent prints the listener's pid and exits right
-   * after the fork, before the child has bound its socket (a race guestfish's own rc.c admits):
-   * on a loaded machine the first {@code --remote} could find no socket yet and fail as if the
+   * after the fork, before the child has bound its socket (a race guestfish's own rc.c admits): on
+   * a loaded machine the first {@code --remote} could find no socket yet and fail as if the
    * listener were gone. A guestfish that binds elsewhere (not 1.4x) is given {@value
    * #SOCKET_WAIT_SECONDS} s, then tried anyway.
    */
@@ -99,8 +99,7 @@ public final class GuestfishSession implements AutoCloseable {
       throws IOException, InterruptedException {
     Path socket = socketPath(pid);
     long deadline =
-        System.nanoTime()
-            + TimeUnit.SECONDS.toNanos(Math.min(timeoutSeconds, SOCKET_WAIT_SECONDS));
+        System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(timeoutSeconds, SOCKET_WAIT_SECONDS));
     while (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
       if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
         String error = Files.readString(errors).strip();

@@ -13,9 +13,9 @@ import java.util.HashMap;
 import java.util.Map;
 
 /**
- * The injection Job's executor: the same engine as {@code graft inject} ({@link LocalInjector}:
- * one appliance, the guest read first for owner names, SELinux and the failures real images bring,
- * then written), started by the Job's {@code run.sh} with a plain {@code java -cp}, no Quarkus.
+ * The injection Job's executor: the same engine as {@code graft inject} ({@link LocalInjector}: one
+ * appliance, the guest read first for owner names, SELinux and the failures real images bring, then
+ * written), started by the Job's {@code run.sh} with a plain {@code java -cp}, no Quarkus.
  *
  * <pre>JobMain --disk DISK --spec SPEC.json --image NAME --result TERMINATION-LOG</pre>
  *

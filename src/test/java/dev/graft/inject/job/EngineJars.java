@@ -48,8 +48,7 @@ final class EngineJars {
         repository = repository.getParent();
       }
       assertThat(repository).as("%s comes from a Maven repository", jar).isNotNull();
-      String group =
-          repository.relativize(artifact.getParent()).toString().replace('/', '.');
+      String group = repository.relativize(artifact.getParent()).toString().replace('/', '.');
       String quarkusName =
           group + "." + artifact.getFileName() + "-" + version.getFileName() + ".jar";
       assertThat(globs)
@@ -66,7 +65,9 @@ final class EngineJars {
     List<PathMatcher> globs = new ArrayList<>();
     for (String line : joined.split("\n")) {
       String[] words = line.strip().split("\\s+");
-      if (words.length > 2 && words[0].equals("COPY") && words[words.length - 1].equals("/opt/graft/lib/")) {
+      if (words.length > 2
+          && words[0].equals("COPY")
+          && words[words.length - 1].equals("/opt/graft/lib/")) {
         for (int i = 1; i < words.length - 1; i++) {
           String name = words[i].substring(words[i].lastIndexOf('/') + 1);
           globs.add(FileSystems.getDefault().getPathMatcher("glob:" + name));

@@ -63,7 +63,10 @@ final class FixedAppliance {
       if (Files.isDirectory(supermin)) {
         try (var parts = Files.list(supermin)) {
           for (Path part :
-              parts.filter(p -> p.getFileName().toString().startsWith("packages")).sorted().toList()) {
+              parts
+                  .filter(p -> p.getFileName().toString().startsWith("packages"))
+                  .sorted()
+                  .toList()) {
             sha.update(part.getFileName().toString().getBytes(StandardCharsets.UTF_8));
             sha.update(Files.readAllBytes(part));
           }

@@ -1,9 +1,9 @@
 package dev.graft.inject.job;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.config.GraftConfig;
 import dev.graft.inject.FileToInject;
 import dev.graft.inject.InjectionInputException;
@@ -317,8 +317,7 @@ class InjectionJobTest {
         .doesNotContain("payloads");
     ConfigMap cm = InjectionConfigMap.build(request(false, false, List.of()));
     assertThat(cm.getBinaryData()).isEmpty();
-    assertThat(cm.getData().get("run.sh"))
-        .doesNotContain("fetch '");
+    assertThat(cm.getData().get("run.sh")).doesNotContain("fetch '");
     assertThat(cm.getData().get("spec.json")).contains("\"/etc/old.conf\"");
     assertThat(Serialization.unmarshal(cm.getData().get("spec.json"), JsonNode.class).at("/files"))
         .isEmpty();

@@ -179,8 +179,7 @@ class InjectionPodRuntimeTest {
    * get the labels of the guest's file_contexts, and the result says so.
    */
   @Test
-  void generatedJobResolvesOwnerNamesAndRelabelsAnSelinuxGuest(@TempDir Path dir)
-      throws Exception {
+  void generatedJobResolvesOwnerNamesAndRelabelsAnSelinuxGuest(@TempDir Path dir) throws Exception {
     requireRuntime();
     Path claim = dir.resolve("pvc");
     Files.createDirectories(claim);
@@ -241,7 +240,8 @@ class InjectionPodRuntimeTest {
     Path claim = dir.resolve("pvc");
     Path build = dir.resolve("build");
     Files.createDirectories(claim);
-    Path disk = TestGuestfs.linuxLikeDisk(build, Map.of("etc/old.conf", "old\n"), Map.of(), 1 << 20);
+    Path disk =
+        TestGuestfs.linuxLikeDisk(build, Map.of("etc/old.conf", "old\n"), Map.of(), 1 << 20);
     Files.move(disk, claim.resolve(InjectionJobRequest.DISK_IMG));
     Scratch.delete(build);
     InjectionJobRequest request =

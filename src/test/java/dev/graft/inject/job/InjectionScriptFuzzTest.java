@@ -3,8 +3,8 @@ package dev.graft.inject.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.inject.FileToInject;
-import dev.graft.inject.InjectionSpec;
 import dev.graft.inject.InjectionInputException;
+import dev.graft.inject.InjectionSpec;
 import dev.graft.inject.Payload;
 import dev.graft.inject.script.InjectionScript;
 import java.util.List;

@@ -59,7 +59,8 @@ class JobPayloadsTest {
             files,
             List.of(),
             (i, f) ->
-                GuestfishCommand.scriptPath("payloads", payloads.resolve(PayloadLocator.fileName(i))),
+                GuestfishCommand.scriptPath(
+                    "payloads", payloads.resolve(PayloadLocator.fileName(i))),
             GuestfishCommand.scriptPath("archive", archive),
             new InjectionScript.Options(InjectionScript.Options.UPLOAD_ABOVE, mtime, null));
     long bytes = LocalInjector.writePayloads(payloads, archive, files, script, mtime);
