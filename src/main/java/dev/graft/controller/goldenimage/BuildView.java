@@ -21,6 +21,8 @@ import java.time.Instant;
  * @param clock the cache clock of the image's os, for its priority once Ready
  * @param uses uses of the Ready image that VMs made since its last status write, or null
  * @param clockRaise for a base image, a raise of its os's clock to store, or null
+ * @param injectorMessage why a failed injection Job failed, in the injector's words (its pod's
+ *     termination message: the file, name and image), or null
  */
 public record BuildView(
     GoldenImage image,
@@ -35,7 +37,40 @@ public record BuildView(
     Settings settings,
     double clock,
     UsageLedger.Uses uses,
-    Double clockRaise) {
+    Double clockRaise,
+    String injectorMessage) {
+
+  /** A view without an injector message (the Job has not failed, or said nothing). */
+  public BuildView(
+      GoldenImage image,
+      GoldenImage parent,
+      DataVolume dataVolume,
+      Job job,
+      boolean scriptPresent,
+      boolean configMapPayloadPresent,
+      boolean secretPayloadPresent,
+      String stale,
+      Instant now,
+      Settings settings,
+      double clock,
+      UsageLedger.Uses uses,
+      Double clockRaise) {
+    this(
+        image,
+        parent,
+        dataVolume,
+        job,
+        scriptPresent,
+        configMapPayloadPresent,
+        secretPayloadPresent,
+        stale,
+        now,
+        settings,
+        clock,
+        uses,
+        clockRaise,
+        null);
+  }
 
   /**
    * How builds are retried, who builds the injection step, who learns the measured duration of a
