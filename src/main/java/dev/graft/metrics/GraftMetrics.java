@@ -45,7 +45,8 @@ public class GraftMetrics {
           "graft_catalog_outdated_images",
           "graft_catalog_outdated_since_seconds",
           "graft_reconcile_errors_total",
-          "graft_evictions_total");
+          "graft_evictions_total",
+          "graft_planner_weight");
 
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> catalogImages = new ConcurrentHashMap<>();
@@ -53,6 +54,7 @@ public class GraftMetrics {
   private final Map<String, AtomicLong> outdatedImages = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> outdatedSince = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastPlanCost = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> plannerWeights = new ConcurrentHashMap<>();
 
   @Inject
   public GraftMetrics(MeterRegistry registry) {
@@ -122,6 +124,12 @@ public class GraftMetrics {
             "strategy",
             strategy)
         .set(Double.doubleToLongBits(Math.max(0, cost)));
+  }
+
+  /** A weight the planner uses now (configured, or fitted to measured builds), by its name. */
+  public void plannerWeight(String name, double value) {
+    gauge(plannerWeights, "graft.planner.weight", null, "Cost model weight in use", "weight", name)
+        .set(Double.doubleToLongBits(value));
   }
 
   /** The catalog's current size for one OS: Ready images and their bytes. */

@@ -26,6 +26,7 @@ class GraftMetricsTest {
     m.reconcileError("GoldenImage");
     m.eviction("fedora-40");
     m.outdated("fedora-40", 3, 1_700_000_000L);
+    m.plannerWeight("perBuild", 21.9);
   }
 
   @Test

@@ -159,6 +159,7 @@ public final class BaseDecision {
     spec.baseImage = bi.getMetadata().getNamespace() + "/" + bi.getMetadata().getName();
     spec.baseGeneration = generation;
     spec.sourceIdentity = identity;
+    spec.depth = 0;
     gi.setSpec(spec);
     return gi;
   }

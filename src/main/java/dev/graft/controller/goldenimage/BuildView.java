@@ -23,6 +23,8 @@ import java.util.List;
  * @param clock the cache clock of the image's os, for its priority once Ready
  * @param uses uses of the Ready image that VMs made since its last status write, or null
  * @param clockRaise for a base image, a raise of its os's clock to store, or null
+ * @param injectorMessage why a failed injection Job failed, in the injector's words (its pod's
+ *     termination message: the file, name and image), or null
  * @param catalog the image among the others of its catalog: base generation, build queue
  */
 public record BuildView(
@@ -39,9 +41,10 @@ public record BuildView(
     double clock,
     UsageLedger.Uses uses,
     Double clockRaise,
+    String injectorMessage,
     Catalog catalog) {
 
-  /** Without catalog context: current generation unknown, builds not limited. */
+  /** A view without an injector message nor catalog context. */
   public BuildView(
       GoldenImage image,
       GoldenImage parent,
@@ -70,6 +73,40 @@ public record BuildView(
         clock,
         uses,
         clockRaise,
+        null);
+  }
+
+  /** Without catalog context: current generation unknown, builds not limited. */
+  public BuildView(
+      GoldenImage image,
+      GoldenImage parent,
+      DataVolume dataVolume,
+      Job job,
+      boolean scriptPresent,
+      boolean configMapPayloadPresent,
+      boolean secretPayloadPresent,
+      String stale,
+      Instant now,
+      Settings settings,
+      double clock,
+      UsageLedger.Uses uses,
+      Double clockRaise,
+      String injectorMessage) {
+    this(
+        image,
+        parent,
+        dataVolume,
+        job,
+        scriptPresent,
+        configMapPayloadPresent,
+        secretPayloadPresent,
+        stale,
+        now,
+        settings,
+        clock,
+        uses,
+        clockRaise,
+        injectorMessage,
         Catalog.NONE);
   }
 

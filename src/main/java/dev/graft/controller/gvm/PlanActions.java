@@ -88,6 +88,7 @@ final class PlanActions {
     spec.files = new ArrayList<>(order.manifest().entries());
     spec.parent = order.parent();
     spec.baseGeneration = order.manifest().baseGeneration();
+    spec.depth = order.depth();
     spec.storage = parent == null ? null : parent.getSpec().storage;
     spec.predictedCost = Math.round(order.cost() * 1000) / 1000.0;
     spec.strategy = order.strategy();
