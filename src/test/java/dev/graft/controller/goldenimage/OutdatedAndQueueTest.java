@@ -30,6 +30,7 @@ class OutdatedAndQueueTest {
         v.clock(),
         v.uses(),
         v.clockRaise(),
+        v.injectorMessage(),
         catalog);
   }
 
