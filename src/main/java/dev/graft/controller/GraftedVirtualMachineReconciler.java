@@ -231,7 +231,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
         images
             .get(new ResourceID(m.imageName(), catalogNs))
             .orElseGet(() -> RequestSources.base(images, catalogNs, m.os()));
-    TemplateCheck.check(gvm.getSpec().template, source);
+    TemplateCheck.check(gvm, source);
     return m;
   }
 

@@ -8,7 +8,7 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.ImageSource;
 import dev.graft.api.StorageSpec;
-import dev.graft.api.VmTemplate;
+import dev.graft.api.VirtualMachineTemplate;
 import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.VirtualMachine;
@@ -179,9 +179,7 @@ class FleetTest {
     gvm.setSpec(new GraftedVirtualMachine.Spec());
     gvm.getSpec().os = "fedora-40";
     gvm.getSpec().files = new java.util.ArrayList<>(List.of(files));
-    gvm.getSpec().template = new VmTemplate();
-    gvm.getSpec().template.cpuCores = 1;
-    gvm.getSpec().template.memory = "1Gi";
+    gvm.getSpec().virtualMachineTemplate = VirtualMachineTemplate.running(1, "1Gi");
     return gvm;
   }
 }

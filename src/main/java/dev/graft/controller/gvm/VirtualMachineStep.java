@@ -67,12 +67,13 @@ final class VirtualMachineStep {
                   + " (the root disk changes on re-creation)"));
       actions.add(use);
     }
-    status.vmName = gvm.getMetadata().getName();
+    status.virtualMachine = new GraftedVirtualMachine.VirtualMachineStatus();
+    status.virtualMachine.name = gvm.getMetadata().getName();
     return Decision.of(
         State.ready(
             Phase.Ready,
             Boolean.TRUE.equals(status.cacheHit) ? "CacheHit" : "Ready",
-            "VirtualMachine " + status.vmName + " clones image " + imageName),
+            "VirtualMachine " + status.virtualMachine.name + " clones image " + imageName),
         actions);
   }
 

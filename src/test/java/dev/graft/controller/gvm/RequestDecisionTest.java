@@ -6,7 +6,7 @@ import dev.graft.api.FileSpec;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
-import dev.graft.api.VmTemplate;
+import dev.graft.api.VirtualMachineTemplate;
 import dev.graft.build.FileResolver;
 import dev.graft.build.Manifest;
 import dev.graft.build.ResolutionException;
@@ -246,7 +246,7 @@ class RequestDecisionTest {
     g.setSpec(new GraftedVirtualMachine.Spec());
     g.getSpec().os = "fedora-40";
     g.getSpec().files = new ArrayList<>(List.of(FileSpec.inline("/etc/motd", "hello")));
-    g.getSpec().template = new VmTemplate();
+    g.getSpec().virtualMachineTemplate = new VirtualMachineTemplate();
     return g;
   }
 
