@@ -59,7 +59,7 @@ public class GraftedVirtualMachine
 
   /**
    * RestartRequired: the VM gets its new root disk at its next restart; Automatic: Graft restarts
-   * it once the new root disk is ready.
+   * it (KubeVirt's restart subresource) once KubeVirt reports the VM's DataVolumes ready.
    */
   public enum UpdatePolicy {
     RestartRequired,
@@ -99,6 +99,9 @@ public class GraftedVirtualMachine
 
     /** The image of the disk the running VM booted from, while it differs from status.image. */
     public String runningImage;
+
+    /** The image a restart was asked for (updatePolicy Automatic), so that it is asked once. */
+    public String restartRequestedFor;
   }
 
   /** How the image was (or is being) built. */

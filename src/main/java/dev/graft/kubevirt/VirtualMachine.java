@@ -106,6 +106,9 @@ public class VirtualMachine extends CustomResource<VirtualMachine.Spec, VirtualM
 
     public Boolean ready;
     public List<Condition> conditions;
+
+    /** The generation of the spec KubeVirt has seen. */
+    public Long observedGeneration;
   }
 
   /** A VM condition (Ready, Failure, DataVolumesReady, ...). */

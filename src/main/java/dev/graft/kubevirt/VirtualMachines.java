@@ -129,6 +129,7 @@ public final class VirtualMachines {
     vmi.volumes = vmi.volumes == null ? new ArrayList<>() : new ArrayList<>(vmi.volumes);
     vmi.volumes.add(0, volume);
     vm.setSpec(spec);
+    VirtualMachinePatch.record(vm);
     return vm;
   }
 

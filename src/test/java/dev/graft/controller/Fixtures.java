@@ -44,7 +44,11 @@ final class Fixtures {
     gvm.setSpec(new GraftedVirtualMachine.Spec());
     gvm.getSpec().os = os;
     gvm.getSpec().files = new ArrayList<>(List.of(files));
+    // Halted: a new image just switches the stopped VM's disk, and the request is Ready once the
+    // VM is Stopped. Tests about running VMs (restarts onto a new image, KubeVirt's states) are in
+    // VirtualMachineLifecycleTest.
     gvm.getSpec().virtualMachineTemplate = VirtualMachineTemplate.running(2, "2Gi");
+    gvm.getSpec().virtualMachineTemplate.spec.put("runStrategy", "Halted");
     return gvm;
   }
 

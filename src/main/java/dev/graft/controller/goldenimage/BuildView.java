@@ -21,6 +21,8 @@ import java.time.Instant;
  * @param clock the cache clock of the image's os, for its priority once Ready
  * @param uses uses of the Ready image that VMs made since its last status write, or null
  * @param clockRaise for a base image, a raise of its os's clock to store, or null
+ * @param claimAnnotations the annotations CDI wrote on the image's PVC, read once a clone finished
+ *     and until the clone method is recorded; null otherwise
  */
 public record BuildView(
     GoldenImage image,
@@ -35,7 +37,8 @@ public record BuildView(
     Settings settings,
     double clock,
     UsageLedger.Uses uses,
-    Double clockRaise) {
+    Double clockRaise,
+    java.util.Map<String, String> claimAnnotations) {
 
   /**
    * How builds are retried, who builds the injection step, who learns the measured duration of a
