@@ -174,33 +174,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         ledger.clock(ns, gi.getSpec().os, base),
         ready ? ledger.take(ns, name) : null,
         ready && gi.getSpec().parent == null ? ledger.pendingClock(ns, gi.getSpec().os, gi) : null,
-        claimAnnotations(ctx, gi, dv.orElse(null)));
-  }
-
-  /**
-   * Where CDI says how it cloned (cloneType, cloneFallbackReason): the annotations of the image's
-   * PVC, read once its clone finished, until the clone method is recorded (one GET per image).
-   */
-  private static java.util.Map<String, String> claimAnnotations(
-      Context<GoldenImage> ctx, GoldenImage gi, DataVolume dv) {
-    GoldenImage.Status s = gi.getStatus();
-    if (gi.getSpec().parent == null
-        || dv == null
-        || !dv.succeeded()
-        || (s != null && (s.cloneMethod != null || s.phase == Phase.Ready))) {
-      return null;
-    }
-    String claim =
-        dv.getStatus().claimName != null ? dv.getStatus().claimName : dv.getMetadata().getName();
-    var pvc =
-        ctx.getClient()
-            .persistentVolumeClaims()
-            .inNamespace(gi.getMetadata().getNamespace())
-            .withName(claim)
-            .get();
-    return pvc == null || pvc.getMetadata().getAnnotations() == null
-        ? java.util.Map.of()
-        : pvc.getMetadata().getAnnotations();
+        CloneClaims.annotations(ctx, gi, dv.orElse(null)));
   }
 
   /** The first build object of this name that another image (same name, earlier) owns, or null. */
