@@ -14,11 +14,11 @@ import java.util.function.Predicate;
 
 /**
  * Plays KubeVirt's virt-controller for VirtualMachines, as far as Graft reads them: a VM whose run
- * strategy asks it to run goes to Running and ready, a Halted one (or one without a strategy) to
- * Stopped, one it is told cannot be scheduled to ErrorUnschedulable with KubeVirt's PodScheduled
- * condition. A running VM keeps the volumes it started with: a spec that changes them gets
- * KubeVirt's RestartRequired condition until {@link #restart} starts it again.
- * status.observedGeneration follows the spec's generation, as KubeVirt's does.
+ * strategy asks it to run goes through Provisioning and Starting to Running and ready, a Halted one
+ * (or one without a strategy) to Stopped, one it is told cannot be scheduled to ErrorUnschedulable
+ * with KubeVirt's PodScheduled condition. A running VM keeps the volumes it started with: a spec
+ * that changes them gets KubeVirt's RestartRequired condition until {@link #restart} starts it
+ * again. status.observedGeneration follows the spec's generation, as KubeVirt's does.
  */
 final class KubeVirtSimulator {
   private final KubernetesClient client;
@@ -102,6 +102,12 @@ final class KubeVirtSimulator {
               "Unschedulable",
               "0/3 nodes are available: 3 Insufficient memory."));
       want.conditions.add(condition("Ready", "False", "PodNotExists", "virt-launcher is Pending"));
+    } else if (run && !started.containsKey(key(vm)) && !"Starting".equals(printable(vm))) {
+      // A VM that starts goes through Provisioning (its DataVolumes) and Starting (its pod), one
+      // status write each, before Running, as virt-controller reports it.
+      want.printableStatus = "Provisioning".equals(printable(vm)) ? "Starting" : "Provisioning";
+      want.ready = false;
+      want.conditions.add(condition("Ready", "False", "PodNotExists", "the VM is starting"));
     } else if (run) {
       List<String> volumes = volumes(vm);
       List<String> running = started.computeIfAbsent(key(vm), k -> volumes);
@@ -145,6 +151,10 @@ final class KubeVirtSimulator {
         throw e;
       }
     }
+  }
+
+  private static String printable(VirtualMachine vm) {
+    return vm.getStatus() == null ? null : vm.getStatus().printableStatus;
   }
 
   private static List<String> types(List<VirtualMachine.Condition> conditions) {
