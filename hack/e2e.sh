@@ -89,7 +89,7 @@ step_images() {
   log "operator and injector images (${TAG})"
   "${MVNW}" -B -q package -DskipTests
   docker build -f src/main/docker/Dockerfile.jvm -t "${OPERATOR_IMAGE}:${TAG}" .
-  docker build -t "${INJECTOR_IMAGE}:${TAG}" deploy/injector
+  docker build -f deploy/injector/Dockerfile -t "${INJECTOR_IMAGE}:${TAG}" .
   kind load docker-image --name "${CLUSTER}" "${OPERATOR_IMAGE}:${TAG}" "${INJECTOR_IMAGE}:${TAG}"
 }
 

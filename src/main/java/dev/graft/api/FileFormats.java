@@ -12,6 +12,15 @@ public final class FileFormats {
    */
   public static final String MODE = "^0?[0-7]{3,4}$";
 
+  /**
+   * Owner as users write it: {@code uid:gid}, {@code user:group} or a mix ({@code nginx:0}). Names
+   * are resolved from the guest's own {@code /etc/passwd} and {@code /etc/group} when the files are
+   * injected: the operator never guesses ids, and {@code nginx:nginx} and {@code 101:101} are
+   * different files to it.
+   */
+  public static final String OWNER =
+      "^([0-9]{1,10}|[A-Za-z_][A-Za-z0-9_.-]{0,31}[$]?):([0-9]{1,10}|[A-Za-z_][A-Za-z0-9_.-]{0,31}[$]?)$";
+
   private FileFormats() {}
 
   /**

@@ -48,9 +48,12 @@ public class FileSpec {
   @Pattern(FileFormats.MODE)
   public String mode;
 
-  /** Numeric {@code uid:gid}. */
+  /**
+   * {@code uid:gid}, {@code user:group} or a mix; names are resolved from the guest's own {@code
+   * /etc/passwd} and {@code /etc/group} when the image is built.
+   */
   @Default("0:0")
-  @Pattern("^[0-9]+:[0-9]+$")
+  @Pattern(FileFormats.OWNER)
   public String owner;
 
   /** UTF-8 text. */

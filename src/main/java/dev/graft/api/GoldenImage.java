@@ -61,6 +61,12 @@ public class GoldenImage extends CustomResource<GoldenImage.Spec, GoldenImage.St
 
     public StorageSpec storage;
 
+    /**
+     * Clone-chain depth: 0 for a base import, the parent's + 1 for a build. The planner builds no
+     * image deeper than its storage class's {@code graft.storage.max-clone-depth}.
+     */
+    public Integer depth;
+
     /** The planner's predicted cost of building this image from its parent. */
     public Double predictedCost;
 

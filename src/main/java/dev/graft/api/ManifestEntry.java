@@ -19,8 +19,9 @@ public class ManifestEntry {
   @Pattern("^0[0-7]{3,4}$")
   public String mode;
 
+  /** As the user wrote it ({@link FileFormats#OWNER}): names are resolved in the guest. */
   @Required
-  @Pattern("^[0-9]+:[0-9]+$")
+  @Pattern(FileFormats.OWNER)
   public String owner;
 
   @Required

@@ -65,7 +65,7 @@ public final class FileResolver {
 
   private static final Pattern PATH = Pattern.compile("^(/[^/]+)+$");
   private static final Pattern MODE = Pattern.compile(FileFormats.MODE);
-  private static final Pattern OWNER = Pattern.compile("^[0-9]+:[0-9]+$");
+  private static final Pattern OWNER = Pattern.compile(FileFormats.OWNER);
   private static final Pattern SHA256 = Pattern.compile("^[a-f0-9]{64}$");
   // The same rule as the injection Job's (Payload.Url) and the CRD's FileSpec.url pattern.
   private static final Pattern PRINTABLE_HTTP = Pattern.compile("^https?://[!-~]+$");
@@ -258,7 +258,12 @@ public final class FileResolver {
     String owner = f.owner == null ? "0:0" : f.owner;
     if (!OWNER.matcher(owner).matches()) {
       throw new ResolutionException(
-          "InvalidOwner", where + ".owner: must be uid:gid, got \"" + owner + "\"");
+          "InvalidOwner",
+          where
+              + ".owner: must be uid:gid or user:group (names of the guest's /etc/passwd and"
+              + " /etc/group), got \""
+              + owner
+              + "\"");
     }
     int sources =
         (f.content != null ? 1 : 0)

@@ -22,6 +22,9 @@ public interface InjectionJobs {
     }
   }
 
+  /** The Job's container, whose termination message says why a build failed. */
+  String CONTAINER = dev.graft.inject.job.InjectionJob.CONTAINER;
+
   /** {@code <image>-inject-<attempt>}: a new name per attempt, never two Jobs for one attempt. */
   static String jobName(GoldenImage gi, int attempt) {
     return gi.getMetadata().getName() + "-inject-" + attempt;

@@ -8,6 +8,7 @@ import dev.graft.config.GraftConfig;
 import dev.graft.metrics.GraftMetrics;
 import dev.graft.planner.Calibration;
 import dev.graft.planner.CostModel;
+import dev.graft.planner.DepthLimits;
 import dev.graft.planner.FileInfo;
 import dev.graft.planner.FileTable;
 import dev.graft.planner.ImageSet;
@@ -43,15 +44,34 @@ public class CatalogPlanner {
       List<String> add,
       List<String> remove,
       double cost,
-      String strategy) {}
+      String strategy,
+      int depth) {
+
+    /** An order one clone below a base image. */
+    public Order(
+        String image,
+        Manifest manifest,
+        String parent,
+        List<String> add,
+        List<String> remove,
+        double cost,
+        String strategy) {
+      this(image, manifest, parent, add, remove, cost, strategy, 1);
+    }
+  }
 
   private final GraftConfig.Planner config;
+  private final CloneDepthLimits depthLimits;
+  private final String defaultStorageClass;
   private final List<Calibration.Measurement> measurements = new CopyOnWriteArrayList<>();
   private final GraftMetrics metrics;
 
   public CatalogPlanner(GraftConfig config, GraftMetrics metrics) {
     this.config = config.planner();
     this.metrics = metrics;
+    this.depthLimits = CloneDepthLimits.parse(config.storage().maxCloneDepth());
+    this.defaultStorageClass = config.storage().className().orElse("");
+    weights(); // exports the weights in use from the start
   }
 
   /** The strategy in use. */
@@ -64,10 +84,16 @@ public class CatalogPlanner {
     var w = config.weights();
     Weights configured =
         new Weights(w.missingBytes(), w.inject(), w.remove(), w.excessBytes(), w.perBuild());
+    Weights inUse = configured;
     if (config.calibrate() && measurements.size() >= MIN_SAMPLES) {
-      return Calibration.fit(List.copyOf(measurements), configured).weights();
+      inUse = Calibration.fit(List.copyOf(measurements), configured).weights();
     }
-    return configured;
+    metrics.plannerWeight("perBuild", inUse.perBuild());
+    metrics.plannerWeight("missingBytes", inUse.missingBytes());
+    metrics.plannerWeight("inject", inUse.inject());
+    metrics.plannerWeight("remove", inUse.remove());
+    metrics.plannerWeight("excessBytes", inUse.excessBytes());
+    return inUse;
   }
 
   /** Records one finished build for calibration. */
@@ -87,19 +113,35 @@ public class CatalogPlanner {
    */
   public List<Order> plan(Collection<Manifest> pending, Collection<GoldenImage> catalog) {
     Strategy strategy = strategy();
-    List<Order> orders = plan(pending, catalog, strategy, weights());
+    List<Order> orders =
+        plan(
+            pending,
+            catalog,
+            strategy,
+            weights(),
+            depthLimits.forCatalog(catalog, defaultStorageClass));
     if (!pending.isEmpty()) {
       metrics.planCost(strategy.id(), orders.stream().mapToDouble(Order::cost).sum());
     }
     return orders;
   }
 
-  /** The same with an explicit strategy and weights (for comparisons). */
+  /** The same with an explicit strategy and weights (for comparisons), without depth limits. */
   public static List<Order> plan(
       Collection<Manifest> pending,
       Collection<GoldenImage> catalog,
       Strategy strategy,
       Weights weights) {
+    return plan(pending, catalog, strategy, weights, DepthLimits.NONE);
+  }
+
+  /** The same with explicit clone-depth limits per OS. */
+  public static List<Order> plan(
+      Collection<Manifest> pending,
+      Collection<GoldenImage> catalog,
+      Strategy strategy,
+      Weights weights,
+      DepthLimits limits) {
     Map<String, Manifest> requests = new LinkedHashMap<>();
     for (Manifest m : pending) {
       requests.putIfAbsent(m.imageName(), m);
@@ -109,11 +151,16 @@ public class CatalogPlanner {
     }
     FileTable table = new FileTable();
     List<ImageSet> images = new ArrayList<>();
+    Map<String, GoldenImage> byName = new java.util.HashMap<>();
+    catalog.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
     for (GoldenImage gi : catalog) {
       if (usable(gi) && !requests.containsKey(gi.getMetadata().getName())) {
         images.add(
             new ImageSet(
-                gi.getMetadata().getName(), gi.getSpec().os, bits(table, gi.getSpec().files)));
+                gi.getMetadata().getName(),
+                gi.getSpec().os,
+                bits(table, gi.getSpec().files),
+                CloneDepthLimits.depthOf(gi, byName)));
       }
     }
     // A request whose os has no image to start from cannot be planned: it is left out (the
@@ -129,7 +176,7 @@ public class CatalogPlanner {
     if (wanted.isEmpty()) {
       return List.of();
     }
-    Problem problem = new Problem(new CostModel(weights, table), images, wanted);
+    Problem problem = new Problem(new CostModel(weights, table), images, wanted, limits);
     Plan plan = strategy.plan(problem);
     List<Order> orders = new ArrayList<>();
     for (Plan.Build b : plan.builds()) {
@@ -141,7 +188,8 @@ public class CatalogPlanner {
               b.add(),
               b.remove(),
               b.cost(),
-              strategy.id()));
+              strategy.id(),
+              b.depth()));
     }
     return orders;
   }

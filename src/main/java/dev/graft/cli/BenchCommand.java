@@ -1,7 +1,9 @@
 package dev.graft.cli;
 
 import dev.graft.bench.CacheSimulation;
+import dev.graft.bench.DepthGapBenchmark;
 import dev.graft.bench.FleetScenario;
+import dev.graft.bench.LearningConvergence;
 import dev.graft.bench.LoadReport;
 import dev.graft.bench.LoadRunner;
 import dev.graft.bench.SyntheticCatalog;
@@ -53,7 +55,9 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--suite",
       defaultValue = "planner",
       description =
-          "planner (planning, nearest lookup, fleet), cache (eviction hit ratios) or load (many"
+          "planner (planning, nearest lookup, fleet), cache (eviction hit ratios), learn (cost"
+              + " learning on simulated builds), depth (the"
+              + " depth-limited planner's gap to the exact optimum) or load (many"
               + " GraftedVirtualMachines at once against the operator on an embedded API server).")
   String suite;
 
@@ -85,6 +89,22 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (suite.equals("load")) {
       return load(out);
+    }
+    if (suite.equals("learn")) {
+      LearningConvergence.print(out, seed);
+      out.flush();
+      return 0;
+    }
+    if (suite.equals("depth")) {
+      new DepthGapBenchmark(seed)
+          .print(
+              out,
+              quick ? new int[] {8} : new int[] {8, 10, 12},
+              new int[] {2, 3},
+              quick ? 20 : 200,
+              quick ? 0 : 500);
+      out.flush();
+      return 0;
     }
     if (!suite.equals("planner")) {
       spec.commandLine().getErr().println("graft bench: --suite: unknown suite \"" + suite + "\"");

@@ -147,6 +147,14 @@ public interface GraftConfig {
      * profile for the provisioner (local-path on kind and k3s, many CSI drivers).
      */
     Optional<java.util.List<String>> accessModes();
+
+    /**
+     * Longest clone chain per StorageClass ({@code CLASS=N,...}; a bare {@code N} applies to every
+     * class not listed, the cluster default included); 0: unlimited. ceph-csi flattens chains
+     * deeper than 4 in the background and holds new clones deeper than 8.
+     */
+    @WithDefault("0")
+    String maxCloneDepth();
   }
 
   /** Limits on user files. */

@@ -180,6 +180,7 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
     spec.sourceRef = bi.getSpec().sourceRef;
     spec.storage = bi.getSpec().storage;
     spec.baseImage = key(bi);
+    spec.depth = 0;
     gi.setSpec(spec);
     return gi;
   }

@@ -160,6 +160,11 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     Optional<ConfigMap> cmPayload = Informers.get(ctx, ConfigMap.class, ns, payload);
     Optional<Secret> secretPayload = Informers.get(ctx, Secret.class, ns, payload);
     boolean ready = status != null && status.phase == Phase.Ready;
+    String injectorMessage =
+        job.isPresent() && dev.graft.controller.goldenimage.Inject.failed(job.get())
+            ? InjectorMessages.of(
+                ctx.getClient(), ns, job.get().getMetadata().getName(), InjectionJobs.CONTAINER)
+            : null;
     return new BuildView(
         gi,
         parent,
@@ -174,6 +179,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         ledger.clock(ns, gi.getSpec().os, base),
         ready ? ledger.take(ns, name) : null,
         ready && gi.getSpec().parent == null ? ledger.pendingClock(ns, gi.getSpec().os, gi) : null,
+        injectorMessage,
         CloneClaims.annotations(ctx, gi, dv.orElse(null)));
   }
 

@@ -22,8 +22,7 @@ public record FileOwner(int uid, int gid) {
           field,
           "must be numeric \"uid:gid\" here: owner names such as "
               + Quoted.of(owner)
-              + " are resolved from the guest's /etc/passwd and /etc/group (graft inject does;"
-              + " the injection Job does not yet)");
+              + " are resolved from the guest's /etc/passwd and /etc/group before this point");
     }
     if (!m.matches()
         || Long.parseLong(m.group(1)) > Integer.MAX_VALUE

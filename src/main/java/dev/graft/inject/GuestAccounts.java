@@ -12,13 +12,25 @@ import java.util.regex.Pattern;
 public record GuestAccounts(Map<String, Integer> users, Map<String, Integer> groups) {
 
   /** {@code user:group}, each a numeric id or a name, as users write owners. */
-  public static final Pattern OWNER =
-      Pattern.compile(
-          "([0-9]{1,10}|[A-Za-z_][A-Za-z0-9_.-]{0,31}\\$?):([0-9]{1,10}|[A-Za-z_][A-Za-z0-9_.-]{0,31}\\$?)");
+  public static final Pattern OWNER = Pattern.compile(dev.graft.api.FileFormats.OWNER);
 
   /** Parses the two files' text (either may be empty: no names then). */
   public static GuestAccounts parse(String passwd, String group) {
     return new GuestAccounts(ids(passwd), ids(group));
+  }
+
+  /**
+   * The files with any owner given by name made {@code 0:0}: what can be checked of a build before
+   * the guest's own files are read (the form of the name is checked here).
+   */
+  public static java.util.List<FileToInject> withNamesAsRoot(java.util.List<FileToInject> files) {
+    return files.stream()
+        .map(
+            f ->
+                f != null && hasNames(f.owner())
+                    ? new FileToInject(f.path(), f.mode(), "0:0", f.payload())
+                    : f)
+        .toList();
   }
 
   /** Whether {@code owner} names a user or group (and so needs the guest's files). */

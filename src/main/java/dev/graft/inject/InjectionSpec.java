@@ -12,9 +12,10 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * The local injection spec ({@code graft inject --spec}): {@code files} (path, mode, owner, and
- * {@code content} or {@code contentBase64}) and {@code remove} (paths). Read strictly: unknown
- * fields and wrong types are errors naming the field.
+ * The local injection spec ({@code graft inject --spec}, and what the injection Job runs): {@code
+ * files} (path, mode, owner, and {@code content}, {@code contentBase64} or {@code contentFile}, a
+ * file on the machine that injects) and {@code remove} (paths). Read strictly: unknown fields and
+ * wrong types are errors naming the field.
  */
 public record InjectionSpec(List<FileToInject> files, List<String> remove, Long mtime) {
 
@@ -36,7 +37,7 @@ public record InjectionSpec(List<FileToInject> files, List<String> remove, Long 
 
   private static final Set<String> TOP = Set.of("files", "remove", "mtime");
   private static final Set<String> FILE =
-      Set.of("path", "mode", "owner", "content", "contentBase64");
+      Set.of("path", "mode", "owner", "content", "contentBase64", "contentFile");
 
   /** Parses a YAML (or JSON) spec; paths, modes and owners are checked by the script generator. */
   public static InjectionSpec read(String yaml) {
@@ -107,21 +108,30 @@ public record InjectionSpec(List<FileToInject> files, List<String> remove, Long 
     }
     checkFields(field, node, FILE);
     String path = string(field + ".path", node.get("path"), true);
-    JsonNode mode = node.get("mode");
-    if (mode != null && mode.isNumber()) {
+    JsonNode modeNode = node.get("mode");
+    if (modeNode != null && modeNode.isNumber()) {
       throw new InjectionInputException(
           field + ".mode",
           "must be a quoted octal string such as \"0644\" (YAML reads an unquoted 0644 as the"
               + " number 420), got "
-              + mode.asText());
+              + modeNode.asText());
     }
     String content = string(field + ".content", node.get("content"), false);
     String base64 = string(field + ".contentBase64", node.get("contentBase64"), false);
-    if ((content == null) == (base64 == null)) {
+    String contentFile = string(field + ".contentFile", node.get("contentFile"), false);
+    int sources =
+        (content == null ? 0 : 1) + (base64 == null ? 0 : 1) + (contentFile == null ? 0 : 1);
+    if (sources != 1) {
       throw new InjectionInputException(
           field,
-          "needs exactly one of content and contentBase64, got "
-              + (content == null ? "neither" : "both"));
+          "needs exactly one of content, contentBase64 and contentFile, got "
+              + (sources == 0 ? "none" : "more than one"));
+    }
+    String mode = string(field + ".mode", modeNode, false);
+    String owner = string(field + ".owner", node.get("owner"), false);
+    if (contentFile != null) {
+      // Read when the file is written (a large file is never held in memory).
+      return new FileToInject(path, mode, owner, new Payload.LocalFile(contentFile));
     }
     byte[] bytes;
     if (content != null) {
@@ -134,11 +144,7 @@ public record InjectionSpec(List<FileToInject> files, List<String> remove, Long 
             field + ".contentBase64", "not valid base64: " + e.getMessage());
       }
     }
-    return new FileToInject(
-        path,
-        string(field + ".mode", mode, false),
-        string(field + ".owner", node.get("owner"), false),
-        new Payload.Inline(bytes));
+    return new FileToInject(path, mode, owner, new Payload.Inline(bytes));
   }
 
   private static void checkFields(String field, JsonNode node, Set<String> known) {

@@ -19,6 +19,30 @@ public sealed interface Payload {
     }
   }
 
+  /**
+   * A file on the machine that runs the injection: in the Job, a projected ConfigMap or Secret key
+   * or a checked download, given to the executor by its spec ({@code contentFile}).
+   */
+  record LocalFile(String file) implements Payload {
+    @Override
+    public void check(String field) {
+      if (file == null || !java.nio.file.Files.isRegularFile(java.nio.file.Path.of(file))) {
+        throw new InjectionInputException(
+            field + ".contentFile",
+            "no such file: " + (file == null ? "nothing" : Quoted.of(file)));
+      }
+    }
+
+    /** Its size in bytes now. */
+    public long size() {
+      try {
+        return java.nio.file.Files.size(java.nio.file.Path.of(file));
+      } catch (java.io.IOException e) {
+        throw new InjectionInputException("contentFile", "cannot read " + Quoted.of(file));
+      }
+    }
+  }
+
   /** A key of a ConfigMap in the build's namespace. */
   record ConfigMapKey(String name, String key) implements Payload {
     @Override

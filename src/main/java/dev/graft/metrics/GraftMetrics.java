@@ -44,12 +44,14 @@ public class GraftMetrics {
           "graft_catalog_bytes",
           "graft_reconcile_errors_total",
           "graft_evictions_total",
+          "graft_planner_weight",
           "graft_vm_restart_required_total");
 
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> catalogImages = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> catalogBytes = new ConcurrentHashMap<>();
   private final Map<String, AtomicLong> lastPlanCost = new ConcurrentHashMap<>();
+  private final Map<String, AtomicLong> plannerWeights = new ConcurrentHashMap<>();
 
   @Inject
   public GraftMetrics(MeterRegistry registry) {
@@ -119,6 +121,12 @@ public class GraftMetrics {
             "strategy",
             strategy)
         .set(Double.doubleToLongBits(Math.max(0, cost)));
+  }
+
+  /** A weight the planner uses now (configured, or fitted to measured builds), by its name. */
+  public void plannerWeight(String name, double value) {
+    gauge(plannerWeights, "graft.planner.weight", null, "Cost model weight in use", "weight", name)
+        .set(Double.doubleToLongBits(value));
   }
 
   /** The catalog's current size for one OS: Ready images and their bytes. */

@@ -4,9 +4,20 @@ import org.roaringbitmap.RoaringBitmap;
 
 /**
  * A named set of files for one OS: a cached image or a requested one. Files are the dense indices
- * of a {@link FileTable}.
+ * of a {@link FileTable}. {@code depth} is a cached image's clone-chain depth (0 for a base or a
+ * flattened image); a request's is decided by the plan and left 0 here.
  */
-public record ImageSet(String name, String os, RoaringBitmap files) {
+public record ImageSet(String name, String os, RoaringBitmap files, int depth) {
+
+  public ImageSet(String name, String os, RoaringBitmap files) {
+    this(name, os, files, 0);
+  }
+
+  public ImageSet {
+    if (depth < 0) {
+      throw new IllegalArgumentException("depth: must be >= 0, got " + depth);
+    }
+  }
 
   /** The key under which two images are interchangeable: same OS, same files. */
   public String contentKey() {

@@ -58,8 +58,16 @@ public final class NearestIndex {
    * its OS.
    */
   public Match nearest(ImageSet request) {
+    return nearest(request, DepthLimits.UNLIMITED);
+  }
+
+  /**
+   * The cheapest image of depth at most {@code maxSourceDepth} to build the request from; null if
+   * no image of its OS is that shallow.
+   */
+  public Match nearest(ImageSet request, int maxSourceDepth) {
     ImageSet exact = exact(request);
-    if (exact != null) {
+    if (exact != null && exact.depth() <= maxSourceDepth) {
       return new Match(exact, 0);
     }
     List<ImageSet> images = imagesByOs.get(request.os());
@@ -67,8 +75,8 @@ public final class NearestIndex {
       return null;
     }
     OsIndex index = byOs.computeIfAbsent(request.os(), os -> new OsIndex(images));
-    ImageSet best = index.cheapest(request.files());
-    return new Match(best, model.cost(best.files(), request.files()));
+    ImageSet best = index.cheapest(request.files(), maxSourceDepth);
+    return best == null ? null : new Match(best, model.cost(best.files(), request.files()));
   }
 
   /** Images of one OS with their drop costs and the file-to-image postings. */
@@ -78,21 +86,39 @@ public final class NearestIndex {
     private final int[][] postings;
     private final double[] shared;
     private final int[] stamp;
+    private final int[] depth;
+    // Distinct depths, ascending, and the image of least drop cost among those at most that deep.
+    private final int[] levels;
+    private final int[] cheapestToKeep;
     private int query;
-    private int cheapestToKeep;
 
     OsIndex(List<ImageSet> list) {
       images = list.toArray(ImageSet[]::new);
       drop = new double[images.length];
       shared = new double[images.length];
       stamp = new int[images.length];
+      depth = new int[images.length];
       int[] counts = new int[model.files().size()];
+      java.util.TreeMap<Integer, Integer> cheapestAtDepth = new java.util.TreeMap<>();
       for (int i = 0; i < images.length; i++) {
         drop[i] = model.dropCost(images[i].files());
+        depth[i] = images[i].depth();
         images[i].files().forEach((int f) -> counts[f]++);
-        if (drop[i] < drop[cheapestToKeep]) {
-          cheapestToKeep = i;
+        Integer held = cheapestAtDepth.get(depth[i]);
+        if (held == null || drop[i] < drop[held]) {
+          cheapestAtDepth.put(depth[i], i);
         }
+      }
+      levels = new int[cheapestAtDepth.size()];
+      cheapestToKeep = new int[levels.length];
+      int k = 0;
+      for (var e : cheapestAtDepth.entrySet()) {
+        int i = e.getValue();
+        int previous = k == 0 ? -1 : cheapestToKeep[k - 1];
+        boolean better =
+            previous < 0 || drop[i] < drop[previous] || (drop[i] == drop[previous] && i < previous);
+        levels[k] = e.getKey();
+        cheapestToKeep[k++] = better ? i : previous;
       }
       postings = new int[counts.length][];
       for (int f = 0; f < counts.length; f++) {
@@ -105,8 +131,16 @@ public final class NearestIndex {
       }
     }
 
-    /** The image minimising {@code D(x) - saving(r ∩ x)}; ties go to the earlier image. */
-    ImageSet cheapest(RoaringBitmap request) {
+    /**
+     * The image of depth at most {@code maxDepth} minimising {@code D(x) - saving(r ∩ x)}; ties go
+     * to the earlier image; null when none is that shallow.
+     */
+    ImageSet cheapest(RoaringBitmap request, int maxDepth) {
+      int level = java.util.Arrays.binarySearch(levels, maxDepth);
+      level = level >= 0 ? level : -level - 2;
+      if (level < 0) {
+        return null;
+      }
       int current = ++query;
       List<Integer> touched = new ArrayList<>();
       for (int f : request) {
@@ -123,9 +157,12 @@ public final class NearestIndex {
           shared[image] += saving;
         }
       }
-      int best = cheapestToKeep;
+      int best = cheapestToKeep[level];
       double bestScore = score(best, current);
       for (int image : touched) {
+        if (depth[image] > maxDepth) {
+          continue;
+        }
         double s = drop[image] - shared[image];
         if (s < bestScore || (s == bestScore && image < best)) {
           best = image;

@@ -14,18 +14,25 @@ public record Plan(double totalCost, List<Build> builds, List<Reuse> reuses) {
     request
   }
 
-  /** One image to build: {@code request} from {@code from}, adding and removing file ids. */
-  @JsonPropertyOrder({"request", "from", "fromKind", "add", "remove", "cost"})
+  /**
+   * One image to build: {@code request} from {@code from}, adding and removing file ids; {@code
+   * depth} is the clone-chain depth of the result (its source's depth + 1).
+   */
+  @JsonPropertyOrder({"request", "from", "fromKind", "add", "remove", "cost", "depth"})
   public record Build(
       String request,
       String from,
       SourceKind fromKind,
       List<String> add,
       List<String> remove,
-      double cost) {}
+      double cost,
+      int depth) {}
 
-  /** A request served without a build: an exact cache hit ({@code image}) or a duplicate. */
+  /**
+   * A request served without a build: an exact cache hit ({@code image}) or a duplicate; {@code
+   * depth} is the depth of the image it gets.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonPropertyOrder({"request", "image", "sameAs"})
-  public record Reuse(String request, String image, String sameAs) {}
+  @JsonPropertyOrder({"request", "image", "sameAs", "depth"})
+  public record Reuse(String request, String image, String sameAs, int depth) {}
 }

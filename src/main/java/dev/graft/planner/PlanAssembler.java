@@ -10,6 +10,7 @@ final class PlanAssembler {
   private final Choice[] choices;
   private final boolean[] emitted;
   private final boolean[] visiting;
+  private final int[] depth;
   private final List<Plan.Build> builds = new ArrayList<>();
 
   private PlanAssembler(Problem problem, Choice[] choices) {
@@ -17,6 +18,7 @@ final class PlanAssembler {
     this.choices = choices;
     this.emitted = new boolean[choices.length];
     this.visiting = new boolean[choices.length];
+    this.depth = new int[choices.length];
   }
 
   static Plan assemble(Problem problem, Choice[] choices) {
@@ -24,15 +26,21 @@ final class PlanAssembler {
   }
 
   private Plan run() {
+    for (int i = 0; i < choices.length; i++) {
+      if (!(choices[i] instanceof Choice.Exact) && !(choices[i] instanceof Choice.SameAs)) {
+        emit(i);
+      }
+    }
+    // In request order, after the builds: a duplicate's depth is that of what it duplicates.
     List<Plan.Reuse> reuses = new ArrayList<>();
     for (int i = 0; i < choices.length; i++) {
       String name = problem.requests().get(i).name();
       if (choices[i] instanceof Choice.Exact exact) {
-        reuses.add(new Plan.Reuse(name, exact.image().name(), null));
+        reuses.add(new Plan.Reuse(name, exact.image().name(), null, exact.image().depth()));
       } else if (choices[i] instanceof Choice.SameAs same) {
-        reuses.add(new Plan.Reuse(name, null, problem.requests().get(same.request()).name()));
-      } else {
-        emit(i);
+        int first = same.request();
+        int d = choices[first] instanceof Choice.Exact e ? e.image().depth() : depth[first];
+        reuses.add(new Plan.Reuse(name, null, problem.requests().get(first).name(), d));
       }
     }
     double total = 0;
@@ -55,9 +63,16 @@ final class PlanAssembler {
     Choice choice = choices[request];
     if (choice instanceof Choice.FromRequest from) {
       emit(from.request());
-      builds.add(build(target, problem.requests().get(from.request()), Plan.SourceKind.request));
+      depth[request] = depth[from.request()] + 1;
+      builds.add(
+          build(
+              target,
+              problem.requests().get(from.request()),
+              Plan.SourceKind.request,
+              depth[request]));
     } else if (choice instanceof Choice.FromImage from) {
-      builds.add(build(target, from.image(), Plan.SourceKind.image));
+      depth[request] = from.image().depth() + 1;
+      builds.add(build(target, from.image(), Plan.SourceKind.image, depth[request]));
     } else {
       throw new IllegalStateException("request " + target.name() + " is not a build: " + choice);
     }
@@ -65,7 +80,7 @@ final class PlanAssembler {
     emitted[request] = true;
   }
 
-  private Plan.Build build(ImageSet target, ImageSet source, Plan.SourceKind kind) {
+  private Plan.Build build(ImageSet target, ImageSet source, Plan.SourceKind kind, int depth) {
     CostModel model = problem.model();
     return new Plan.Build(
         target.name(),
@@ -73,7 +88,8 @@ final class PlanAssembler {
         kind,
         ids(RoaringBitmap.andNot(target.files(), source.files())),
         ids(RoaringBitmap.andNot(source.files(), target.files())),
-        model.cost(source.files(), target.files()));
+        model.cost(source.files(), target.files()),
+        depth);
   }
 
   private List<String> ids(RoaringBitmap set) {

@@ -5,6 +5,7 @@ import java.util.List;
 /** The JSON input of {@code plan} (plan-format.md), as read, before validation. */
 public record PlanInput(
     WeightsInput weights,
+    Integer maxDepth,
     List<FileInput> files,
     List<ImageInput> images,
     List<ImageInput> requests) {
@@ -17,6 +18,9 @@ public record PlanInput(
   public record FileInput(
       String id, String path, Long size, Double injectCost, Double removeCost) {}
 
-  /** An image or a request: name, os, and the ids of its files. */
-  public record ImageInput(String name, String os, List<String> files) {}
+  /**
+   * An image or a request: name, os, the ids of its files, and (images only) its clone-chain depth
+   * (default 0: a base or a flattened image).
+   */
+  public record ImageInput(String name, String os, List<String> files, Integer depth) {}
 }

@@ -52,6 +52,14 @@ public final class PlanInputReader {
   /** Validates an already parsed input. */
   public static Problem toProblem(PlanInput input) {
     Weights weights = weights(input.weights());
+    DepthLimits limits = DepthLimits.NONE;
+    if (input.maxDepth() != null) {
+      if (input.maxDepth() < 1) {
+        throw new PlanInputException(
+            "maxDepth", "must be an integer >= 1, got " + input.maxDepth());
+      }
+      limits = DepthLimits.of(input.maxDepth());
+    }
     FileTable table = new FileTable();
     List<PlanInput.FileInput> files = orEmpty(input.files());
     for (int i = 0; i < files.size(); i++) {
@@ -69,7 +77,7 @@ public final class PlanInputReader {
             "no image has os \"" + r.os() + "\" (request \"" + r.name() + "\")");
       }
     }
-    return new Problem(new CostModel(weights, table), images, requests);
+    return new Problem(new CostModel(weights, table), images, requests, limits);
   }
 
   private static Weights weights(PlanInput.WeightsInput w) {
@@ -124,6 +132,17 @@ public final class PlanInputReader {
         throw new PlanInputException(at + ".name", "duplicate " + kind + " name \"" + name + "\"");
       }
       String os = required(item.os(), at + ".os");
+      int depth = 0;
+      if (item.depth() != null) {
+        if (field.equals("requests")) {
+          throw new PlanInputException(
+              at + ".depth", "a request's depth is decided by the plan, got " + item.depth());
+        }
+        if (item.depth() < 0) {
+          throw new PlanInputException(at + ".depth", "must be >= 0, got " + item.depth());
+        }
+        depth = item.depth();
+      }
       RoaringBitmap files = new RoaringBitmap();
       List<String> ids = orEmpty(item.files());
       for (int j = 0; j < ids.size(); j++) {
@@ -136,7 +155,7 @@ public final class PlanInputReader {
           throw new PlanInputException(fileAt, "file id \"" + ids.get(j) + "\" listed twice");
         }
       }
-      result.add(new ImageSet(name, os, files));
+      result.add(new ImageSet(name, os, files, depth));
     }
     return result;
   }

@@ -27,6 +27,7 @@ public final class PlanValidator {
     problem.requests().forEach(r -> requests.put(r.name(), r));
     Set<String> seen = new HashSet<>();
     Set<String> built = new HashSet<>();
+    Map<String, Integer> depthOf = new HashMap<>();
     double total = 0;
     for (Plan.Build b : plan.builds()) {
       ImageSet target = requests.get(b.request());
@@ -56,6 +57,22 @@ public final class PlanValidator {
       if (Math.abs(expected - b.cost()) > TOLERANCE * Math.max(1, expected)) {
         errors.add(b.request() + ": cost " + b.cost() + " but the model says " + expected);
       }
+      int sourceDepth =
+          b.fromKind() == Plan.SourceKind.image
+              ? source.depth()
+              : depthOf.getOrDefault(b.from(), Integer.MIN_VALUE / 2);
+      if (b.depth() != sourceDepth + 1) {
+        errors.add(b.request() + ": depth " + b.depth() + " but its source's is " + sourceDepth);
+      }
+      if (b.depth() > problem.limits().max(target.os())) {
+        errors.add(
+            b.request()
+                + ": depth "
+                + b.depth()
+                + " exceeds maxDepth "
+                + problem.limits().max(target.os()));
+      }
+      depthOf.put(b.request(), b.depth());
       total += b.cost();
       built.add(b.request());
     }
@@ -68,6 +85,8 @@ public final class PlanValidator {
       ImageSet same = r.image() != null ? images.get(r.image()) : requests.get(r.sameAs());
       if (same == null || !same.contentKey().equals(target.contentKey())) {
         errors.add(r.request() + ": reused image differs from the request");
+      } else if (r.image() != null && r.depth() != same.depth()) {
+        errors.add(r.request() + ": depth " + r.depth() + " but the image's is " + same.depth());
       }
     }
     if (seen.size() != problem.requests().size()) {

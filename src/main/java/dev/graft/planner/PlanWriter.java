@@ -58,7 +58,7 @@ public final class PlanWriter {
 
   /** One row per request: how it is served, from what, files added and removed, cost. */
   public static String table(Plan plan) {
-    TextTable t = new TextTable("REQUEST", "ACTION", "FROM", "ADD", "REMOVE", "COST");
+    TextTable t = new TextTable("REQUEST", "ACTION", "FROM", "ADD", "REMOVE", "COST", "DEPTH");
     for (Plan.Build b : plan.builds()) {
       t.row(
           b.request(),
@@ -66,7 +66,8 @@ public final class PlanWriter {
           b.from() + (b.fromKind() == Plan.SourceKind.request ? " (planned)" : ""),
           String.valueOf(b.add().size()),
           String.valueOf(b.remove().size()),
-          num(b.cost()));
+          num(b.cost()),
+          String.valueOf(b.depth()));
     }
     for (Plan.Reuse r : plan.reuses()) {
       t.row(
@@ -75,7 +76,8 @@ public final class PlanWriter {
           r.image() != null ? r.image() : r.sameAs(),
           "0",
           "0",
-          "0");
+          "0",
+          String.valueOf(r.depth()));
     }
     return t.render()
         + "total cost "

@@ -10,7 +10,7 @@ public enum Strategy {
   OPTIMAL("optimal") {
     @Override
     Choice[] choose(Problem problem, NearestIndex index, Choice[] choices) {
-      return OptimalPlanner.choose(problem, index, choices);
+      return OptimalPlanner.choose(problem, index, choices, DepthSolver.AUTO);
     }
   },
   /** Each request alone, in input order, from the cheapest existing image. */
@@ -19,7 +19,13 @@ public enum Strategy {
     Choice[] choose(Problem problem, NearestIndex index, Choice[] choices) {
       for (int i = 0; i < choices.length; i++) {
         if (choices[i] == null) {
-          choices[i] = new Choice.FromImage(index.nearest(problem.requests().get(i)).source());
+          ImageSet request = problem.requests().get(i);
+          NearestIndex.Match match =
+              index.nearest(request, problem.limits().maxSource(request.os()));
+          if (match == null) {
+            throw problem.noSource(request.os());
+          }
+          choices[i] = new Choice.FromImage(match.source());
         }
       }
       return choices;
@@ -91,6 +97,14 @@ public enum Strategy {
       markReuses(problem, index, choices);
     }
     return PlanAssembler.assemble(problem, choose(problem, index, choices));
+  }
+
+  /** The optimal plan with a chosen solver for OS groups whose optimum breaks a depth limit. */
+  public static Plan optimal(Problem problem, DepthSolver solver) {
+    NearestIndex index = new NearestIndex(problem.model(), problem.images());
+    Choice[] choices = new Choice[problem.requests().size()];
+    markReuses(problem, index, choices);
+    return PlanAssembler.assemble(problem, OptimalPlanner.choose(problem, index, choices, solver));
   }
 
   /** Fills in the choice of every request still null. */

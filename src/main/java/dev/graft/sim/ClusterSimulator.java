@@ -44,6 +44,7 @@ public final class ClusterSimulator implements AutoCloseable {
   private volatile boolean holdGarbage;
   private final List<GoldenImage> garbage = new CopyOnWriteArrayList<>();
   private volatile Predicate<String> failImage = image -> false;
+  private volatile String failMessage;
   private volatile String cloneFallbackReason;
   private volatile boolean waitForFirstConsumer;
   private final Set<String> waitingForConsumer = ConcurrentHashMap.newKeySet();
@@ -123,6 +124,9 @@ public final class ClusterSimulator implements AutoCloseable {
                     consume(job);
                     String image = job.getMetadata().getLabels().get(Labels.GOLDEN_IMAGE);
                     if (failImage.test(image)) {
+                      if (failMessage != null) {
+                        failedPod(job, failMessage);
+                      }
                       finish(job, false);
                     } else if (holdJobs) {
                       heldJobs.add(
@@ -301,6 +305,15 @@ public final class ClusterSimulator implements AutoCloseable {
 
   /** Jobs of images matching this fail (every attempt). */
   public void failJobsFor(Predicate<String> image) {
+    failJobsFor(image, null);
+  }
+
+  /**
+   * Jobs of images matching this fail (every attempt), each with a failed pod whose injector
+   * container ended with {@code terminationMessage} (none when null), as kubelet reports it.
+   */
+  public void failJobsFor(Predicate<String> image, String terminationMessage) {
+    this.failMessage = terminationMessage;
     this.failImage = image;
   }
 
@@ -435,6 +448,58 @@ public final class ClusterSimulator implements AutoCloseable {
         throw e;
       }
     }
+  }
+
+  /** The Job controller's pod, as kubelet leaves it after the injector exited 1. */
+  private void failedPod(Job job, String message) {
+    String name = job.getMetadata().getName();
+    String now = Instant.now().toString();
+    io.fabric8.kubernetes.api.model.Pod pod =
+        new io.fabric8.kubernetes.api.model.PodBuilder()
+            .withNewMetadata()
+            .withName(name + "-" + Integer.toHexString(name.hashCode() & 0xfffff))
+            .withNamespace(job.getMetadata().getNamespace())
+            .addToLabels("job-name", name)
+            .addToLabels("batch.kubernetes.io/job-name", name)
+            .endMetadata()
+            .withSpec(job.getSpec().getTemplate().getSpec())
+            .build();
+    try {
+      client.pods().resource(pod).create();
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 409) {
+        throw e;
+      }
+    }
+    client
+        .pods()
+        .inNamespace(job.getMetadata().getNamespace())
+        .withName(pod.getMetadata().getName())
+        .editStatus(
+            p -> {
+              p.setStatus(
+                  new io.fabric8.kubernetes.api.model.PodStatusBuilder()
+                      .withPhase("Failed")
+                      .addNewContainerStatus()
+                      .withName(
+                          job.getSpec().getTemplate().getSpec().getContainers().get(0).getName())
+                      .withImage(
+                          job.getSpec().getTemplate().getSpec().getContainers().get(0).getImage())
+                      .withImageID("")
+                      .withReady(false)
+                      .withRestartCount(0)
+                      .withNewState()
+                      .withNewTerminated()
+                      .withExitCode(1)
+                      .withReason("Error")
+                      .withMessage(message)
+                      .withFinishedAt(now)
+                      .endTerminated()
+                      .endState()
+                      .endContainerStatus()
+                      .build());
+              return p;
+            });
   }
 
   private void finish(Job job, boolean success) {

@@ -36,7 +36,7 @@ class InjectCommandTest {
       quoteCharacter = '`',
       textBlock =
           """
-          `files: [{path: /a, content: x, colour: red}]` | `files[0].colour: unknown field (expected content, contentBase64, mode, owner, path)`
+          `files: [{path: /a, content: x, colour: red}]` | `files[0].colour: unknown field (expected content, contentBase64, contentFile, mode, owner, path)`
           `extra: 1` | `spec.extra: unknown field (expected files, mtime, remove)`
           `files: [{path: /a, content: x, mode: 0644}]` | `files[0].mode: must be a quoted octal string such as "0644" (YAML reads an unquoted 0644 as the number 420), got 420`
           `files: [{path: /a, content: x, mode: '0999'}]` | `files[0].mode: must be an octal mode from 000 to 07777 such as "0644", got "0999"`
@@ -44,8 +44,8 @@ class InjectCommandTest {
           `files: [{path: etc/a, content: x}]` | `files[0].path: must be an absolute path, got "etc/a"`
           `files: [{path: /etc/../a, content: x}]` | `files[0].path: must be normalized (no '.' or '..' components), got "/etc/../a"`
           `files: [{path: \"/etc/a\\nrm-f /b\", content: x}]` | `files[0].path: character U+000A is not allowed (letters, digits, / . _ - + @ , = : % ~ only), in "/etc/a\\u000arm-f /b"`
-          `files: [{path: /a, content: x, contentBase64: eA==}]` | `files[0]: needs exactly one of content and contentBase64, got both`
-          `files: [{path: /a}]` | `files[0]: needs exactly one of content and contentBase64, got neither`
+          `files: [{path: /a, content: x, contentBase64: eA==}]` | `files[0]: needs exactly one of content, contentBase64 and contentFile, got more than one`
+          `files: [{path: /a}]` | `files[0]: needs exactly one of content, contentBase64 and contentFile, got none`
           `files: [{path: /a, contentBase64: '!!notbase64'}]` | `files[0].contentBase64: not valid base64: Illegal base64 character 21`
           `files: [{content: x}]` | `files[0].path: is required`
           `files: [{path: 7, content: x}]` | `files[0].path: must be a string, got number 7`

@@ -80,6 +80,10 @@ class PlanCommandTest {
           negative weight  | {"weights":{"remove":-1}}                                        | weights.remove: must be a finite number >= 0, got -1.0
           missing name     | {"images":[{"os":"x"}]}                                          | images[0].name: required, got nothing
           duplicate file   | {"files":[{"id":"f"},{"id":"f"}]}                                | files[1].id: duplicate file id "f"
+          zero maxDepth    | {"maxDepth":0}                                                   | maxDepth: must be an integer >= 1, got 0
+          negative depth   | {"images":[{"name":"b","os":"x","depth":-1}]}                    | images[0].depth: must be >= 0, got -1
+          request depth    | {"images":[{"name":"b","os":"x"}],"requests":[{"name":"r","os":"x","depth":1}]} | requests[0].depth: a request's depth is decided by the plan, got 1
+          all too deep     | {"maxDepth":2,"files":[{"id":"f"}],"images":[{"name":"b","os":"x","depth":2}],"requests":[{"name":"r","os":"x","files":["f"]}]} | maxDepth: no image of os "x" is shallower than maxDepth 2
           """)
   void badInputExitsTwoWithOneLineNamingTheField(String name, String json, String message)
       throws IOException {
@@ -88,6 +92,25 @@ class PlanCommandTest {
     assertThat(r.err()).startsWith("graft plan: " + message.strip());
     assertThat(r.err().strip().lines()).hasSize(1);
     assertThat(r.out()).isEmpty();
+  }
+
+  @Test
+  void maxDepthBoundsTheChainsAndEveryChoiceSaysItsDepth() throws IOException {
+    // Unbounded: web-2 is a hit at depth 3, web-1 from it at 4. maxDepth 3: web is too deep to be a
+    // source, so web-1 is built from base (depth 1) at a higher cost.
+    String deep =
+        GOOD.replaceFirst(
+            java.util.regex.Pattern.quote("\"files\": [\"f1\"]}]"),
+            "\"files\": [\"f1\"], \"depth\": 3}]");
+    JsonNode free = new ObjectMapper().readTree(run(deep).out());
+    assertThat(free.at("/builds/0/from").asText()).isEqualTo("web");
+    assertThat(free.at("/builds/0/depth").asInt()).isEqualTo(4);
+    assertThat(free.at("/reuses/0/depth").asInt()).isEqualTo(3);
+    JsonNode bounded =
+        new ObjectMapper().readTree(run(deep.replaceFirst("\\{", "{\"maxDepth\": 3, ")).out());
+    assertThat(bounded.at("/builds/0/from").asText()).isEqualTo("base");
+    assertThat(bounded.at("/builds/0/depth").asInt()).isEqualTo(1);
+    assertThat(bounded.get("totalCost").asDouble()).isEqualTo(2048 + 5 + 10);
   }
 
   @Test

@@ -211,6 +211,72 @@ class OperatorWorkflowTest {
     assertSchemasValid(client, ns);
   }
 
+  /**
+   * Issue 13: an owner given by name travels as written (the operator guesses no id) into the
+   * image's manifest and the Job's spec; when the injector fails (here: the guest has no such
+   * user), its termination message, not the Job's BackoffLimitExceeded, is the image's reason;
+   * nothing is registered Ready and the partial clone is discarded.
+   */
+  @Test
+  void theInjectorsMessageReachesTheImageAndNothingHalfWrittenIsReady() {
+    startSimulator();
+    String ns = "fail-owner";
+    client.resource(baseImage(ns, "debian", "debian-12")).create();
+    dev.graft.api.FileSpec conf = file("/etc/nginx/nginx.conf", "worker_processes 1;");
+    conf.owner = "nginx:nginx";
+    GraftedVirtualMachine web = gvm(ns, "web", "debian-12", conf);
+    String image = imageNameOf(web);
+    String reason =
+        "files[0].owner: no user \"nginx\" in /etc/passwd of the image " + ns + "/" + image;
+    simulator.failJobsFor(image::equals, "graft: " + reason + "\n");
+    try {
+      client.resource(web).create();
+      until(
+          client,
+          ns,
+          () -> {
+            GoldenImage gi = image(client, ns, image);
+            return gi != null && gi.getStatus() != null && gi.getStatus().phase == Phase.Failed;
+          });
+      GoldenImage gi = image(client, ns, image);
+      assertThat(gi.getSpec().files)
+          .singleElement()
+          .satisfies(e -> assertThat(e.owner).isEqualTo("nginx:nginx"));
+      assertThat(
+              client
+                  .configMaps()
+                  .inNamespace(ns)
+                  .withName(image + "-script")
+                  .get()
+                  .getData()
+                  .get("spec.json"))
+          .contains("\"owner\" : \"nginx:nginx\"");
+      var ready = Conditions.get(gi.getStatus(), Conditions.READY);
+      assertThat(ready.getStatus()).isEqualTo("False");
+      assertThat(ready.getReason()).isEqualTo("InjectionFailed");
+      assertThat(ready.getMessage())
+          .startsWith("Job " + image + "-inject-2 failed: " + reason)
+          .doesNotContain("BackoffLimitExceeded");
+      await()
+          .atMost(WAIT)
+          .until(
+              () ->
+                  client.resources(DataVolume.class).inNamespace(ns).withName(image).get() == null
+                      && client.persistentVolumeClaims().inNamespace(ns).withName(image).get()
+                          == null);
+      assertThat(images(client, ns))
+          .filteredOn(i -> i.getSpec().parent != null)
+          .allSatisfy(i -> assertThat(i.getStatus().phase).isNotEqualTo(Phase.Ready));
+      await().atMost(WAIT).until(() -> gvm(client, ns, "web").getStatus().phase == Phase.Failed);
+      assertThat(Conditions.get(gvm(client, ns, "web").getStatus(), Conditions.READY).getMessage())
+          .contains(reason);
+      assertThat(client.v1().events().inNamespace(ns).list().getItems())
+          .anySatisfy(e -> assertThat(e.getMessage()).contains(reason));
+    } finally {
+      simulator.failJobsFor(x -> false);
+    }
+  }
+
   @Test
   void configMapChangeBuildsANewImage() {
     startSimulator();

@@ -25,6 +25,7 @@ class GraftMetricsTest {
     m.catalogSize("fedora-40", 7, 3_000_000_000L);
     m.reconcileError("GoldenImage");
     m.eviction("fedora-40");
+    m.plannerWeight("perBuild", 21.9);
     m.vmRestartRequired("fedora-40");
   }
 

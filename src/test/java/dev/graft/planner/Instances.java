@@ -11,6 +11,18 @@ final class Instances {
   private final List<ImageSet> images = new ArrayList<>();
   private final List<ImageSet> requests = new ArrayList<>();
   private Weights weights = new Weights(1, 0, 0, 0, 0);
+  private DepthLimits limits = DepthLimits.NONE;
+
+  Instances maxDepth(int max) {
+    this.limits = DepthLimits.of(max);
+    return this;
+  }
+
+  /** A cached image at a clone-chain depth. */
+  Instances imageAt(int depth, String name, String os, String... fileIds) {
+    images.add(new ImageSet(name, os, bitmap(fileIds), depth));
+    return this;
+  }
 
   Instances weights(Weights weights) {
     this.weights = weights;
@@ -33,7 +45,7 @@ final class Instances {
   }
 
   Problem problem() {
-    return new Problem(new CostModel(weights, files), images, requests);
+    return new Problem(new CostModel(weights, files), images, requests, limits);
   }
 
   private RoaringBitmap bitmap(String... ids) {
@@ -69,6 +81,40 @@ final class Instances {
       b.request("req" + r, "os" + rnd.nextInt(osCount), randomFiles(rnd, fileCount));
     }
     return b.problem();
+  }
+
+  /**
+   * A random problem with a depth limit: 1-2 OSes, up to {@code maxRequests} requests, cached
+   * images at depths 0 to 3 (the first of each OS a base at depth 0), and a limit of 1 to 4.
+   */
+  static Problem randomBounded(long seed, int maxRequests) {
+    Random rnd = new Random(seed);
+    Instances b = new Instances();
+    b.weights(
+        new Weights(
+            1 + rnd.nextInt(3),
+            rnd.nextInt(3),
+            rnd.nextDouble() * 2,
+            rnd.nextInt(2) * rnd.nextDouble(),
+            rnd.nextInt(2) * rnd.nextInt(50)));
+    int fileCount = 2 + rnd.nextInt(8);
+    for (int f = 0; f < fileCount; f++) {
+      b.file("f" + f, rnd.nextInt(1000), rnd.nextInt(10), rnd.nextInt(5));
+    }
+    int osCount = 1 + rnd.nextInt(2);
+    int imageCount = osCount + rnd.nextInt(4);
+    for (int i = 0; i < imageCount; i++) {
+      b.imageAt(
+          i < osCount ? 0 : rnd.nextInt(4),
+          "img" + i,
+          "os" + (i % osCount),
+          i < osCount ? new String[0] : randomFiles(rnd, fileCount));
+    }
+    int requestCount = 1 + rnd.nextInt(maxRequests);
+    for (int r = 0; r < requestCount; r++) {
+      b.request("req" + r, "os" + rnd.nextInt(osCount), randomFiles(rnd, fileCount));
+    }
+    return b.maxDepth(1 + rnd.nextInt(4)).problem();
   }
 
   private static String[] randomFiles(Random rnd, int fileCount) {

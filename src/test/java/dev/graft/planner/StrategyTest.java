@@ -34,9 +34,9 @@ class StrategyTest {
     assertThat(plan.builds())
         .containsExactly(
             new Plan.Build(
-                "r2", "base", Plan.SourceKind.image, List.of("f1", "f2"), List.of(), 200),
-            new Plan.Build("r1", "r2", Plan.SourceKind.request, List.of("f3"), List.of(), 100),
-            new Plan.Build("r3", "r1", Plan.SourceKind.request, List.of(), List.of("f2"), 1));
+                "r2", "base", Plan.SourceKind.image, List.of("f1", "f2"), List.of(), 200, 1),
+            new Plan.Build("r1", "r2", Plan.SourceKind.request, List.of("f3"), List.of(), 100, 2),
+            new Plan.Build("r3", "r1", Plan.SourceKind.request, List.of(), List.of("f2"), 1, 3));
     assertThat(Strategy.NEAREST.plan(p).totalCost()).isEqualTo(700.0);
     assertThat(PlanValidator.violations(p, plan)).isEmpty();
   }
@@ -67,7 +67,7 @@ class StrategyTest {
     // r1 is a cache hit; r2 from base = 300 (web would be 100); r3 is the same as r2.
     Plan plan = Strategy.EXACT_ONLY.plan(p);
     assertThat(plan.reuses())
-        .containsExactly(new Plan.Reuse("r1", "web", null), new Plan.Reuse("r3", null, "r2"));
+        .containsExactly(new Plan.Reuse("r1", "web", null, 0), new Plan.Reuse("r3", null, "r2", 1));
     assertThat(plan.builds()).singleElement().extracting(Plan.Build::from).isEqualTo("base");
     assertThat(plan.totalCost()).isEqualTo(300.0);
   }
@@ -97,7 +97,7 @@ class StrategyTest {
     Plan plan = Strategy.OPTIMAL.plan(p);
     assertThat(plan.builds()).isEmpty();
     assertThat(plan.reuses())
-        .containsExactly(new Plan.Reuse("a", "web", null), new Plan.Reuse("b", null, "a"));
+        .containsExactly(new Plan.Reuse("a", "web", null, 0), new Plan.Reuse("b", null, "a", 0));
   }
 
   @Test

@@ -111,6 +111,50 @@ class FleetTest {
     }
   }
 
+  /**
+   * Issue 13 on the real API server: an owner given by name is admitted by the CRDs' schema
+   * (GraftedVirtualMachine and GoldenImage) and kept as written; when the injector's container
+   * fails with its reason as termination message, that reason, not the Job controller's
+   * BackoffLimitExceeded, is the image's; the clone is discarded and nothing is Ready.
+   */
+  @Test
+  void theInjectorsTerminationMessageIsTheImagesReason() {
+    String ns = "injector-message";
+    namespace(ns);
+    String reason = "files[0].owner: no user \"nginx\" in /etc/passwd of the image";
+    kubelet.outcome(
+        pod ->
+            ns.equals(pod.getMetadata().getNamespace())
+                ? Kubelet.Outcome.FAIL
+                : Kubelet.Outcome.SUCCEED);
+    kubelet.failureMessage("graft: " + reason + " " + ns + "/img\n");
+    try {
+      admin.resource(baseImage(ns)).create();
+      FileSpec conf = FileSpec.inline("/etc/nginx/nginx.conf", "worker_processes 1;");
+      conf.owner = "nginx:nginx";
+      admin.resource(gvm(ns, "named", conf)).create();
+      GoldenImage derived = Fleets.untilBuildFailed(admin, ns, "named");
+      assertThat(derived.getSpec().files)
+          .singleElement()
+          .satisfies(e -> assertThat(e.owner).isEqualTo("nginx:nginx"));
+      String message =
+          derived.getStatus().conditions.stream()
+              .filter(c -> "Ready".equals(c.getType()))
+              .findFirst()
+              .orElseThrow()
+              .getMessage();
+      assertThat(message).contains(reason).doesNotContain("BackoffLimitExceeded");
+      String image = derived.getMetadata().getName();
+      Fleets.until(
+          admin,
+          ns,
+          () -> admin.resources(DataVolume.class).inNamespace(ns).withName(image).get() == null);
+    } finally {
+      kubelet.failureMessage(null);
+      kubelet.outcome(pod -> Kubelet.Outcome.SUCCEED);
+    }
+  }
+
   @Test
   void deletionsAreCleanedUpByTheRealGarbageCollector() {
     String ns = "gc";

@@ -33,6 +33,7 @@ public final class Kubelet implements AutoCloseable {
   private final KubernetesClient client;
   private final Set<String> seen = ConcurrentHashMap.newKeySet();
   private volatile Function<Pod, Outcome> outcome = pod -> Outcome.SUCCEED;
+  private volatile String failureMessage;
   private final SharedIndexInformer<Pod> pods;
 
   public Kubelet(KubernetesClient client) {
@@ -65,6 +66,14 @@ public final class Kubelet implements AutoCloseable {
     this.outcome = outcome;
   }
 
+  /**
+   * The termination message failed containers leave from now on (what the injector writes to
+   * /dev/termination-log), or none when null.
+   */
+  void failureMessage(String message) {
+    this.failureMessage = message;
+  }
+
   /** Names (namespace/name) of every Pod this kubelet ran to its end (or found gone). */
   public Set<String> ran() {
     return Set.copyOf(seen);
@@ -94,7 +103,7 @@ public final class Kubelet implements AutoCloseable {
           .editStatus(
               p -> {
                 p.getStatus().setStartTime(now);
-                p.getStatus().setContainerStatuses(containers(p, o, now));
+                p.getStatus().setContainerStatuses(containers(p, o, now, failureMessage));
                 p.getStatus()
                     .setPhase(
                         switch (o) {
@@ -135,7 +144,7 @@ public final class Kubelet implements AutoCloseable {
             .withName(name)
             .editStatus(
                 p -> {
-                  p.getStatus().setContainerStatuses(containers(p, Outcome.FAIL, now));
+                  p.getStatus().setContainerStatuses(containers(p, Outcome.FAIL, now, null));
                   p.getStatus().setPhase("Failed");
                   return p;
                 });
@@ -169,7 +178,8 @@ public final class Kubelet implements AutoCloseable {
     }
   }
 
-  private static List<ContainerStatus> containers(Pod pod, Outcome o, String now) {
+  private static List<ContainerStatus> containers(
+      Pod pod, Outcome o, String now, String failureMessage) {
     return pod.getSpec().getContainers().stream()
         .map(
             c -> {
@@ -188,6 +198,7 @@ public final class Kubelet implements AutoCloseable {
                     .withNewTerminated()
                     .withExitCode(o == Outcome.SUCCEED ? 0 : 1)
                     .withReason(o == Outcome.SUCCEED ? "Completed" : "Error")
+                    .withMessage(o == Outcome.FAIL ? failureMessage : null)
                     .withStartedAt(now)
                     .withFinishedAt(now)
                     .endTerminated()

@@ -21,6 +21,8 @@ import java.time.Instant;
  * @param clock the cache clock of the image's os, for its priority once Ready
  * @param uses uses of the Ready image that VMs made since its last status write, or null
  * @param clockRaise for a base image, a raise of its os's clock to store, or null
+ * @param injectorMessage why a failed injection Job failed, in the injector's words (its pod's
+ *     termination message: the file, name and image), or null
  * @param claimAnnotations the annotations CDI wrote on the image's PVC, read once a clone finished
  *     and until the clone method is recorded; null otherwise
  */
@@ -38,7 +40,41 @@ public record BuildView(
     double clock,
     UsageLedger.Uses uses,
     Double clockRaise,
+    String injectorMessage,
     java.util.Map<String, String> claimAnnotations) {
+
+  /** A view without an injector message or clone annotations. */
+  public BuildView(
+      GoldenImage image,
+      GoldenImage parent,
+      DataVolume dataVolume,
+      Job job,
+      boolean scriptPresent,
+      boolean configMapPayloadPresent,
+      boolean secretPayloadPresent,
+      String stale,
+      Instant now,
+      Settings settings,
+      double clock,
+      UsageLedger.Uses uses,
+      Double clockRaise) {
+    this(
+        image,
+        parent,
+        dataVolume,
+        job,
+        scriptPresent,
+        configMapPayloadPresent,
+        secretPayloadPresent,
+        stale,
+        now,
+        settings,
+        clock,
+        uses,
+        clockRaise,
+        null,
+        null);
+  }
 
   /**
    * How builds are retried, who builds the injection step, who learns the measured duration of a

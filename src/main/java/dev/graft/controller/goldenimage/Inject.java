@@ -43,9 +43,11 @@ public final class Inject implements BuildPhase {
       return Optional.of(Decision.of(running, actions));
     }
     if (failed(job)) {
+      // The injector's own words (the file, the name, the image) say more than the Job's
+      // BackoffLimitExceeded.
+      String why = view.injectorMessage() != null ? ": " + view.injectorMessage() : message(job);
       return Optional.of(
-          Attempts.fail(
-              view, status, "InjectionFailed", "Job " + jobName + " failed" + message(job)));
+          Attempts.fail(view, status, "InjectionFailed", "Job " + jobName + " failed" + why));
     }
     if (!succeeded(job)) {
       return Optional.of(Decision.of(running));

@@ -87,6 +87,7 @@ final class PlanActions {
     spec.manifestDigest = order.manifest().digest();
     spec.files = new ArrayList<>(order.manifest().entries());
     spec.parent = order.parent();
+    spec.depth = order.depth();
     spec.storage = parent == null ? null : parent.getSpec().storage;
     spec.predictedCost = Math.round(order.cost() * 1000) / 1000.0;
     spec.strategy = order.strategy();

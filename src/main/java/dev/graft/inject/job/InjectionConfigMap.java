@@ -1,8 +1,12 @@
 package dev.graft.inject.job;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.inject.FileToInject;
 import dev.graft.inject.InjectionInputException;
 import dev.graft.inject.Payload;
-import dev.graft.inject.script.InjectionScript;
+import dev.graft.inject.script.PayloadLocator;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.ConfigMapBuilder;
 import java.util.Base64;
@@ -10,8 +14,10 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The ConfigMap an injection Job reads: the guestfish script, the shell entry point, and the bytes
- * of inline files. ConfigMap and Secret payloads stay where they are and are projected.
+ * The ConfigMap an injection Job reads: the injection spec (the format of {@code graft inject
+ * --spec}, each file's content a {@code contentFile} at its pod location), the shell entry point,
+ * and the bytes of inline files. ConfigMap and Secret payloads stay where they are and are
+ * projected.
  */
 public final class InjectionConfigMap {
 
@@ -26,7 +32,7 @@ public final class InjectionConfigMap {
    * @throws InjectionInputException for a bad build, or inline content too large for a ConfigMap
    */
   public static ConfigMap build(InjectionJobRequest request) {
-    InjectionScript script = request.script();
+    request.script(); // validates the build
     Map<String, String> binary = new LinkedHashMap<>();
     long inline = 0;
     for (int i = 0; i < request.files().size(); i++) {
@@ -45,10 +51,11 @@ public final class InjectionConfigMap {
               + "): use configMapKeyRef, secretKeyRef or url for large files");
     }
     Map<String, String> data = new LinkedHashMap<>();
-    data.put(JobLayout.SCRIPT, script.text());
+    data.put(JobLayout.SPEC, spec(request));
     data.put(
         JobLayout.RUN,
-        RunScript.generate(JobLayout.POD, request.files(), script, request.diskPath()));
+        RunScript.generate(
+            JobLayout.POD, request.files(), request.diskPath(), request.imageName()));
     return new ConfigMapBuilder()
         .withNewMetadata()
         .withName(request.configMapName())
@@ -60,5 +67,33 @@ public final class InjectionConfigMap {
         .withBinaryData(binary)
         .withImmutable(true)
         .build();
+  }
+
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  /** The spec the engine runs: paths, modes and owners as written (names resolved in the pod). */
+  static String spec(InjectionJobRequest request) {
+    ObjectNode root = JSON.createObjectNode();
+    ArrayNode files = root.putArray("files");
+    PayloadLocator locator = JobLayout.POD.locator();
+    for (int i = 0; i < request.files().size(); i++) {
+      FileToInject f = request.files().get(i);
+      ObjectNode file = files.addObject();
+      file.put("path", f.path());
+      if (f.mode() != null) {
+        file.put("mode", f.mode());
+      }
+      if (f.owner() != null) {
+        file.put("owner", f.owner());
+      }
+      file.put("contentFile", locator.locate(i, f));
+    }
+    ArrayNode remove = root.putArray("remove");
+    request.removes().forEach(remove::add);
+    try {
+      return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(root) + "\n";
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
   }
 }

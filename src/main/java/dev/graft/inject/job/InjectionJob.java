@@ -22,12 +22,12 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The injection {@code batch/v1} Job: one pod, restricted pod security, that runs the generated
- * scripts from {@link InjectionConfigMap} against the cloned PVC with one guestfish launch. The
- * image needs guestfish (with a kernel the Job's user can read, or a fixed appliance), sh, GNU tar
- * (1.28 or later, for {@code --owner=NAME:UID}), curl or wget, sha256sum, awk, cat, wc, cut and tr.
- * The archive run.sh packs (Secret bytes included) lives only in the pod's emptyDir, which needs
- * room for the payloads once more.
+ * The injection {@code batch/v1} Job: one pod, restricted pod security, that runs {@code run.sh}
+ * and the injection engine on the spec from {@link InjectionConfigMap} against the cloned PVC with
+ * one appliance launch. The image needs guestfish (with a kernel the Job's user can read, or a
+ * fixed appliance), a Java 17 runtime with the engine's jars in {@code /opt/graft/lib}, sh, curl or
+ * wget, sha256sum, wc, cut and tr. The archive the engine packs (Secret bytes included) lives only
+ * in the pod's emptyDir, which needs room for the small payloads once more.
  */
 public final class InjectionJob {
 
@@ -67,7 +67,7 @@ public final class InjectionJob {
             .withNewConfigMap()
             .withName(request.configMapName())
             .withItems(
-                new KeyToPath(JobLayout.SCRIPT, null, JobLayout.SCRIPT),
+                new KeyToPath(JobLayout.SPEC, null, JobLayout.SPEC),
                 new KeyToPath(JobLayout.RUN, null, JobLayout.RUN))
             .withDefaultMode(0444)
             .endConfigMap()
@@ -86,6 +86,8 @@ public final class InjectionJob {
     // Appliance cache, TMPDIR, HOME, downloads and the archive: the root filesystem stays
     // read-only.
     volumes.add(new VolumeBuilder().withName("work").withNewEmptyDir().endEmptyDir().build());
+    // guestfish --listen binds its socket under /tmp whatever TMPDIR says (fish/rc.c).
+    volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir().endEmptyDir().build());
 
     Job job =
         new JobBuilder()
@@ -189,6 +191,10 @@ public final class InjectionJob {
             .addNewVolumeMount()
             .withName("work")
             .withMountPath(layout.workDir())
+            .endVolumeMount()
+            .addNewVolumeMount()
+            .withName("tmp")
+            .withMountPath("/tmp")
             .endVolumeMount();
     if (payloads) {
       container

@@ -1,6 +1,7 @@
 package dev.graft.inject.job;
 
 import dev.graft.inject.FileToInject;
+import dev.graft.inject.GuestAccounts;
 import dev.graft.inject.script.InjectionScript;
 import java.util.List;
 import java.util.Map;
@@ -44,9 +45,17 @@ public record InjectionJobRequest(
     return blockVolume ? DISK_DEVICE : DISK_MOUNT + "/" + DISK_IMG;
   }
 
-  /** The validated guestfish script, with the archive and payloads at their pod locations. */
+  /**
+   * The build, validated as the engine will see it (owner names are checked for form here, and
+   * resolved from the guest by the engine in the pod: the operator never guesses ids).
+   */
   InjectionScript script() {
     return InjectionScript.generate(
-        files, removes, JobLayout.POD.locator(), JobLayout.POD.archive());
+        GuestAccounts.withNamesAsRoot(files), removes, JobLayout.POD.locator(), "/archive");
+  }
+
+  /** How the engine's messages name the image: the GoldenImage ({@code namespace/name}). */
+  String imageName() {
+    return namespace + "/" + pvcName;
   }
 }

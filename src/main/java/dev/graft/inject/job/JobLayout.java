@@ -13,16 +13,11 @@ record JobLayout(String scriptDir, String payloadDir, String workDir, String ter
   static final JobLayout POD =
       new JobLayout("/graft/script", "/graft/payloads", "/graft/work", "/dev/termination-log");
 
-  /** Key and file name of the guestfish script. */
-  static final String SCRIPT = "inject.gf";
+  /** Key and file name of the injection spec the engine reads ({@code graft inject}'s format). */
+  static final String SPEC = "spec.json";
 
   /** Key and file name of the shell entry point. */
   static final String RUN = "run.sh";
-
-  /** The ustar archive run.sh builds for the script's {@code tar-in}. */
-  String archive() {
-    return workDir + "/payload.tar";
-  }
 
   String downloadDir() {
     return workDir + "/downloads";

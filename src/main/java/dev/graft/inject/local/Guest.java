@@ -53,7 +53,10 @@ final class Guest {
     Map<String, Long> need = new LinkedHashMap<>();
     for (FileToInject f : files) {
       String mount = mountOf(f.path());
-      long size = f.payload() instanceof dev.graft.inject.Payload.Inline in ? in.bytes().length : 0;
+      long size =
+          f.payload() instanceof dev.graft.inject.Payload.Inline in
+              ? in.bytes().length
+              : f.payload() instanceof dev.graft.inject.Payload.LocalFile file ? file.size() : 0;
       if (mount != null) {
         need.merge(mount, size + 4096, Long::sum);
       }

@@ -19,7 +19,7 @@ final class GuestFailures {
    * Why inspection found nothing: an encrypted or unknown filesystem when a second, read-only
    * launch lists one; no operating system otherwise. Only on this failure path.
    */
-  static String explainOpen(Path disk, String format, InjectionFailedException e) {
+  static String explainOpen(Path disk, String image, String format, InjectionFailedException e) {
     String error = e.getMessage();
     if (!error.contains("no operating system was found")) {
       return error;
@@ -63,7 +63,7 @@ final class GuestFailures {
     }
     if (listed.exitCode() == 0 && !encrypted.isEmpty()) {
       return "the image "
-          + disk
+          + image
           + " has an encrypted (LUKS) filesystem on "
           + String.join(", ", encrypted)
           + ": Graft cannot inspect or write an encrypted root (libguestfs: "
@@ -71,7 +71,7 @@ final class GuestFailures {
           + ")";
     }
     return "no operating system found in the image "
-        + disk
+        + image
         + " (no filesystem holds a Linux root with /etc/fstab"
         + (unknown.isEmpty()
             ? ""
@@ -90,17 +90,17 @@ final class GuestFailures {
   }
 
   /** Names the image and what is wrong with it for the write errors a real image can cause. */
-  static String explainWrite(Path disk, InjectionFailedException e) {
+  static String explainWrite(String image, InjectionFailedException e) {
     String error = e.getMessage();
     if (error.contains("No space left on device")) {
-      return "a filesystem of the image " + disk + " is full: " + error;
+      return "a filesystem of the image " + image + " is full: " + error;
     }
     if (error.contains("write error")) {
-      return "could not write into the image " + disk + " (is a filesystem full?): " + error;
+      return "could not write into the image " + image + " (is a filesystem full?): " + error;
     }
     if (error.contains("Read-only file system")) {
       return "a filesystem of the image "
-          + disk
+          + image
           + " is read-only (or not writable by libguestfs): "
           + error;
     }

@@ -24,6 +24,9 @@ import java.util.regex.Pattern;
  */
 public final class GuestfishSession implements AutoCloseable {
 
+  /** Longest wait for the listener's socket to appear. */
+  static final long SOCKET_WAIT_SECONDS = 120;
+
   private static final Pattern PID = Pattern.compile("GUESTFISH_PID=(\\d+)");
 
   private final long pid;
@@ -73,7 +76,9 @@ public final class GuestfishSession implements AutoCloseable {
       if (process.exitValue() != 0 || !m.find()) {
         throw new InjectionFailedException(Files.readString(err).strip());
       }
-      return new GuestfishSession(Long.parseLong(m.group(1)), err, env, timeoutSeconds);
+      long pid = Long.parseLong(m.group(1));
+      awaitSocket(pid, err, timeoutSeconds);
+      return new GuestfishSession(pid, err, env, timeoutSeconds);
     } catch (IOException e) {
       throw new InjectionFailedException(
           "cannot run guestfish (is libguestfs-tools installed?): " + e.getMessage());
@@ -81,6 +86,38 @@ public final class GuestfishSession implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new InjectionFailedException("interrupted while guestfish was launching");
     }
+  }
+
+  /**
+   * Waits until the listener listens. guestfish's parent prints the listener's pid and exits right
+   * after the fork, before the child has bound its socket (a race guestfish's own rc.c admits): on
+   * a loaded machine the first {@code --remote} could find no socket yet and fail as if the
+   * listener were gone. A guestfish that binds elsewhere (not 1.4x) is given {@value
+   * #SOCKET_WAIT_SECONDS} s, then tried anyway.
+   */
+  static void awaitSocket(long pid, Path errors, long timeoutSeconds)
+      throws IOException, InterruptedException {
+    Path socket = socketPath(pid);
+    long deadline =
+        System.nanoTime() + TimeUnit.SECONDS.toNanos(Math.min(timeoutSeconds, SOCKET_WAIT_SECONDS));
+    while (!Files.exists(socket, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      if (ProcessHandle.of(pid).map(h -> !h.isAlive()).orElse(true)) {
+        String error = Files.readString(errors).strip();
+        throw new InjectionFailedException(
+            "the guestfish listener exited before it listened"
+                + (error.isEmpty() ? "" : ": " + error));
+      }
+      if (System.nanoTime() > deadline) {
+        return;
+      }
+      Thread.sleep(20);
+    }
+  }
+
+  /** Where guestfish 1.4x's listener binds: {@code /tmp/.guestfish-EUID/socket-PID} (fish/rc.c). */
+  static Path socketPath(long pid) throws IOException {
+    Object uid = Files.getAttribute(Path.of("/proc/self"), "unix:uid");
+    return Path.of("/tmp/.guestfish-" + uid, "socket-" + pid);
   }
 
   /**

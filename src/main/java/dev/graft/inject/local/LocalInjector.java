@@ -60,7 +60,21 @@ public final class LocalInjector {
    */
   public InjectionReport inject(
       Path disk, String format, List<FileToInject> files, List<String> removes, Long mtime) {
-    if (!Files.isRegularFile(disk)) {
+    return inject(disk, format, files, removes, mtime, disk.toString());
+  }
+
+  /**
+   * As {@link #inject(Path, String, List, List, Long)}; errors name the image {@code image} (the
+   * Job gives its GoldenImage, which says more than the path of the disk inside the pod).
+   */
+  public InjectionReport inject(
+      Path disk,
+      String format,
+      List<FileToInject> files,
+      List<String> removes,
+      Long mtime,
+      String image) {
+    if (!Files.isRegularFile(disk) && !isBlockDevice(disk)) {
       throw new InjectionInputException("--disk", "no such image file: " + Quoted.of("" + disk));
     }
     if (format != null && !format.equals("raw") && !format.equals("qcow2")) {
@@ -72,14 +86,17 @@ public final class LocalInjector {
     try {
       long started = System.nanoTime();
       for (int i = 0; i < files.size(); i++) {
-        if (files.get(i) != null && !(files.get(i).payload() instanceof Payload.Inline)) {
+        Payload payload = files.get(i) == null ? null : files.get(i).payload();
+        if (payload != null
+            && !(payload instanceof Payload.Inline)
+            && !(payload instanceof Payload.LocalFile)) {
           throw new InjectionInputException(
               "files[" + i + "]",
-              "only content or contentBase64 can be injected by the local executor");
+              "only content, contentBase64 or contentFile can be injected by the local executor");
         }
       }
       // Everything but owner names is checked before the appliance starts.
-      InjectionScript.generate(numericOwners(files), removes, (i, f) -> "/x", "/x");
+      InjectionScript.generate(GuestAccounts.withNamesAsRoot(files), removes, (i, f) -> "/x", "/x");
       step("checked %d files and %d removals", started, files.size(), removes.size());
 
       started = System.nanoTime();
@@ -95,15 +112,16 @@ public final class LocalInjector {
                 disk, format, GuestfishCommand.environment(useKvm), work, TIMEOUT_SECONDS);
       } catch (InjectionFailedException e) {
         throw new InjectionFailedException(
-            "guestfish failed with exit status 1: " + GuestFailures.explainOpen(disk, format, e));
+            "guestfish failed with exit status 1: "
+                + GuestFailures.explainOpen(disk, image, format, e));
       }
       try (session) {
         long launched = System.nanoTime();
         step("launched the appliance and mounted %s", runStarted, disk);
         Guest guest = Guest.read(session, files);
-        List<FileToInject> resolved = guest.resolveOwners(files, disk.toString());
-        guest.checkParents(resolved, disk.toString());
-        guest.checkSpace(resolved, disk.toString());
+        List<FileToInject> resolved = guest.resolveOwners(files, image);
+        guest.checkParents(resolved, image);
+        guest.checkSpace(resolved, image);
 
         started = System.nanoTime();
         Path payloads = work.resolve("payloads");
@@ -125,7 +143,7 @@ public final class LocalInjector {
           session.run(script.text());
         } catch (InjectionFailedException e) {
           throw new InjectionFailedException(
-              "guestfish failed with exit status 1: " + GuestFailures.explainWrite(disk, e));
+              "guestfish failed with exit status 1: " + GuestFailures.explainWrite(image, e));
         }
         step("applied %d files, %d removals", launched, script.filesAdded(), script.filesRemoved());
         session.close();
@@ -144,24 +162,16 @@ public final class LocalInjector {
     }
   }
 
-  /** The files with any owner names replaced by a placeholder id, to check the rest early. */
-  private static List<FileToInject> numericOwners(List<FileToInject> files) {
-    return files.stream()
-        .map(
-            f ->
-                f != null && GuestAccounts.hasNames(f.owner())
-                    ? new FileToInject(f.path(), f.mode(), "0:0", f.payload())
-                    : f)
-        .toList();
-  }
-
   private void step(String format, long startedNanos, Object... args) {
     double seconds = (System.nanoTime() - startedNanos) / 1e9;
     progress.accept(String.format(Locale.ROOT, format, args) + String.format(" (%.1f s)", seconds));
   }
 
-  /** Writes the archive and the files uploaded on their own; returns the bytes of all files. */
-  private static long writePayloads(
+  /**
+   * Writes the archive and the files uploaded on their own (a {@code contentFile} is linked, not
+   * copied); returns the bytes of all files.
+   */
+  static long writePayloads(
       Path dir, Path archive, List<FileToInject> files, InjectionScript script, long mtime) {
     Set<Integer> archived = new HashSet<>();
     long bytes = 0;
@@ -171,24 +181,50 @@ public final class LocalInjector {
         try (UstarWriter tar =
             new UstarWriter(new BufferedOutputStream(Files.newOutputStream(archive), 1 << 16))) {
           for (InjectionScript.ArchiveEntry entry : script.archived()) {
-            byte[] data = ((Payload.Inline) files.get(entry.index()).payload()).bytes();
+            // Archived files are small (at most Options.UPLOAD_ABOVE): one at a time in memory.
+            byte[] data = bytes(files.get(entry.index()).payload());
             tar.add(
                 entry.name(), entry.mode(), entry.owner().uid(), entry.owner().gid(), mtime, data);
             archived.add(entry.index());
           }
         }
       }
+      for (int i = 0; i < files.size(); i++) {
+        Payload payload = files.get(i).payload();
+        Path target = dir.resolve(PayloadLocator.fileName(i));
+        if (payload instanceof Payload.LocalFile file) {
+          if (!archived.contains(i)) {
+            Files.createSymbolicLink(target, Path.of(file.file()).toAbsolutePath());
+          }
+          bytes += file.size();
+        } else {
+          byte[] data = ((Payload.Inline) payload).bytes();
+          if (!archived.contains(i)) {
+            write(target, data);
+          }
+          bytes += data.length;
+        }
+      }
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    for (int i = 0; i < files.size(); i++) {
-      byte[] data = ((Payload.Inline) files.get(i).payload()).bytes();
-      if (!archived.contains(i)) {
-        write(dir.resolve(PayloadLocator.fileName(i)), data);
-      }
-      bytes += data.length;
-    }
     return bytes;
+  }
+
+  private static byte[] bytes(Payload payload) throws IOException {
+    return payload instanceof Payload.LocalFile file
+        ? Files.readAllBytes(Path.of(file.file()))
+        : ((Payload.Inline) payload).bytes();
+  }
+
+  /** A block-mode PVC reaches the pod as a device, not a file. */
+  private static boolean isBlockDevice(Path disk) {
+    try {
+      int mode = (Integer) Files.getAttribute(disk, "unix:mode");
+      return (mode & 0170000) == 0060000; // S_IFBLK
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException e) {
+      return false;
+    }
   }
 
   private static Path write(Path file, byte[] data) {

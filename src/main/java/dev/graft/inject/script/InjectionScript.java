@@ -188,6 +188,9 @@ public record InjectionScript(
     if (payload instanceof Payload.Inline inline) {
       return inline.bytes().length;
     }
+    if (payload instanceof Payload.LocalFile file) {
+      return file.size();
+    }
     return payload instanceof Payload.Url url ? url.size() : 0;
   }
 

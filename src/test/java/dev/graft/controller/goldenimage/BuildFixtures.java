@@ -190,7 +190,7 @@ final class BuildFixtures {
     BuildView build() {
       return new BuildView(
           image, parent, dv, job, script, configMap, secret, stale, NOW, SETTINGS, 0.0, null, null,
-          claim);
+          null, claim);
     }
   }
 }

@@ -15,7 +15,8 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The injector image's fixed appliance (its {@code LIBGUESTFS_PATH}), built here with the image's
- * own {@code deploy/injector/make-appliance.sh} once per script, libguestfs and kernel version, and
+ * own {@code deploy/injector/make-appliance.sh} once per script, libguestfs and kernel version and
+ * supermin package lists (as the Dockerfile sets them, e.g. setfiles for SELinux relabels), and
  * kept in {@code /var/tmp} across runs (about 50 s to build under software emulation).
  */
 final class FixedAppliance {
@@ -55,6 +56,21 @@ final class FixedAppliance {
       sha.update(run(new ProcessBuilder("uname", "-r")).getBytes(StandardCharsets.UTF_8));
       try (var kernels = Files.list(Path.of("/boot"))) {
         sha.update(kernels.map(Path::toString).sorted().toList().toString().getBytes());
+      }
+      // What supermin puts into the appliance: an appliance built before packages-selinux-relabel
+      // was added has no setfiles, and the Job would silently fall back to /.autorelabel.
+      Path supermin = Path.of("/usr/lib/x86_64-linux-gnu/guestfs/supermin.d");
+      if (Files.isDirectory(supermin)) {
+        try (var parts = Files.list(supermin)) {
+          for (Path part :
+              parts
+                  .filter(p -> p.getFileName().toString().startsWith("packages"))
+                  .sorted()
+                  .toList()) {
+            sha.update(part.getFileName().toString().getBytes(StandardCharsets.UTF_8));
+            sha.update(Files.readAllBytes(part));
+          }
+        }
       }
       return HexFormat.of().formatHex(sha.digest()).substring(0, 16);
     } catch (NoSuchAlgorithmException e) {

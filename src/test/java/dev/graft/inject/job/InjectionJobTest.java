@@ -3,6 +3,7 @@ package dev.graft.inject.job;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import dev.graft.config.GraftConfig;
 import dev.graft.inject.FileToInject;
 import dev.graft.inject.InjectionInputException;
@@ -167,8 +168,7 @@ class InjectionJobTest {
     assertThat(volume(fs, "disk").getPersistentVolumeClaim().getClaimName())
         .isEqualTo("gi-fedora-40-1a2b3c");
     assertThat(InjectionConfigMap.build(request(false, false, FILES)).getData().get("run.sh"))
-        .contains(
-            "'guestfish' '--rw' '--format=raw' '-a' '/graft/disk/disk.img' '-i' '-f' '/graft/script/inject.gf'");
+        .contains("--disk '/graft/disk/disk.img' --spec '/graft/script/spec.json'");
 
     Job block = InjectionJob.build(request(true, false, FILES), SETTINGS);
     assertThat(container(block).getVolumeMounts())
@@ -182,7 +182,7 @@ class InjectionJobTest {
               assertThat(d.getDevicePath()).isEqualTo("/dev/graft-disk");
             });
     assertThat(InjectionConfigMap.build(request(true, false, FILES)).getData().get("run.sh"))
-        .contains("'-a' '/dev/graft-disk'");
+        .contains("--disk '/dev/graft-disk'");
   }
 
   @Test
@@ -286,18 +286,20 @@ class InjectionJobTest {
   @Test
   void scriptsUsePodPathsAndQuoteUrlValues() {
     ConfigMap cm = InjectionConfigMap.build(request(false, false, FILES));
-    assertThat(cm.getData().get("inject.gf"))
-        .contains("rm-f /etc/old.conf\n")
-        .contains("rm-f /etc/app/token\n")
-        .endsWith("tar-in /graft/work/payload.tar /\necho graft:done\n")
-        .doesNotContain("upload");
-    String pack = "pack '/graft/work/payload.tar' ";
+    // The engine's spec: paths, modes and owners as written, each file where the pod has it.
+    JsonNode spec = Serialization.unmarshal(cm.getData().get("spec.json"), JsonNode.class);
+    assertThat(spec.at("/remove").toString()).isEqualTo("[\"/etc/old.conf\"]");
+    assertThat(spec.at("/files").findValuesAsText("contentFile"))
+        .containsExactly(
+            "/graft/payloads/0000",
+            "/graft/payloads/0001",
+            "/graft/payloads/0002",
+            "/graft/work/downloads/0003");
+    assertThat(spec.at("/files").findValuesAsText("path"))
+        .containsExactly("/etc/motd", "/etc/app/app.yaml", "/etc/app/token", "/opt/tool.bin");
+    assertThat(spec.at("/files/2/owner").asText()).isEqualTo("1000:1000");
+    assertThat(spec.at("/files/2/mode").asText()).isEqualTo("0600");
     assertThat(cm.getData().get("run.sh"))
-        .contains(
-            pack + "0 0 0644 's|.*|etc/motd|' '/graft/payloads' '0000' 'files[0]'\n",
-            pack + "0 1000 0640 's|.*|etc/app/app.yaml|' '/graft/payloads' '0001' 'files[1]'\n",
-            pack + "1000 1000 0600 's|.*|etc/app/token|' '/graft/payloads' '0002' 'files[2]'\n",
-            pack + "0 0 0755 's|.*|opt/tool.bin|' '/graft/work/downloads' '0003' 'files[3]'\n")
         .contains(
             "fetch 'https://example.com/tool?v=1&x='\\''y'\\''' '/graft/work/downloads/0003' || fail 'files[3]: download failed'\n")
         .contains("check '/graft/work/downloads/0003' '" + SHA + "' 1234 'files[3]'\n")
@@ -309,20 +311,16 @@ class InjectionJobTest {
     Job job = InjectionJob.build(request(false, false, List.of()), SETTINGS);
     assertThat(job.getSpec().getTemplate().getSpec().getVolumes())
         .extracting(Volume::getName)
-        .containsExactly("disk", "script", "work");
+        .containsExactly("disk", "script", "work", "tmp");
     assertThat(container(job).getVolumeMounts())
         .extracting(VolumeMount::getName)
         .doesNotContain("payloads");
     ConfigMap cm = InjectionConfigMap.build(request(false, false, List.of()));
     assertThat(cm.getBinaryData()).isEmpty();
-    assertThat(cm.getData().get("run.sh"))
-        .contains("bytes=0\n")
-        .doesNotContain("fetch '")
-        .doesNotContain("pack '");
-    assertThat(cm.getData().get("inject.gf"))
-        .contains("rm-f /etc/old.conf\n")
-        .doesNotContain("upload")
-        .doesNotContain("tar-in");
+    assertThat(cm.getData().get("run.sh")).doesNotContain("fetch '");
+    assertThat(cm.getData().get("spec.json")).contains("\"/etc/old.conf\"");
+    assertThat(Serialization.unmarshal(cm.getData().get("spec.json"), JsonNode.class).at("/files"))
+        .isEmpty();
   }
 
   @Test

@@ -68,6 +68,10 @@ class InjectionPodRuntimeTest {
   }
 
   static InjectionJobRequest request() {
+    return request(FILES);
+  }
+
+  static InjectionJobRequest request(List<FileToInject> files) {
     return new InjectionJobRequest(
         "images",
         "gi-ubuntu-1a2b3c-inject",
@@ -76,13 +80,16 @@ class InjectionPodRuntimeTest {
         false,
         Map.of("app.kubernetes.io/managed-by", "graft"),
         Map.of(),
-        FILES,
+        files,
         List.of("/etc/old.conf"),
         false);
   }
 
   static PodRuntime runtime(Path dir, Path claim) throws Exception {
-    InjectionJobRequest request = request();
+    return runtime(dir, claim, request());
+  }
+
+  static PodRuntime runtime(Path dir, Path claim, InjectionJobRequest request) throws Exception {
     ConfigMap script = InjectionConfigMap.build(request);
     ConfigMap app =
         new ConfigMapBuilder()
@@ -103,7 +110,9 @@ class InjectionPodRuntimeTest {
             ImageConfig.fromDockerfile(DOCKERFILE),
             Map.of(
                 ImageConfig.fromDockerfile(DOCKERFILE).env().get("LIBGUESTFS_PATH"),
-                FixedAppliance.get()))
+                FixedAppliance.get(),
+                "/opt/graft/lib",
+                EngineJars.layout(dir.resolveSibling(dir.getFileName() + "-lib"), DOCKERFILE)))
         .configMap(script)
         .configMap(app)
         .secret(secret)
@@ -112,7 +121,11 @@ class InjectionPodRuntimeTest {
 
   /** The Job as the API server would hand it to kubelet (serialized and read back). */
   static PodSpec podSpec() {
-    Job job = InjectionJob.build(request(), InjectionJobTest.SETTINGS);
+    return podSpec(request());
+  }
+
+  static PodSpec podSpec(InjectionJobRequest request) {
+    Job job = InjectionJob.build(request, InjectionJobTest.SETTINGS);
     Job stored = Serialization.unmarshal(Serialization.asJson(job), Job.class);
     return stored.getSpec().getTemplate().getSpec();
   }
@@ -161,6 +174,102 @@ class InjectionPodRuntimeTest {
   }
 
   /**
+   * The Job does what {@code graft inject} does on a real layout: on the RHEL-like guest (LVM, XFS,
+   * SELinux enforcing with its policy), owners given by name get the guest's own ids and the files
+   * get the labels of the guest's file_contexts, and the result says so.
+   */
+  @Test
+  void generatedJobResolvesOwnerNamesAndRelabelsAnSelinuxGuest(@TempDir Path dir) throws Exception {
+    requireRuntime();
+    Path claim = dir.resolve("pvc");
+    Files.createDirectories(claim);
+    dev.graft.inject.local.GuestLayouts.copy(
+        dev.graft.inject.local.GuestLayouts.RHEL, claim.resolve(InjectionJobRequest.DISK_IMG));
+    InjectionJobRequest request =
+        request(
+            List.of(
+                new FileToInject(
+                    "/etc/nginx/nginx.conf",
+                    "0640",
+                    "nginx:nginx",
+                    new Payload.ConfigMapKey("app-config", "app.yaml")),
+                new FileToInject(
+                    "/home/alice/.ssh/authorized_keys",
+                    "0600",
+                    "alice:1000",
+                    new Payload.SecretKey("app-secret", "token"))));
+    long started = System.nanoTime();
+    PodRuntime.Result result =
+        runtime(dir.resolve("node"), claim, request)
+            .run(podSpec(request), InjectionJob.CONTAINER, 900);
+    System.out.printf(
+        "injection pod on the RHEL-like layout: %.1f s%n", (System.nanoTime() - started) / 1e9);
+    assertThat(result.exitCode()).as("container log:%n%s", result.log()).isZero();
+    InjectionReport report =
+        InjectionReport.parse(result.terminationMessage())
+            .orElseThrow(() -> new AssertionError("no result line: " + result.log()));
+    assertThat(report.selinux()).isEqualTo("relabeled");
+    assertThat(report.filesAdded()).isEqualTo(2);
+
+    Map<String, Entry> image =
+        TestGuestfs.readBack(
+            claim.resolve(InjectionJobRequest.DISK_IMG),
+            List.of("/etc/nginx/nginx.conf", "/home/alice/.ssh/authorized_keys"),
+            List.of());
+    Entry nginx = image.get("/etc/nginx/nginx.conf");
+    assertThat(nginx.bytes()).isEqualTo(CONFIG);
+    assertThat(nginx.permissions()).isEqualTo(0640);
+    assertThat(nginx.uid()).isEqualTo(995);
+    assertThat(nginx.gid()).isEqualTo(993);
+    assertThat(nginx.label()).isEqualTo("system_u:object_r:httpd_config_t:s0");
+    Entry keys = image.get("/home/alice/.ssh/authorized_keys");
+    assertThat(keys.bytes()).isEqualTo(TOKEN);
+    assertThat(keys.uid()).isEqualTo(1000);
+    assertThat(keys.gid()).isEqualTo(1000);
+    assertThat(keys.label()).isEqualTo("unconfined_u:object_r:ssh_home_t:s0");
+  }
+
+  /**
+   * A build the guest cannot take fails the Job with the engine's message (the file, the name and
+   * the image) as its termination message, not guestfish's raw error; nothing is written.
+   */
+  @Test
+  void anUnknownOwnerNameFailsTheJobWithAClearTerminationMessage(@TempDir Path dir)
+      throws Exception {
+    requireRuntime();
+    Path claim = dir.resolve("pvc");
+    Path build = dir.resolve("build");
+    Files.createDirectories(claim);
+    Path disk =
+        TestGuestfs.linuxLikeDisk(build, Map.of("etc/old.conf", "old\n"), Map.of(), 1 << 20);
+    Files.move(disk, claim.resolve(InjectionJobRequest.DISK_IMG));
+    Scratch.delete(build);
+    InjectionJobRequest request =
+        request(
+            List.of(
+                new FileToInject(
+                    "/etc/nginx/nginx.conf",
+                    "0640",
+                    "nginx:nginx",
+                    new Payload.ConfigMapKey("app-config", "app.yaml"))));
+    PodRuntime.Result result =
+        runtime(dir.resolve("node"), claim, request)
+            .run(podSpec(request), InjectionJob.CONTAINER, 900);
+    assertThat(result.exitCode()).as(result.log()).isEqualTo(1);
+    assertThat(result.terminationMessage())
+        .isEqualTo(
+            "graft: files[0].owner: no user \"nginx\" in /etc/passwd of the image"
+                + " images/gi-ubuntu-1a2b3c\n");
+    assertThat(InjectionReport.parse(result.terminationMessage())).isEmpty();
+    Map<String, Entry> image =
+        TestGuestfs.readBack(
+            claim.resolve(InjectionJobRequest.DISK_IMG),
+            List.of("/etc/old.conf"),
+            List.of("/etc/nginx/nginx.conf"));
+    assertThat(image.get("/etc/old.conf").text()).isEqualTo("old\n");
+  }
+
+  /**
    * The sandbox itself is as strict as a runtime: the Job's ids, a read-only root and /tmp, no
    * /dev/kvm, only the work volume writable, projected payloads readable through fsGroup. Without
    * this a lenient sandbox would let the test above pass for a Job that fails in a cluster.
@@ -180,6 +289,7 @@ class InjectionPodRuntimeTest {
                 "-c",
                 "echo ids=$(id -u):$(id -g):$(id -G | tr ' ' ,);"
                     + " [ -e /dev/kvm ] && echo kvm=yes || echo kvm=no;"
+                    + " touch /var/tmp/x 2>/dev/null && echo vartmp=rw || echo vartmp=ro;"
                     + " touch /tmp/x 2>/dev/null && echo tmp=rw || echo tmp=ro;"
                     + " touch /etc/x 2>/dev/null && echo etc=rw || echo etc=ro;"
                     + " touch /graft/work/x && echo work=rw;"
@@ -193,7 +303,9 @@ class InjectionPodRuntimeTest {
     assertThat(result.log())
         .contains("ids=107:107:107")
         .contains("kvm=no")
-        .contains("tmp=ro")
+        .contains("vartmp=ro")
+        // /tmp is the Job's own emptyDir (guestfish --listen binds its socket there)
+        .contains("tmp=rw")
         .contains("etc=ro")
         .contains("work=rw")
         .contains("script=ro")

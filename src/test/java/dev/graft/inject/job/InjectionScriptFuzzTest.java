@@ -4,9 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.inject.FileToInject;
 import dev.graft.inject.InjectionInputException;
+import dev.graft.inject.InjectionSpec;
 import dev.graft.inject.Payload;
 import dev.graft.inject.script.InjectionScript;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -63,7 +65,7 @@ class InjectionScriptFuzzTest {
     try {
       script =
           InjectionScript.generate(
-              files, List.of(), JobLayout.POD.locator(), JobLayout.POD.archive());
+              files, List.of(), JobLayout.POD.locator(), "/graft/work/payload.tar");
     } catch (InjectionInputException rejected) {
       assertThat(rejected.getMessage()).doesNotContain("\n", "\r");
       return;
@@ -79,12 +81,20 @@ class InjectionScriptFuzzTest {
     assertThat(lines.size()).isBetween(4, 5);
     assertThat(lines).contains("rm-f " + full, "tar-in /graft/work/payload.tar /");
     assertThat(script.archived()).extracting(a -> a.name()).containsExactly(full.substring(1));
-    String runSh = RunScript.generate(JobLayout.POD, files, script, "/dev/graft-disk");
+    // In the Job the path reaches the engine only inside the JSON spec, never run.sh.
+    InjectionJobRequest request =
+        new InjectionJobRequest(
+            "ns", "job", "cm", "pvc", false, Map.of(), Map.of(), files, List.of(), false);
+    String runSh = RunScript.generate(JobLayout.POD, files, "/dev/graft-disk", "ns/pvc");
     assertThat(runSh)
-        .contains(
-            "pack '/graft/work/payload.tar' 0 0 0644 's|.*|"
-                + full.substring(1)
-                + "|' '/graft/payloads' '0000' 'files[0]'\n");
+        .isEqualTo(
+            RunScript.generate(
+                JobLayout.POD,
+                List.of(FileToInject.of("/x", new Payload.Inline(new byte[0]))),
+                "/dev/graft-disk",
+                "ns/pvc"));
+    assertThat(InjectionSpec.read(InjectionConfigMap.spec(request)).files().get(0).path())
+        .isEqualTo(full);
   }
 
   @Property(tries = 3000)

@@ -6,8 +6,6 @@ import com.sun.net.httpserver.HttpServer;
 import dev.graft.inject.FileToInject;
 import dev.graft.inject.InjectionReport;
 import dev.graft.inject.Payload;
-import dev.graft.inject.script.InjectionScript;
-import dev.graft.inject.script.TarEntries;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
@@ -25,7 +23,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Runs the Job's generated {@code run.sh} with /bin/sh against a temporary layout, a local HTTP
- * server and a stub guestfish: downloads are checked, bad ones never reach guestfish.
+ * server and a stub {@code java}: downloads are checked, bad ones never reach the engine, and a
+ * failure's reason is the termination message.
  */
 class RunScriptTest {
 
@@ -63,12 +62,16 @@ class RunScriptTest {
     Files.createDirectories(dir.resolve("payloads/..data"));
     Files.write(dir.resolve("payloads/..data/0000"), INLINE);
     Files.createSymbolicLink(dir.resolve("payloads/0000"), Path.of("..data/0000"));
-    // Records its arguments, prints the script's markers, exits with $STUB_EXIT.
-    Path stub = dir.resolve("bin/guestfish");
+    // The engine's stand-in: records its arguments; on success prints a result line, else fails
+    // as the engine does (graft: MESSAGE on stderr and as termination message).
+    Path stub = dir.resolve("bin/java");
     Files.writeString(
         stub,
-        "#!/bin/sh\necho \"$@\" > \"$STUB_ARGS\"\necho graft:launched\necho graft:done\n"
-            + "[ \"${STUB_EXIT:-0}\" = 0 ] || echo 'libguestfs: error: boom' >&2\n"
+        "#!/bin/sh\necho \"$@\" > \"$STUB_ARGS\"\n"
+            + "if [ \"${STUB_EXIT:-0}\" = 0 ]; then\n"
+            + "  echo 'GRAFT-RESULT {\"bytesAdded\":13,\"filesAdded\":2,\"filesRemoved\":1,"
+            + "\"seconds\":2.5,\"launchSeconds\":1.5}' | tee \"$STUB_RESULT\"\n"
+            + "else echo 'graft: no user \"nginx\" in /etc/passwd' | tee \"$STUB_RESULT\" >&2; fi\n"
             + "exit \"${STUB_EXIT:-0}\"\n");
     stub.toFile().setExecutable(true);
   }
@@ -82,16 +85,15 @@ class RunScriptTest {
     return "http://127.0.0.1:" + server.getAddress().getPort() + path;
   }
 
-  Run run(List<FileToInject> files, int guestfishExit) throws IOException, InterruptedException {
-    InjectionScript script =
-        InjectionScript.generate(files, List.of("/old"), layout.locator(), layout.archive());
-    Files.writeString(dir.resolve("script/inject.gf"), script.text());
+  Run run(List<FileToInject> files, int engineExit) throws IOException, InterruptedException {
     Path runSh = dir.resolve("script/run.sh");
-    Files.writeString(runSh, RunScript.generate(layout, files, script, "/dev/graft-disk"));
+    Files.writeString(runSh, RunScript.generate(layout, files, "/dev/graft-disk", "images/gi-1"));
     ProcessBuilder pb = new ProcessBuilder("/bin/sh", runSh.toString()).directory(dir.toFile());
     pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
     pb.environment().put("STUB_ARGS", dir.resolve("args").toString());
-    pb.environment().put("STUB_EXIT", String.valueOf(guestfishExit));
+    pb.environment().put("STUB_EXIT", String.valueOf(engineExit));
+    pb.environment().put("STUB_RESULT", layout.terminationLog());
+    pb.environment().put("TMPDIR", layout.workDir());
     pb.redirectOutput(dir.resolve("out").toFile()).redirectError(dir.resolve("err").toFile());
     Process p = pb.start();
     assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
@@ -114,79 +116,26 @@ class RunScriptTest {
   }
 
   @Test
-  void downloadsChecksRunsGuestfishAndReports() throws Exception {
+  void downloadsChecksAndHandsOverToTheEngine() throws Exception {
     Run run = run(files(url("/tool"), sha256(TOOL), TOOL.length), 0);
     assertThat(run.status()).as(run.err()).isZero();
     assertThat(Files.readAllBytes(dir.resolve("work/downloads/0001"))).isEqualTo(TOOL);
     assertThat(Files.readString(dir.resolve("args")).strip())
-        .isEqualTo(
-            "--rw --format=raw -a /dev/graft-disk -i -f " + layout.scriptDir() + "/inject.gf");
+        .startsWith("-XX:+UseSerialGC")
+        .contains("-Djava.io.tmpdir=" + layout.workDir())
+        .endsWith(
+            "-cp /opt/graft/lib/* dev.graft.inject.local.JobMain --disk /dev/graft-disk --spec "
+                + layout.scriptDir()
+                + "/spec.json --image images/gi-1 --result "
+                + layout.terminationLog());
+    assertThat(run.out()).contains("graft: downloading files[1]", "graft: injecting");
     InjectionReport report = InjectionReport.parse(run.out()).orElseThrow();
-    assertThat(report.bytesAdded()).isEqualTo(INLINE.length + TOOL.length);
-    assertThat(report.filesAdded()).isEqualTo(2);
-    assertThat(report.filesRemoved()).isEqualTo(1);
-    assertThat(report.seconds()).isGreaterThanOrEqualTo(report.launchSeconds());
-    assertThat(run.out()).contains("graft: downloading files[1]", "graft:launched", "graft:done");
-    String termination = Files.readString(dir.resolve("termination-log"));
-    assertThat(termination).startsWith(InjectionReport.PREFIX);
-    assertThat(InjectionReport.parse(termination)).contains(report);
+    assertThat(InjectionReport.parse(Files.readString(dir.resolve("termination-log"))))
+        .contains(report);
   }
 
   @Test
-  void packsEveryFileIntoTheArchiveWithItsNameModeNumericOwnerAndBytes() throws Exception {
-    byte[] secret = "s3cret\n".getBytes(StandardCharsets.UTF_8);
-    byte[] deep = "deep\n".getBytes(StandardCharsets.UTF_8);
-    Files.write(dir.resolve("payloads/..data/0002"), secret);
-    Files.createSymbolicLink(dir.resolve("payloads/0002"), Path.of("..data/0002"));
-    Files.write(dir.resolve("payloads/0003"), deep);
-    String longName = "opt/" + "d".repeat(150) + "/" + "f".repeat(100); // 255 bytes
-    String tooLong = "/opt/" + "d".repeat(200) + "/" + "f".repeat(100);
-    List<FileToInject> files =
-        List.of(
-            new FileToInject("/etc/motd", "0600", "1000:1001", new Payload.Inline(INLINE)),
-            new FileToInject(
-                "/opt/bin/tool",
-                "04755",
-                "0:10",
-                new Payload.Url(url("/tool"), sha256(TOOL), TOOL.length)),
-            new FileToInject(
-                "/" + longName, null, "2097151:0", new Payload.SecretKey("creds", "token")),
-            new FileToInject(tooLong, "0640", null, new Payload.ConfigMapKey("cm", "deep")));
-    long before = System.currentTimeMillis() / 1000;
-    Run run = run(files, 0);
-    long after = System.currentTimeMillis() / 1000 + 1;
-    assertThat(run.status()).as(run.err()).isZero();
-    assertThat(run.out()).contains("graft: packing 3 files");
-
-    List<TarEntries.Entry> tar =
-        TarEntries.read(Files.readAllBytes(dir.resolve("work/payload.tar")));
-    assertThat(tar)
-        .extracting(TarEntries.Entry::name)
-        .containsExactly("etc/motd", "opt/bin/tool", longName);
-    assertThat(tar).extracting(TarEntries.Entry::mode).containsExactly(0600, 04755, 0644);
-    assertThat(tar).extracting(TarEntries.Entry::uid).containsExactly(1000, 0, 2097151);
-    assertThat(tar).extracting(TarEntries.Entry::gid).containsExactly(1001, 10, 0);
-    assertThat(tar).allSatisfy(e -> assertThat(e.type()).isEqualTo('0'));
-    // Issue 13: the build's time, not 1970.
-    assertThat(tar).allSatisfy(e -> assertThat(e.mtime()).isBetween(before, after));
-    // No names: an extracting root must not map owners through the appliance's passwd.
-    assertThat(tar).allSatisfy(e -> assertThat(e.uname() + e.gname()).isEmpty());
-    assertThat(tar.get(0).content()).isEqualTo(INLINE);
-    assertThat(tar.get(1).content()).isEqualTo(TOOL);
-    assertThat(tar.get(2).content()).isEqualTo(secret);
-
-    String script = Files.readString(dir.resolve("script/inject.gf"));
-    assertThat(script)
-        .contains("tar-in " + layout.archive() + " /\n")
-        .contains("upload " + layout.payloadDir() + "/0003 " + tooLong + "\n");
-    InjectionReport report = InjectionReport.parse(run.out()).orElseThrow();
-    assertThat(report.bytesAdded())
-        .isEqualTo(INLINE.length + TOOL.length + secret.length + deep.length);
-    assertThat(report.filesAdded()).isEqualTo(4);
-  }
-
-  @Test
-  void aDownloadWithTheWrongSha256NeverReachesGuestfish() throws Exception {
+  void aDownloadWithTheWrongSha256NeverReachesTheEngine() throws Exception {
     Run run = run(files(url("/tool"), "00".repeat(32), TOOL.length), 0);
     assertThat(run.status()).isEqualTo(1);
     assertThat(run.err())
@@ -197,7 +146,9 @@ class RunScriptTest {
                 + "00".repeat(32));
     assertThat(dir.resolve("args")).doesNotExist();
     assertThat(run.out()).doesNotContain(InjectionReport.PREFIX);
-    assertThat(dir.resolve("termination-log")).doesNotExist();
+    // The reason is the termination message: the operator puts it on the GoldenImage.
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .startsWith("graft: files[1]: sha256 of the download is " + sha256(TOOL));
   }
 
   @Test
@@ -221,13 +172,12 @@ class RunScriptTest {
   }
 
   @Test
-  void aGuestfishFailureFailsTheJobWithoutAResult() throws Exception {
+  void anEngineFailureFailsTheJobWithItsMessageAndNoResult() throws Exception {
     Run run = run(files(url("/tool"), sha256(TOOL), TOOL.length), 1);
     assertThat(run.status()).isEqualTo(1);
-    assertThat(run.out())
-        .contains("libguestfs: error: boom")
-        .doesNotContain(InjectionReport.PREFIX);
-    assertThat(run.err()).contains("graft: guestfish failed with exit status 1");
-    assertThat(dir.resolve("termination-log")).doesNotExist();
+    assertThat(run.out()).doesNotContain(InjectionReport.PREFIX);
+    assertThat(run.err()).contains("graft: no user \"nginx\"");
+    assertThat(Files.readString(dir.resolve("termination-log")))
+        .isEqualTo("graft: no user \"nginx\" in /etc/passwd\n");
   }
 }

@@ -37,7 +37,8 @@ class LocalInjectorTest {
                     List.of()))
         .isInstanceOf(InjectionInputException.class)
         .hasMessage(
-            "files[1]: only content or contentBase64 can be injected by the local executor");
+            "files[1]: only content, contentBase64 or contentFile can be injected by the local"
+                + " executor");
     assertThatThrownBy(() -> injector.inject(disk, "vmdk", List.of(), List.of()))
         .hasMessage("--format: must be raw or qcow2, got \"vmdk\"");
     assertThatThrownBy(() -> injector.inject(dir.resolve("none.img"), null, List.of(), List.of()))

@@ -1,0 +1,75 @@
+package dev.graft.controller;
+
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * Why an injection Job failed, in the injector's words: the termination message of its pod's
+ * container ({@code graft: files[0].owner: no user "nginx" in /etc/passwd of the image ...}). Read
+ * with one list call only when a Job has failed (pods get/list; no Pod informer for a rare event).
+ */
+final class InjectorMessages {
+
+  /** Set by the Job controller on its pods (also as {@code batch.kubernetes.io/job-name}). */
+  static final String JOB_NAME_LABEL = "job-name";
+
+  /** The prefix the injector puts before its reason. */
+  static final String PREFIX = "graft: ";
+
+  /** A condition message stays readable: the injector's first lines at most. */
+  static final int MAX_LENGTH = 1024;
+
+  private InjectorMessages() {}
+
+  /** The message of the latest terminated container of the Job's pods, or null. */
+  static String of(KubernetesClient client, String namespace, String job, String container) {
+    List<Pod> pods;
+    try {
+      pods = client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL, job).list().getItems();
+    } catch (KubernetesClientException e) {
+      return null; // the Job's own condition still tells that it failed
+    }
+    return pods.stream()
+        .sorted(
+            Comparator.comparing(
+                    (Pod p) -> Objects.toString(p.getMetadata().getCreationTimestamp(), ""))
+                .reversed())
+        .map(p -> message(p, container))
+        .filter(Objects::nonNull)
+        .findFirst()
+        .orElse(null);
+  }
+
+  private static String message(Pod pod, String container) {
+    if (pod.getStatus() == null || pod.getStatus().getContainerStatuses() == null) {
+      return null;
+    }
+    for (ContainerStatus s : pod.getStatus().getContainerStatuses()) {
+      if (container.equals(s.getName())
+          && s.getState() != null
+          && s.getState().getTerminated() != null) {
+        return clean(s.getState().getTerminated().getMessage());
+      }
+    }
+    return null;
+  }
+
+  /** The injector's reason without its prefix, on one line, cut to {@link #MAX_LENGTH}. */
+  static String clean(String message) {
+    if (message == null || message.isBlank()) {
+      return null;
+    }
+    String text = message.strip();
+    int last = text.lastIndexOf(PREFIX);
+    if (last >= 0) {
+      text = text.substring(last + PREFIX.length()); // the last reason is the one that ended it
+    }
+    text = text.replaceAll("\\s*\\n\\s*", " ").strip();
+    return text.length() > MAX_LENGTH ? text.substring(0, MAX_LENGTH) + " ..." : text;
+  }
+}
