@@ -1,7 +1,10 @@
 -- ArgoCD health check for graft.dev/GraftedVirtualMachine.
--- Healthy: Ready=True for the current generation. Suspended: Ready, runStrategy Halted.
--- Degraded: phase Failed, Degraded=True, or Ready=False with nothing in progress (bad input).
--- Progressing: no status yet, a generation the operator has not seen, or a build under way.
+-- Healthy: Ready=True for the current generation (the VM is in the state its runStrategy asks
+-- for). Suspended: Ready, runStrategy Halted (the VM is Stopped).
+-- Degraded: phase Failed, Degraded=True (bad input, a failed build, a VM KubeVirt cannot run:
+-- ErrorUnschedulable, CrashLoopBackOff, DataVolumeError...), or Ready=False with nothing in progress.
+-- Progressing: no status yet, a generation the operator has not seen, a build under way, a VM
+-- starting, or a VM that runs an older image until it restarts (RestartRequired).
 local hs = {}
 
 local function condition(status, type)
@@ -59,8 +62,10 @@ if phase == "Failed" or (degraded ~= nil and degraded.status == "True") then
 end
 
 if ready ~= nil and ready.status == "True" then
-  local template = obj.spec ~= nil and obj.spec.template or nil
-  if template ~= nil and template.runStrategy == "Halted" then
+  local template = obj.spec ~= nil and obj.spec.virtualMachineTemplate or nil
+  local vmSpec = template ~= nil and template.spec or nil
+  local vm = status.virtualMachine
+  if (vmSpec ~= nil and vmSpec.runStrategy == "Halted") or (vm ~= nil and vm.printableStatus == "Stopped") then
     hs.status = "Suspended"
     hs.message = "The VirtualMachine is stopped"
     return hs

@@ -137,7 +137,16 @@ public class GoldenImage extends CustomResource<GoldenImage.Spec, GoldenImage.St
     /** Earliest time of the next attempt after a failure. */
     public String retryAfter;
 
-    /** Why CDI fell back to a slower clone method, if it did. */
+    /**
+     * How CDI cloned the parent (its {@code cdi.kubevirt.io/cloneType} on the image's PVC: {@code
+     * csi-clone}, {@code snapshot} or {@code copy}, the host-assisted copy).
+     */
+    public String cloneMethod;
+
+    /**
+     * Why CDI fell back to the host-assisted copy, if it did (its {@code
+     * cdi.kubevirt.io/cloneFallbackReason} on the image's PVC).
+     */
     public String cloneFallbackReason;
   }
 }

@@ -2,6 +2,7 @@ package dev.graft.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -18,9 +19,9 @@ import java.util.List;
 @Version(BaseImage.VERSION)
 @ShortNames("gvm")
 @AdditionalPrinterColumn(name = "OS", jsonPath = ".spec.os")
-@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image")
-@AdditionalPrinterColumn(name = "VM", jsonPath = ".status.vmName")
+@AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
+@AdditionalPrinterColumn(name = "VM", jsonPath = ".status.virtualMachine.printableStatus")
 @AdditionalPrinterColumn(
     name = "Base",
     jsonPath = ".status.baseGeneration",
@@ -49,7 +50,15 @@ public class GraftedVirtualMachine
     @Size(max = FileSpec.MAX_FILES)
     public List<FileSpec> files = new ArrayList<>();
 
-    public VmTemplate template;
+    /** The VirtualMachine: its metadata and a complete kubevirt.io/v1 VirtualMachineSpec. */
+    public VirtualMachineTemplate virtualMachineTemplate;
+
+    /** Name, size, storage class and volume mode of the root disk. */
+    public RootDisk rootDisk;
+
+    /** What a new image (changed files) does to the running VM. */
+    @Default("RestartRequired")
+    public UpdatePolicy updatePolicy;
 
     /**
      * Pins the generation of the os's base the image is built on: a newer base (a changed source)
@@ -57,6 +66,15 @@ public class GraftedVirtualMachine
      */
     @io.fabric8.generator.annotation.Min(1)
     public Integer baseGeneration;
+  }
+
+  /**
+   * RestartRequired: the VM gets its new root disk at its next restart; Automatic: Graft restarts
+   * it (KubeVirt's restart subresource) once KubeVirt reports the VM's DataVolumes ready.
+   */
+  public enum UpdatePolicy {
+    RestartRequired,
+    Automatic
   }
 
   /** What was planned and built, and the VM. */
@@ -69,7 +87,9 @@ public class GraftedVirtualMachine
     public String manifestDigest;
     public Integer files;
     public Long bytes;
-    public String vmName;
+
+    /** The VirtualMachine as KubeVirt reports it. */
+    public VirtualMachineStatus virtualMachine;
 
     /** The generation of the base its image is built on. */
     public Integer baseGeneration;
@@ -78,6 +98,24 @@ public class GraftedVirtualMachine
     public Boolean cacheHit;
 
     public PlanSummary plan;
+  }
+
+  /** The VirtualMachine's name and state, read from its status. */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class VirtualMachineStatus {
+    public String name;
+
+    /** KubeVirt's printableStatus: Stopped, Provisioning, Starting, Running, Migrating, ... */
+    public String printableStatus;
+
+    /** KubeVirt's status.ready: the VM runs and its guest is ready. */
+    public Boolean ready;
+
+    /** The image of the disk the running VM booted from, while it differs from status.image. */
+    public String runningImage;
+
+    /** The image a restart was asked for (updatePolicy Automatic), so that it is asked once. */
+    public String restartRequestedFor;
   }
 
   /** How the image was (or is being) built. */

@@ -6,7 +6,7 @@ import dev.graft.api.FileSpec;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.ImageSource;
 import dev.graft.api.StorageSpec;
-import dev.graft.api.VmTemplate;
+import dev.graft.api.VirtualMachineTemplate;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -111,9 +111,7 @@ public final class LoadFleet {
                   FileSpec.inline(
                       "/etc/team/team.conf",
                       "team=team-" + team + "\ntier=" + tier + "\nenv=" + env + "\n")));
-      gvm.getSpec().template = new VmTemplate();
-      gvm.getSpec().template.cpuCores = 2;
-      gvm.getSpec().template.memory = "2Gi";
+      gvm.getSpec().virtualMachineTemplate = VirtualMachineTemplate.running(2, "2Gi");
       out.add(gvm);
     }
     return out;

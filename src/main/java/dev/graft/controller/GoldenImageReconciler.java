@@ -181,6 +181,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         ready ? ledger.take(ns, name) : null,
         ready && gi.getSpec().parent == null ? ledger.pendingClock(ns, gi.getSpec().os, gi) : null,
         injectorMessage,
+        CloneClaims.annotations(ctx, gi, dv.orElse(null)),
         BuildView.Catalog.of(gi, catalog, maxConcurrentBuilds));
   }
 

@@ -56,7 +56,7 @@ final class RequestCatalog {
     BaseChoice choice = BaseChoice.of(gvm, policy(bases), bases);
     Manifest m = files.onGeneration(choice.generation());
     GoldenImage source = image(m).orElse(choice.base());
-    TemplateCheck.check(gvm.getSpec().template, source);
+    TemplateCheck.check(gvm, source);
     return new Resolved(m, choice.base());
   }
 

@@ -11,5 +11,11 @@ public final class Annotations {
   /** {@code namespace/name} of the GoldenImage a VirtualMachine's root disk clones. */
   public static final String IMAGE_REF = "graft.dev/image";
 
+  /**
+   * On a VirtualMachine: what Graft last wanted of it (its labels, annotations and spec, as JSON),
+   * so that a field the user dropped from the template is removed and no other writer's field is.
+   */
+  public static final String LAST_APPLIED = "graft.dev/last-applied";
+
   private Annotations() {}
 }

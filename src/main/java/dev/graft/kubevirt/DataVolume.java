@@ -22,8 +22,7 @@ public class DataVolume extends CustomResource<DataVolume.Spec, DataVolume.Statu
 
   /** Source (or sourceRef) and storage. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Spec {
+  public static class Spec extends Unmodelled {
     public Source source;
     public SourceRef sourceRef;
     public Storage storage;
@@ -31,8 +30,7 @@ public class DataVolume extends CustomResource<DataVolume.Spec, DataVolume.Statu
 
   /** One of http, registry, pvc. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Source {
+  public static class Source extends Unmodelled {
     public Url http;
     public Url registry;
     public Pvc pvc;
@@ -40,8 +38,7 @@ public class DataVolume extends CustomResource<DataVolume.Spec, DataVolume.Statu
 
   /** An http or registry URL. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Url {
+  public static class Url extends Unmodelled {
     public String url;
 
     /** http only: {@code algorithm:hex}, checked by CDI after the download. */
@@ -56,8 +53,7 @@ public class DataVolume extends CustomResource<DataVolume.Spec, DataVolume.Statu
 
   /** A PVC to clone. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Pvc {
+  public static class Pvc extends Unmodelled {
     public String namespace;
     public String name;
 
@@ -71,8 +67,7 @@ public class DataVolume extends CustomResource<DataVolume.Spec, DataVolume.Statu
 
   /** A DataSource reference. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class SourceRef {
+  public static class SourceRef extends Unmodelled {
     public String kind;
     public String namespace;
     public String name;
@@ -80,8 +75,7 @@ public class DataVolume extends CustomResource<DataVolume.Spec, DataVolume.Statu
 
   /** CDI storage spec: size, class, mode; CDI fills access modes from the StorageProfile. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Storage {
+  public static class Storage extends Unmodelled {
     public Resources resources;
     public String storageClassName;
     public String volumeMode;
@@ -90,15 +84,13 @@ public class DataVolume extends CustomResource<DataVolume.Spec, DataVolume.Statu
 
   /** Resource requests. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Resources {
+  public static class Resources extends Unmodelled {
     public Map<String, String> requests;
   }
 
   /** Phase, progress and the PVC name, as CDI reports them. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Status {
+  public static class Status extends Unmodelled {
     public String phase;
     public String progress;
     public String claimName;

@@ -6,11 +6,14 @@ import io.fabric8.kubernetes.api.model.Namespaced;
 import io.fabric8.kubernetes.client.CustomResource;
 import io.fabric8.kubernetes.model.annotation.Group;
 import io.fabric8.kubernetes.model.annotation.Version;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
-/** KubeVirt {@code VirtualMachine} (kubevirt.io/v1): the fields Graft sets and reads. */
+/**
+ * KubeVirt {@code VirtualMachine} (kubevirt.io/v1). Typed are only the fields Graft sets or reads
+ * (its root disk, the run strategy, the status); every other field of the user's template, or one
+ * that KubeVirt added, is kept as it is ({@link Unmodelled}).
+ */
 @Group("kubevirt.io")
 @Version("v1")
 @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -18,37 +21,25 @@ import java.util.Map;
 public class VirtualMachine extends CustomResource<VirtualMachine.Spec, VirtualMachine.Status>
     implements Namespaced {
 
-  /** Run strategy, instancetype/preference, the root disk clone, and the VMI template. */
+  /** A VirtualMachineSpec: run strategy, DataVolume templates, the VMI template, and the rest. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Spec {
+  public static class Spec extends Unmodelled {
     public String runStrategy;
-    public Matcher instancetype;
-    public Matcher preference;
-    public List<DataVolumeTemplate> dataVolumeTemplates = new ArrayList<>();
+    public Boolean running;
+    public List<DataVolumeTemplate> dataVolumeTemplates;
     public Template template;
-  }
-
-  /** Instancetype or preference reference. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Matcher {
-    public String kind;
-    public String name;
   }
 
   /** A DataVolume created with (and owned by) the VM. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class DataVolumeTemplate {
+  public static class DataVolumeTemplate extends Unmodelled {
     public ObjectMeta metadata;
     public DataVolume.Spec spec;
   }
 
   /** The subset of ObjectMeta used inside templates. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class ObjectMeta {
+  public static class ObjectMeta extends Unmodelled {
     public String name;
     public Map<String, String> labels;
     public Map<String, String> annotations;
@@ -56,56 +47,33 @@ public class VirtualMachine extends CustomResource<VirtualMachine.Spec, VirtualM
 
   /** The VMI template. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Template {
+  public static class Template extends Unmodelled {
     public ObjectMeta metadata;
     public VmiSpec spec;
   }
 
-  /** Domain, networks and volumes. */
+  /** A VirtualMachineInstanceSpec: domain and volumes typed, networks and the rest kept. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class VmiSpec {
+  public static class VmiSpec extends Unmodelled {
     public Domain domain;
-    public List<Network> networks;
     public List<Volume> volumes;
   }
 
-  /** Domain: cpu, memory, devices. */
+  /** A DomainSpec: its devices typed, cpu, memory and the rest kept. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Domain {
-    public Cpu cpu;
-    public Memory memory;
-    public Devices devices = new Devices();
+  public static class Domain extends Unmodelled {
+    public Devices devices;
   }
 
-  /** CPU topology. */
+  /** Devices: the disks typed, interfaces and the rest kept. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Cpu {
-    public Integer cores;
-  }
-
-  /** Guest memory. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Memory {
-    public String guest;
-  }
-
-  /** Disks and interfaces. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Devices {
+  public static class Devices extends Unmodelled {
     public List<Disk> disks;
-    public List<Interface> interfaces;
   }
 
-  /** A disk attached to a volume of the same name. */
+  /** A disk attached to the volume of the same name. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Disk {
+  public static class Disk extends Unmodelled {
     public String name;
     public DiskTarget disk;
     public Integer bootOrder;
@@ -113,47 +81,42 @@ public class VirtualMachine extends CustomResource<VirtualMachine.Spec, VirtualM
 
   /** Disk bus. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class DiskTarget {
+  public static class DiskTarget extends Unmodelled {
     public String bus;
   }
 
-  /** A network interface; masquerade binding for the pod network. */
+  /** A volume; Graft sets DataVolume volumes, the user's other kinds are kept. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Interface {
-    public String name;
-    public Map<String, Object> masquerade;
-  }
-
-  /** A network; only the pod network is used. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Network {
-    public String name;
-    public Map<String, Object> pod;
-  }
-
-  /** A volume backed by a DataVolume. */
-  @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Volume {
+  public static class Volume extends Unmodelled {
     public String name;
     public DataVolumeRef dataVolume;
   }
 
   /** DataVolume volume source. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class DataVolumeRef {
+  public static class DataVolumeRef extends Unmodelled {
     public String name;
   }
 
   /** What KubeVirt reports; Graft only reads it. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
-  @JsonIgnoreProperties(ignoreUnknown = true)
-  public static class Status {
+  public static class Status extends Unmodelled {
+    /** Stopped, Provisioning, Starting, Running, Paused, Stopping, Terminating, Migrating, ... */
     public String printableStatus;
+
     public Boolean ready;
+    public List<Condition> conditions;
+
+    /** The generation of the spec KubeVirt has seen. */
+    public Long observedGeneration;
+  }
+
+  /** A VM condition (Ready, Failure, DataVolumesReady, ...). */
+  @JsonInclude(JsonInclude.Include.NON_NULL)
+  public static class Condition extends Unmodelled {
+    public String type;
+    public String status;
+    public String reason;
+    public String message;
   }
 }

@@ -46,7 +46,8 @@ public class GraftMetrics {
           "graft_catalog_outdated_since_seconds",
           "graft_reconcile_errors_total",
           "graft_evictions_total",
-          "graft_planner_weight");
+          "graft_planner_weight",
+          "graft_vm_restart_required_total");
 
   private final MeterRegistry registry;
   private final Map<String, AtomicLong> catalogImages = new ConcurrentHashMap<>();
@@ -170,6 +171,16 @@ public class GraftMetrics {
   }
 
   /** A golden image was evicted to keep the catalog within its limits. */
+  /** A running VM moved to a new image: it gets the new root disk at its next restart. */
+  public void vmRestartRequired(String os) {
+    counter(
+            "graft.vm.restart.required",
+            "Running VMs moved to a new image that they get at their next restart",
+            "os",
+            os)
+        .increment();
+  }
+
   public void eviction(String os) {
     counter("graft.evictions", "Golden images evicted by the cache limits", "os", os).increment();
   }

@@ -4,6 +4,8 @@ import dev.graft.api.GoldenImage;
 import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataSource;
 import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.DataVolumes;
+import dev.graft.kubevirt.VirtualMachine;
 import io.fabric8.kubernetes.api.model.DeletionPropagation;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder;
@@ -26,12 +28,13 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 /**
- * Plays CDI, the Job controller and the garbage collector against an API server without them (the
- * mock server of the tests and of {@code graft demo}): a new DataVolume gets its PVC and phase
- * Succeeded; an injection Job completes, or fails, or waits until told; the Jobs, DataVolumes,
- * ConfigMaps and Secrets a deleted GoldenImage owned are deleted, now or when told. Never used
- * against a real cluster. Against a real control plane without CDI ({@link #cdiOnly}) it plays CDI
- * only, and the real Job controller and garbage collector do the rest.
+ * Plays CDI, KubeVirt's virt-controller ({@link KubeVirtSimulator}), the Job controller and the
+ * garbage collector against an API server without them (the mock server of the tests and of {@code
+ * graft demo}): a new DataVolume gets its PVC and phase Succeeded; an injection Job completes, or
+ * fails, or waits until told; the Jobs, DataVolumes, ConfigMaps and Secrets a deleted GoldenImage
+ * owned are deleted, now or when told. Never used against a real cluster. Against a real control
+ * plane without CDI ({@link #cdiOnly}) it plays CDI only, and the real Job controller and garbage
+ * collector do the rest.
  */
 public final class ClusterSimulator implements AutoCloseable {
   private final KubernetesClient client;
@@ -44,10 +47,13 @@ public final class ClusterSimulator implements AutoCloseable {
   private volatile Predicate<String> failImage = image -> false;
   private volatile String failMessage;
   private volatile String cloneFallbackReason;
+  private volatile boolean waitForFirstConsumer;
+  private final Set<String> waitingForConsumer = ConcurrentHashMap.newKeySet();
   private SharedIndexInformer<DataVolume> dataVolumes;
   private SharedIndexInformer<Job> jobs;
   private SharedIndexInformer<GoldenImage> images;
   private final boolean jobsAndGarbage;
+  private final KubeVirtSimulator kubevirt;
   private static final long RESYNC_MILLIS = 2000;
 
   public ClusterSimulator(KubernetesClient client) {
@@ -57,6 +63,7 @@ public final class ClusterSimulator implements AutoCloseable {
   private ClusterSimulator(KubernetesClient client, boolean jobsAndGarbage) {
     this.client = client;
     this.jobsAndGarbage = jobsAndGarbage;
+    this.kubevirt = new KubeVirtSimulator(client, jobsAndGarbage ? 0 : RESYNC_MILLIS);
   }
 
   /** Plays CDI only: for a real API server whose own controllers run the Jobs and collect. */
@@ -64,8 +71,9 @@ public final class ClusterSimulator implements AutoCloseable {
     return new ClusterSimulator(client, false);
   }
 
-  /** Starts watching DataVolumes and Jobs in every namespace. */
+  /** Starts watching DataVolumes, VirtualMachines and Jobs in every namespace. */
   public ClusterSimulator start() {
+    kubevirt.start();
     dataVolumes =
         client
             .resources(DataVolume.class)
@@ -74,7 +82,9 @@ public final class ClusterSimulator implements AutoCloseable {
                 new ResourceEventHandler<>() {
                   @Override
                   public void onAdd(DataVolume dv) {
-                    if (holdDataVolume.test(dv)) {
+                    if (waitsForConsumer(dv)) {
+                      waitForConsumer(dv);
+                    } else if (holdDataVolume.test(dv)) {
                       heldDataVolumes.add(
                           dv.getMetadata().getNamespace() + "/" + dv.getMetadata().getName());
                     } else {
@@ -86,7 +96,10 @@ public final class ClusterSimulator implements AutoCloseable {
                   public void onUpdate(DataVolume old, DataVolume dv) {
                     // Against a real API server a completion can fail (e.g. while it restarts):
                     // the periodic resync tries again, as CDI's controller would.
-                    if (!jobsAndGarbage && dv.getStatus() == null && !holdDataVolume.test(dv)) {
+                    if (!jobsAndGarbage
+                        && dv.getStatus() == null
+                        && !holdDataVolume.test(dv)
+                        && !waitsForConsumer(dv)) {
                       complete(dv);
                     }
                   }
@@ -109,6 +122,7 @@ public final class ClusterSimulator implements AutoCloseable {
                 new ResourceEventHandler<>() {
                   @Override
                   public void onAdd(Job job) {
+                    consume(job);
                     String image = job.getMetadata().getLabels().get(Labels.GOLDEN_IMAGE);
                     if (failImage.test(image)) {
                       if (failMessage != null) {
@@ -151,6 +165,93 @@ public final class ClusterSimulator implements AutoCloseable {
                   }
                 });
     return this;
+  }
+
+  /** VMs matching this cannot be scheduled (KubeVirt's ErrorUnschedulable) until told otherwise. */
+  public void unschedulableVms(Predicate<VirtualMachine> which) {
+    kubevirt.unschedulable(which);
+  }
+
+  /** Restarts a VM as {@code virtctl restart} does: it runs from the volumes its spec names now. */
+  public void restartVm(String namespace, String name) {
+    kubevirt.restart(namespace, name);
+  }
+
+  /** The DataVolumes a VM runs from (empty when it does not run). */
+  public List<String> runningVolumes(String namespace, String name) {
+    return kubevirt.runningVolumes(namespace, name);
+  }
+
+  /**
+   * Plays a WaitForFirstConsumer StorageClass (local-path, TopoLVM, LVMS...) as CDI does: a new
+   * DataVolume without {@code cdi.kubevirt.io/storage.bind.immediate.requested: "true"} stays in
+   * phase WaitForFirstConsumer, its PVC unbound, until a Pod (here: a Job's pod template) mounts
+   * its PVC.
+   */
+  public void waitForFirstConsumer(boolean wffc) {
+    this.waitForFirstConsumer = wffc;
+  }
+
+  /** Names (namespace/name) of DataVolumes waiting for a consumer. */
+  public Set<String> waitingForConsumer() {
+    return Set.copyOf(waitingForConsumer);
+  }
+
+  private boolean waitsForConsumer(DataVolume dv) {
+    var a = dv.getMetadata().getAnnotations();
+    return waitForFirstConsumer
+        && (a == null || !"true".equals(a.get(DataVolumes.BIND_IMMEDIATE)))
+        && (dv.getStatus() == null || !DataVolume.SUCCEEDED.equals(dv.getStatus().phase));
+  }
+
+  private void waitForConsumer(DataVolume dv) {
+    String ns = dv.getMetadata().getNamespace();
+    String name = dv.getMetadata().getName();
+    waitingForConsumer.add(ns + "/" + name);
+    try {
+      client
+          .resources(DataVolume.class)
+          .inNamespace(ns)
+          .withName(name)
+          .editStatus(
+              d -> {
+                DataVolume.Status s = new DataVolume.Status();
+                s.phase = "WaitForFirstConsumer";
+                s.progress = "N/A";
+                s.claimName = name;
+                d.setStatus(s);
+                return d;
+              });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
+  /** A Job's pod consumes the PVCs it mounts: their DataVolumes waiting for a consumer go on. */
+  private void consume(Job job) {
+    var spec = job.getSpec().getTemplate().getSpec();
+    if (spec == null || spec.getVolumes() == null) {
+      return;
+    }
+    String ns = job.getMetadata().getNamespace();
+    for (var volume : spec.getVolumes()) {
+      if (volume.getPersistentVolumeClaim() != null) {
+        String key = ns + "/" + volume.getPersistentVolumeClaim().getClaimName();
+        if (waitingForConsumer.remove(key)) {
+          DataVolume dv =
+              client
+                  .resources(DataVolume.class)
+                  .inNamespace(ns)
+                  .withName(volume.getPersistentVolumeClaim().getClaimName())
+                  .get();
+          if (dv != null) {
+            complete(dv);
+          }
+        }
+      }
+    }
   }
 
   /** What deleted GoldenImages owned stays until {@link #collectGarbage()}. */
@@ -289,6 +390,18 @@ public final class ClusterSimulator implements AutoCloseable {
         && dv.getSpec().storage.resources.requests != null) {
       size = dv.getSpec().storage.resources.requests.getOrDefault("storage", size);
     }
+    boolean clone =
+        dv.getSpec() != null && dv.getSpec().source != null && dv.getSpec().source.pvc != null;
+    // As CDI does: how the clone was made, and why it fell back, on the target PVC.
+    Map<String, String> annotations = new java.util.LinkedHashMap<>();
+    if (clone) {
+      String reason = cloneFallbackReason;
+      annotations.put("cdi.kubevirt.io/cloneType", reason == null ? "csi-clone" : "copy");
+      annotations.put("cdi.kubevirt.io/clonePhase", "Succeeded");
+      if (reason != null) {
+        annotations.put("cdi.kubevirt.io/cloneFallbackReason", reason);
+      }
+    }
     try {
       client
           .persistentVolumeClaims()
@@ -299,6 +412,7 @@ public final class ClusterSimulator implements AutoCloseable {
                   .withName(name)
                   .withNamespace(ns)
                   .withLabels(dv.getMetadata().getLabels())
+                  .withAnnotations(annotations)
                   .endMetadata()
                   .withNewSpec()
                   .withAccessModes("ReadWriteOnce")
@@ -317,22 +431,6 @@ public final class ClusterSimulator implements AutoCloseable {
       }
     }
     try {
-      client
-          .resources(DataVolume.class)
-          .inNamespace(ns)
-          .withName(name)
-          .edit(
-              d -> {
-                if (cloneFallbackReason != null
-                    && d.getSpec() != null
-                    && d.getSpec().source != null
-                    && d.getSpec().source.pvc != null) {
-                  d.getMetadata()
-                      .getAnnotations()
-                      .put("cdi.kubevirt.io/cloneFallbackReason", cloneFallbackReason);
-                }
-                return d;
-              });
       client
           .resources(DataVolume.class)
           .inNamespace(ns)
@@ -504,6 +602,7 @@ public final class ClusterSimulator implements AutoCloseable {
 
   @Override
   public void close() {
+    kubevirt.close();
     if (dataVolumes != null) {
       dataVolumes.close();
     }

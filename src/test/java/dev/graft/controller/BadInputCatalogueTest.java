@@ -13,7 +13,7 @@ import dev.graft.api.FileSpec;
 import dev.graft.api.GraftStatus;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.KeySelector;
-import dev.graft.api.VmTemplate;
+import dev.graft.api.RootDisk;
 import dev.graft.k8s.Conditions;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.sim.ClusterSimulator;
@@ -382,18 +382,18 @@ class BadInputCatalogueTest {
               "0999"),
           Row.gvm(
               "root disk smaller than the image",
-              template(t -> t.rootDiskSize = "1Gi"),
+              rootDiskSize("1Gi"),
               "RootDiskTooSmall",
-              "spec.template.rootDiskSize",
+              "spec.rootDisk.size",
               "\"1Gi\"",
               "the 8Gi of image"),
           Row.gvm(
                   "root disk size unparsable",
-                  template(t -> t.rootDiskSize = "big"),
+                  rootDiskSize("big"),
                   "InvalidRootDiskSize",
-                  "spec.template.rootDiskSize",
+                  "spec.rootDisk.size",
                   "\"big\"")
-              .schema("rootDiskSize"),
+              .schema("size"),
           Row.gvm(
                   "url file://",
                   files(url("file:///etc/shadow")),
@@ -433,49 +433,66 @@ class BadInputCatalogueTest {
               "FileSet common: spec.files[0].url",
               "\"file:///etc/shadow\""),
           Row.gvm(
-                  "memory lots",
-                  template(t -> t.memory = "lots"),
-                  "InvalidMemory",
-                  "spec.template.memory",
-                  "\"lots\"")
-              .schema("memory"),
+              "memory lots",
+              memory("lots"),
+              "InvalidMemory",
+              "spec.virtualMachineTemplate.spec.template.spec.domain.memory.guest",
+              "\"lots\""),
           Row.gvm(
-                  "memory 1.5.5Gi",
-                  template(t -> t.memory = "1.5.5Gi"),
-                  "InvalidMemory",
-                  "spec.template.memory",
-                  "\"1.5.5Gi\"")
-              .schema("memory"),
+              "memory 1.5.5Gi",
+              memory("1.5.5Gi"),
+              "InvalidMemory",
+              "spec.virtualMachineTemplate.spec.template.spec.domain.memory.guest",
+              "\"1.5.5Gi\""),
           Row.gvm(
-                  "memory -1Gi",
-                  template(t -> t.memory = "-1Gi"),
-                  "InvalidMemory",
-                  "spec.template.memory",
-                  "\"-1Gi\"")
-              .schema("memory"),
+              "memory -1Gi",
+              memory("-1Gi"),
+              "InvalidMemory",
+              "spec.virtualMachineTemplate.spec.template.spec.domain.memory.guest",
+              "\"-1Gi\""),
           Row.gvm(
-                  "memory 1K (decimal kilo is k)",
-                  template(t -> t.memory = "1K"),
-                  "InvalidMemory",
-                  "spec.template.memory",
-                  "\"1K\"")
-              .schema("memory"),
+              "memory 1K (decimal kilo is k)",
+              memory("1K"),
+              "InvalidMemory",
+              "spec.virtualMachineTemplate.spec.template.spec.domain.memory.guest",
+              "\"1K\""),
           Row.gvm(
               "memory 0",
-              template(t -> t.memory = "0"),
+              memory("0"),
               "InvalidMemory",
-              "spec.template.memory",
+              "spec.virtualMachineTemplate.spec.template.spec.domain.memory.guest",
               "\"0\""),
           Row.gvm(
-                  "cpuCores 0",
-                  template(t -> t.cpuCores = 0),
-                  "InvalidCpuCores",
-                  "spec.template.cpuCores",
-                  "got 0")
-              .schema("cpuCores"));
+              "cpuCores 0",
+              cpuCores(0),
+              "InvalidCpuCores",
+              "spec.virtualMachineTemplate.spec.template.spec.domain.cpu.cores",
+              "got 0"));
 
-  static Consumer<Setup> template(Consumer<VmTemplate> m) {
-    return s -> m.accept(s.gvm.getSpec().template);
+  static Consumer<Setup> rootDiskSize(String size) {
+    return s -> s.gvm.getSpec().rootDisk = rootDisk(size);
+  }
+
+  static RootDisk rootDisk(String size) {
+    RootDisk r = new RootDisk();
+    r.size = size;
+    return r;
+  }
+
+  // Memory and cores are below the preserved VirtualMachineSpec: the CRD accepts them, Graft
+  // refuses.
+  static Consumer<Setup> memory(String guest) {
+    return s -> domain(s.gvm).put("memory", Map.of("guest", guest));
+  }
+
+  static Consumer<Setup> cpuCores(int cores) {
+    return s -> domain(s.gvm).put("cpu", Map.of("cores", cores));
+  }
+
+  @SuppressWarnings("unchecked")
+  static Map<String, Object> domain(GraftedVirtualMachine g) {
+    var template = (Map<String, Object>) g.getSpec().virtualMachineTemplate.spec.get("template");
+    return (Map<String, Object>) ((Map<String, Object>) template.get("spec")).get("domain");
   }
 
   static FileSpec url(String url) {
@@ -681,8 +698,10 @@ class BadInputCatalogueTest {
                       g.getSpec().files.get(0).path = "/etc/my-file";
                       return g;
                     }));
-    editGvm("root disk smaller than the image", g -> g.getSpec().template.rootDiskSize = "20Gi");
-    editGvm("memory lots", g -> g.getSpec().template.memory = "2Gi");
+    editGvm("root disk smaller than the image", g -> g.getSpec().rootDisk = rootDisk("20Gi"));
+    editGvm(
+        "memory lots",
+        g -> domain(g).put("memory", new java.util.LinkedHashMap<>(Map.of("guest", "2Gi"))));
     editGvm("url ftp://", g -> g.getSpec().files.get(0).url = "https://files.example.org/blob");
     fix(
         "url file:// inside a FileSet",

@@ -9,7 +9,7 @@ import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.ImageSource;
 import dev.graft.api.Phase;
 import dev.graft.api.StorageSpec;
-import dev.graft.api.VmTemplate;
+import dev.graft.api.VirtualMachineTemplate;
 import dev.graft.build.InjectionJobs;
 import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
@@ -44,9 +44,11 @@ final class Fixtures {
     gvm.setSpec(new GraftedVirtualMachine.Spec());
     gvm.getSpec().os = os;
     gvm.getSpec().files = new ArrayList<>(List.of(files));
-    gvm.getSpec().template = new VmTemplate();
-    gvm.getSpec().template.cpuCores = 2;
-    gvm.getSpec().template.memory = "2Gi";
+    // Halted: a new image just switches the stopped VM's disk, and the request is Ready once the
+    // VM is Stopped. Tests about running VMs (restarts onto a new image, KubeVirt's states) are in
+    // VirtualMachineLifecycleTest.
+    gvm.getSpec().virtualMachineTemplate = VirtualMachineTemplate.running(2, "2Gi");
+    gvm.getSpec().virtualMachineTemplate.spec.put("runStrategy", "Halted");
     return gvm;
   }
 

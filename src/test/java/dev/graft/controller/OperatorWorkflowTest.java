@@ -345,6 +345,8 @@ class OperatorWorkflowTest {
     assertThat(vm).isNotNull();
     assertThat(image(client, ns, second).getStatus().cloneFallbackReason)
         .isEqualTo("NoVolumeSnapshotClass");
+    // Read from where CDI writes them: the annotations of the clone's PVC.
+    assertThat(image(client, ns, second).getStatus().cloneMethod).isEqualTo("copy");
     simulator.cloneFallbackReason(null);
     // The first image stays in the catalog.
     assertThat(image(client, ns, first).getStatus().phase).isEqualTo(Phase.Ready);

@@ -8,7 +8,7 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.ImageSource;
 import dev.graft.api.StorageSpec;
-import dev.graft.api.VmTemplate;
+import dev.graft.api.VirtualMachineTemplate;
 import dev.graft.build.InjectionJobs;
 import dev.graft.config.GraftConfig;
 import dev.graft.metrics.GraftMetrics;
@@ -197,9 +197,7 @@ class RealClusterLeaderElectionTest {
     gvm.setSpec(new GraftedVirtualMachine.Spec());
     gvm.getSpec().os = "fedora-40";
     gvm.getSpec().files = new ArrayList<>(List.of(FileSpec.inline(path, name)));
-    gvm.getSpec().template = new VmTemplate();
-    gvm.getSpec().template.cpuCores = 1;
-    gvm.getSpec().template.memory = "1Gi";
+    gvm.getSpec().virtualMachineTemplate = VirtualMachineTemplate.running(1, "1Gi");
     return gvm;
   }
 }

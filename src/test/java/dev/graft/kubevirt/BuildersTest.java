@@ -6,8 +6,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.ImageSource;
+import dev.graft.api.RootDisk;
 import dev.graft.api.StorageSpec;
-import dev.graft.api.VmTemplate;
+import dev.graft.api.VirtualMachineTemplate;
 import io.fabric8.kubernetes.client.utils.Serialization;
 import java.util.List;
 import java.util.Optional;
@@ -38,10 +39,8 @@ class BuildersTest {
     g.getMetadata().setUid("uid-gvm");
     g.setSpec(new GraftedVirtualMachine.Spec());
     g.getSpec().os = "fedora-40";
-    g.getSpec().template = new VmTemplate();
-    g.getSpec().template.cpuCores = 4;
-    g.getSpec().template.memory = "4Gi";
-    g.getSpec().template.runStrategy = VmTemplate.RunStrategy.Halted;
+    g.getSpec().virtualMachineTemplate = VirtualMachineTemplate.running(4, "4Gi");
+    g.getSpec().virtualMachineTemplate.spec.put("runStrategy", "Halted");
     return g;
   }
 
@@ -60,13 +59,84 @@ class BuildersTest {
   }
 
   @Test
-  void instancetypeReplacesCpuAndMemory() {
+  void aTemplateWithoutDomainGetsOnlyTheRootDiskAndIsValid() {
     GraftedVirtualMachine g = gvm();
-    g.getSpec().template.instancetype = new VmTemplate.Matcher();
-    g.getSpec().template.instancetype.name = "u1.medium";
+    g.getSpec().virtualMachineTemplate = new VirtualMachineTemplate();
+    g.getSpec().virtualMachineTemplate.spec =
+        new java.util.LinkedHashMap<>(
+            java.util.Map.of(
+                "runStrategy", "Always", "instancetype", java.util.Map.of("name", "u1.medium")));
     VirtualMachine vm = VirtualMachines.desired(g, image("fedora-40-abc", "base"));
-    assertThat(vm.getSpec().template.spec.domain.cpu).isNull();
+    assertThat(vm.getSpec().template.spec.domain.devices.disks).hasSize(1);
+    assertThat(vm.getSpec().template.spec.domain.unmodelled()).isEmpty();
     assertThat(SchemaValidator.virtualMachine(vm)).isEmpty();
+    g.getSpec().virtualMachineTemplate = null;
+    assertThat(SchemaValidator.virtualMachine(VirtualMachines.desired(g, image("x", "base"))))
+        .isEmpty();
+  }
+
+  @Test
+  void aUserDiskOfTheRootDiskNameIsKeptAndRootDiskSettingsApply() {
+    GraftedVirtualMachine g = gvm();
+    @SuppressWarnings("unchecked")
+    var domain =
+        (java.util.Map<String, Object>)
+            ((java.util.Map<String, Object>)
+                    ((java.util.Map<String, Object>)
+                            g.getSpec().virtualMachineTemplate.spec.get("template"))
+                        .get("spec"))
+                .get("domain");
+    domain.put(
+        "devices",
+        java.util.Map.of(
+            "disks",
+            List.of(java.util.Map.of("name", "boot", "disk", java.util.Map.of("bus", "sata")))));
+    g.getSpec().rootDisk = new RootDisk();
+    g.getSpec().rootDisk.name = "boot";
+    g.getSpec().rootDisk.size = "30Gi";
+    g.getSpec().rootDisk.storageClassName = "fast";
+    g.getSpec().rootDisk.volumeMode = StorageSpec.VolumeMode.Filesystem;
+    VirtualMachine vm = VirtualMachines.desired(g, image("fedora-40-abc", "base"));
+    var disks = vm.getSpec().template.spec.domain.devices.disks;
+    assertThat(disks).hasSize(1);
+    assertThat(disks.get(0).disk.bus).isEqualTo("sata");
+    assertThat(disks.get(0).bootOrder).isNull();
+    assertThat(vm.getSpec().template.spec.volumes.get(0).name).isEqualTo("boot");
+    var storage = vm.getSpec().dataVolumeTemplates.get(0).spec.storage;
+    assertThat(storage.resources.requests).containsEntry("storage", "30Gi");
+    assertThat(storage.storageClassName).isEqualTo("fast");
+    assertThat(storage.volumeMode).isEqualTo("Filesystem");
+    assertThat(SchemaValidator.virtualMachine(vm)).isEmpty();
+  }
+
+  @Test
+  void aRichTemplateReachesTheVmUnchangedPlusTheRootDiskAndIsValid() throws Exception {
+    GraftedVirtualMachine g = RichSample.gvm();
+    VirtualMachine vm = VirtualMachines.desired(g, image("fedora-40-abc", "base"));
+    assertThat(SchemaValidator.virtualMachine(vm)).isEmpty();
+    String root = VirtualMachines.rootDataVolume("web-rich", image("fedora-40-abc", "base"));
+    assertThat(root).startsWith("web-rich-root-");
+    // Graft's additions: the root disk first in disks and volumes, its DataVolume template last.
+    var disks = vm.getSpec().template.spec.domain.devices.disks;
+    assertThat(disks.get(0).name).isEqualTo("rootdisk");
+    assertThat(disks.get(0).bootOrder).isEqualTo(1);
+    assertThat(vm.getSpec().template.spec.volumes.get(0).dataVolume.name).isEqualTo(root);
+    var templates = vm.getSpec().dataVolumeTemplates;
+    assertThat(templates.get(templates.size() - 1).spec.source.pvc.name).isEqualTo("fedora-40-abc");
+    assertThat(templates.get(templates.size() - 1).spec.storage.resources.requests)
+        .containsEntry("storage", "20Gi");
+    // Without them, the VM's spec is exactly what the user wrote.
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> spec =
+        Serialization.unmarshal(Serialization.asJson(vm.getSpec()), java.util.Map.class);
+    RichSample.withoutRootDisk(spec, "rootdisk", root);
+    var mapper = Serialization.jsonMapper();
+    com.fasterxml.jackson.databind.JsonNode have = mapper.valueToTree(spec);
+    com.fasterxml.jackson.databind.JsonNode wrote =
+        mapper.valueToTree(g.getSpec().virtualMachineTemplate.spec);
+    assertThat(have).isEqualTo(wrote);
+    assertThat(vm.getMetadata().getLabels()).containsEntry("app", "web");
+    assertThat(vm.getMetadata().getAnnotations()).containsEntry("example.org/owner", "web-team");
   }
 
   @Test

@@ -27,6 +27,7 @@ class GraftMetricsTest {
     m.eviction("fedora-40");
     m.outdated("fedora-40", 3, 1_700_000_000L);
     m.plannerWeight("perBuild", 21.9);
+    m.vmRestartRequired("fedora-40");
   }
 
   @Test

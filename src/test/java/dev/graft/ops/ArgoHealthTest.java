@@ -121,6 +121,17 @@ class ArgoHealthTest {
           - {type: Progressing, status: "False", reason: InvalidSpec, observedGeneration: 2}
       """;
 
+  static final String UNSCHEDULABLE =
+      """
+      status:
+        phase: Pending
+        observedGeneration: 2
+        virtualMachine: {name: web-1, printableStatus: ErrorUnschedulable, ready: false}
+        conditions:
+          - {type: Ready, status: "False", reason: ErrorUnschedulable, observedGeneration: 2}
+          - {type: Degraded, status: "True", reason: ErrorUnschedulable, message: "VirtualMachine web-1 is ErrorUnschedulable: Unschedulable: 0/3 nodes are available", observedGeneration: 2}
+      """;
+
   static final String STALE =
       READY.replace("observedGeneration: 2\n  conditions", "observedGeneration: 1\n  conditions");
 
@@ -130,6 +141,7 @@ class ArgoHealthTest {
     "GraftedVirtualMachine, BUILDING, Progressing, 'Building: Injecting: injecting 12 files'",
     "GraftedVirtualMachine, FAILED, Degraded, 'InjectionFailed: guestfish: upload /etc/motd: No such file or directory'",
     "GraftedVirtualMachine, INVALID, Degraded, 'UnknownOs: spec.os: no BaseImage for os \"plan9\"'",
+    "GraftedVirtualMachine, UNSCHEDULABLE, Degraded, 'ErrorUnschedulable: VirtualMachine web-1 is ErrorUnschedulable: Unschedulable: 0/3 nodes are available'",
     "GraftedVirtualMachine, STALE, Progressing, Waiting for the operator to observe generation 2",
     "GraftedVirtualMachine, NONE, Progressing, Waiting for the Graft operator to reconcile",
     "GoldenImage, READY, Healthy, VirtualMachineCreated: VM web-1 created from gi fedora-40-3f2a",
@@ -147,6 +159,7 @@ class ArgoHealthTest {
           case "FAILED" -> FAILED;
           case "INVALID" -> INVALID;
           case "STALE" -> STALE;
+          case "UNSCHEDULABLE" -> UNSCHEDULABLE;
           default -> "";
         };
     String script = kind.equals("GoldenImage") ? GI : GVM;
@@ -156,7 +169,7 @@ class ArgoHealthTest {
 
   @Test
   void aHaltedVmIsSuspendedButHaltingDoesNotHideFailures() throws Exception {
-    String halted = "  template:\n    runStrategy: Halted";
+    String halted = "  virtualMachineTemplate:\n    spec:\n      runStrategy: Halted";
     assertThat(run(GVM, object("GraftedVirtualMachine", 2, READY, halted)).status())
         .isEqualTo("Suspended");
     assertThat(run(GVM, object("GraftedVirtualMachine", 2, FAILED, halted)).status())
@@ -167,7 +180,10 @@ class ArgoHealthTest {
             run(
                     GVM,
                     object(
-                        "GraftedVirtualMachine", 2, READY, "  template:\n    runStrategy: Always"))
+                        "GraftedVirtualMachine",
+                        2,
+                        READY,
+                        "  virtualMachineTemplate:\n    spec:\n      runStrategy: Always"))
                 .status())
         .isEqualTo("Healthy");
   }

@@ -12,7 +12,7 @@ import dev.graft.api.ImageSource;
 import dev.graft.api.KeySelector;
 import dev.graft.api.SourceRef;
 import dev.graft.api.StorageSpec;
-import dev.graft.api.VmTemplate;
+import dev.graft.api.VirtualMachineTemplate;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.NamespaceBuilder;
 import io.fabric8.kubernetes.api.model.apiextensions.v1.CustomResourceDefinition;
@@ -219,9 +219,7 @@ class AdmissionTest {
     gvm.setSpec(new GraftedVirtualMachine.Spec());
     gvm.getSpec().os = "fedora-40";
     gvm.getSpec().files = new ArrayList<>(List.of(files));
-    gvm.getSpec().template = new VmTemplate();
-    gvm.getSpec().template.cpuCores = 1;
-    gvm.getSpec().template.memory = "1Gi";
+    gvm.getSpec().virtualMachineTemplate = VirtualMachineTemplate.running(1, "1Gi");
     return gvm;
   }
 

@@ -9,7 +9,7 @@ import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
 import dev.graft.api.SourceRef;
 import dev.graft.api.StorageSpec;
-import dev.graft.api.VmTemplate;
+import dev.graft.api.VirtualMachineTemplate;
 import dev.graft.build.Manifest;
 import dev.graft.catalog.BaseGenerations;
 import dev.graft.k8s.Conditions;
@@ -133,9 +133,7 @@ class BaseUpdateRealTest {
     gvm.setSpec(new GraftedVirtualMachine.Spec());
     gvm.getSpec().os = "fedora-40";
     gvm.getSpec().files = new java.util.ArrayList<>(List.of(FileSpec.inline(path, name)));
-    gvm.getSpec().template = new VmTemplate();
-    gvm.getSpec().template.cpuCores = 1;
-    gvm.getSpec().template.memory = "1Gi";
+    gvm.getSpec().virtualMachineTemplate = VirtualMachineTemplate.running(1, "1Gi");
     return gvm;
   }
 }

@@ -8,7 +8,7 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.ImageSource;
 import dev.graft.api.StorageSpec;
-import dev.graft.api.VmTemplate;
+import dev.graft.api.VirtualMachineTemplate;
 import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.VirtualMachine;
@@ -196,6 +196,80 @@ class FleetTest {
     assertThat(admin.resources(DataVolume.class).inNamespace(ns).withName(name).get()).isNull();
   }
 
+  /**
+   * On the real API server, whose KubeVirt CRD (the upstream schema) prunes what it does not know:
+   * the rich sample's VM keeps every field the user wrote; a template edit is patched in, a dropped
+   * field goes, another writer's field and the data disk stay.
+   */
+  @Test
+  void aRichVirtualMachineReachesTheRealServerWholeAndEditsArePatchedIn() throws Exception {
+    String ns = "rich";
+    namespace(ns);
+    admin.resource(baseImage(ns)).create();
+    GraftedVirtualMachine rich = dev.graft.kubevirt.RichSample.gvm();
+    rich.getMetadata().setNamespace(ns);
+    rich.getMetadata().setUid(null);
+    admin.resource(rich).create();
+    Fleets.until(admin, ns, () -> Fleets.allReady(admin, ns, 1));
+    VirtualMachine vm =
+        admin.resources(VirtualMachine.class).inNamespace(ns).withName("web-rich").get();
+    String root = vm.getSpec().template.spec.volumes.get(0).dataVolume.name;
+    var mapper = io.fabric8.kubernetes.client.utils.Serialization.jsonMapper();
+    @SuppressWarnings("unchecked")
+    java.util.Map<String, Object> spec = mapper.convertValue(vm.getSpec(), java.util.Map.class);
+    dev.graft.kubevirt.RichSample.withoutRootDisk(spec, "rootdisk", root);
+    com.fasterxml.jackson.databind.JsonNode stored = mapper.valueToTree(spec);
+    com.fasterxml.jackson.databind.JsonNode wrote =
+        mapper.valueToTree(rich.getSpec().virtualMachineTemplate.spec);
+    assertThat(stored).isEqualTo(wrote);
+
+    admin
+        .resources(VirtualMachine.class)
+        .inNamespace(ns)
+        .withName("web-rich")
+        .patch(
+            io.fabric8.kubernetes.client.dsl.base.PatchContext.of(
+                io.fabric8.kubernetes.client.dsl.base.PatchType.JSON_MERGE),
+            "{\"spec\":{\"template\":{\"spec\":{\"domain\":{\"firmware\":{\"serial\":\"abc\"}}}}}}");
+    admin
+        .resources(GraftedVirtualMachine.class)
+        .inNamespace(ns)
+        .withName("web-rich")
+        .edit(
+            g -> {
+              g.getSpec().virtualMachineTemplate.metadata.labels.put("release", "2");
+              @SuppressWarnings("unchecked")
+              var template =
+                  (java.util.Map<String, Object>)
+                      g.getSpec().virtualMachineTemplate.spec.get("template");
+              @SuppressWarnings("unchecked")
+              var vmi = (java.util.Map<String, Object>) template.get("spec");
+              vmi.remove("tolerations");
+              return g;
+            });
+    Fleets.until(
+        admin,
+        ns,
+        () ->
+            "2"
+                .equals(
+                    admin
+                        .resources(VirtualMachine.class)
+                        .inNamespace(ns)
+                        .withName("web-rich")
+                        .get()
+                        .getMetadata()
+                        .getLabels()
+                        .get("release")));
+    VirtualMachine edited =
+        admin.resources(VirtualMachine.class).inNamespace(ns).withName("web-rich").get();
+    assertThat(edited.getSpec().template.spec.unmodelled()).doesNotContainKey("tolerations");
+    assertThat(edited.getSpec().template.spec.domain.unmodelled()).containsKey("firmware");
+    assertThat(edited.getSpec().dataVolumeTemplates.get(0).metadata.name)
+        .isEqualTo("web-rich-data");
+    assertThat(edited.getSpec().template.spec.volumes).hasSize(3);
+  }
+
   static void namespace(String ns) {
     admin
         .namespaces()
@@ -223,9 +297,7 @@ class FleetTest {
     gvm.setSpec(new GraftedVirtualMachine.Spec());
     gvm.getSpec().os = "fedora-40";
     gvm.getSpec().files = new java.util.ArrayList<>(List.of(files));
-    gvm.getSpec().template = new VmTemplate();
-    gvm.getSpec().template.cpuCores = 1;
-    gvm.getSpec().template.memory = "1Gi";
+    gvm.getSpec().virtualMachineTemplate = VirtualMachineTemplate.running(1, "1Gi");
     return gvm;
   }
 }

@@ -4,6 +4,8 @@ import dev.graft.k8s.EventRecorder;
 import dev.graft.metrics.GraftMetrics;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.dsl.base.PatchContext;
+import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayDeque;
@@ -42,6 +44,18 @@ public class Act {
       return c.then().apply(created);
     } else if (action instanceof Action.Replace r) {
       ctx.resourceOperations().update(r.object());
+    } else if (action instanceof Action.Patch p) {
+      ctx.getClient().resource(p.object()).patch(PatchContext.of(PatchType.JSON), p.jsonPatch());
+    } else if (action instanceof Action.RestartVm r) {
+      ctx.getClient()
+          .raw(
+              "/apis/subresources.kubevirt.io/v1/namespaces/"
+                  + r.namespace()
+                  + "/virtualmachines/"
+                  + r.name()
+                  + "/restart",
+              "PUT",
+              java.util.Map.of());
     } else if (action instanceof Action.Delete d) {
       delete(ctx, d);
     } else if (action instanceof Action.Emit e) {

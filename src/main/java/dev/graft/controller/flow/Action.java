@@ -57,6 +57,28 @@ public sealed interface Action {
     }
   }
 
+  /**
+   * Applies a JSON Patch (RFC 6902) to an object: the fields it names change, every other field (of
+   * another writer, or one Graft does not model) stays as it is.
+   */
+  record Patch(HasMetadata object, String jsonPatch) implements Action {
+    @Override
+    public String describe() {
+      return "patch " + object.getKind() + " " + object.getMetadata().getName();
+    }
+  }
+
+  /**
+   * Restarts a KubeVirt VirtualMachine through its {@code restart} subresource (what {@code virtctl
+   * restart} calls): KubeVirt stops its instance and starts a new one from the VM's spec.
+   */
+  record RestartVm(String namespace, String name) implements Action {
+    @Override
+    public String describe() {
+      return "restart VirtualMachine " + name;
+    }
+  }
+
   /** Deletes an object by type, namespace and name (404: already gone). */
   record Delete(Class<? extends HasMetadata> type, String namespace, String name)
       implements Action {

@@ -25,6 +25,8 @@ import java.util.List;
  * @param clockRaise for a base image, a raise of its os's clock to store, or null
  * @param injectorMessage why a failed injection Job failed, in the injector's words (its pod's
  *     termination message: the file, name and image), or null
+ * @param claimAnnotations the annotations CDI wrote on the image's PVC, read once a clone finished
+ *     and until the clone method is recorded; null otherwise
  * @param catalog the image among the others of its catalog: base generation, build queue
  */
 public record BuildView(
@@ -42,9 +44,46 @@ public record BuildView(
     UsageLedger.Uses uses,
     Double clockRaise,
     String injectorMessage,
+    java.util.Map<String, String> claimAnnotations,
     Catalog catalog) {
 
-  /** A view without an injector message nor catalog context. */
+  /** Without catalog context: current generation unknown, builds not limited. */
+  public BuildView(
+      GoldenImage image,
+      GoldenImage parent,
+      DataVolume dataVolume,
+      Job job,
+      boolean scriptPresent,
+      boolean configMapPayloadPresent,
+      boolean secretPayloadPresent,
+      String stale,
+      Instant now,
+      Settings settings,
+      double clock,
+      UsageLedger.Uses uses,
+      Double clockRaise,
+      String injectorMessage,
+      java.util.Map<String, String> claimAnnotations) {
+    this(
+        image,
+        parent,
+        dataVolume,
+        job,
+        scriptPresent,
+        configMapPayloadPresent,
+        secretPayloadPresent,
+        stale,
+        now,
+        settings,
+        clock,
+        uses,
+        clockRaise,
+        injectorMessage,
+        claimAnnotations,
+        Catalog.NONE);
+  }
+
+  /** A view without an injector message or clone annotations. */
   public BuildView(
       GoldenImage image,
       GoldenImage parent,
@@ -73,41 +112,8 @@ public record BuildView(
         clock,
         uses,
         clockRaise,
+        null,
         null);
-  }
-
-  /** Without catalog context: current generation unknown, builds not limited. */
-  public BuildView(
-      GoldenImage image,
-      GoldenImage parent,
-      DataVolume dataVolume,
-      Job job,
-      boolean scriptPresent,
-      boolean configMapPayloadPresent,
-      boolean secretPayloadPresent,
-      String stale,
-      Instant now,
-      Settings settings,
-      double clock,
-      UsageLedger.Uses uses,
-      Double clockRaise,
-      String injectorMessage) {
-    this(
-        image,
-        parent,
-        dataVolume,
-        job,
-        scriptPresent,
-        configMapPayloadPresent,
-        secretPayloadPresent,
-        stale,
-        now,
-        settings,
-        clock,
-        uses,
-        clockRaise,
-        injectorMessage,
-        Catalog.NONE);
   }
 
   /**

@@ -13,7 +13,12 @@ import java.util.Optional;
 
 /** A derived image's attempt starts with a fresh clone of its parent's PVC. */
 public final class Clone implements BuildPhase {
-  /** CDI's annotation saying why it fell back to a slower clone method. */
+  /**
+   * CDI's annotations on the clone's PVC (not on the DataVolume): the clone method it used, and why
+   * it fell back to the host-assisted copy (CDI's AnnCloneType, AnnCloneFallbackReason).
+   */
+  static final String CLONE_TYPE = "cdi.kubevirt.io/cloneType";
+
   static final String CLONE_FALLBACK = "cdi.kubevirt.io/cloneFallbackReason";
 
   @Override
@@ -52,10 +57,11 @@ public final class Clone implements BuildPhase {
                   "Cloning",
                   "DataVolume " + name + " clones " + parent + " (attempt " + attempt + ")")));
     }
-    var annotations = dv.getMetadata().getAnnotations();
-    if (annotations != null && annotations.get(CLONE_FALLBACK) != null) {
-      // CDI fell back to a slower clone method (e.g. host-assisted copy): say why.
-      status.cloneFallbackReason = annotations.get(CLONE_FALLBACK);
+    var claim = view.claimAnnotations();
+    if (claim != null && claim.get(CLONE_TYPE) != null) {
+      status.cloneMethod = claim.get(CLONE_TYPE);
+      // CDI fell back to the host-assisted copy: say why.
+      status.cloneFallbackReason = claim.get(CLONE_FALLBACK);
     }
     if (dv.failed()) {
       return Optional.of(

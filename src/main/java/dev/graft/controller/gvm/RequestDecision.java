@@ -50,7 +50,7 @@ public final class RequestDecision {
       if (v.invalid() != null) {
         throw v.invalid();
       }
-      TemplateCheck.check(gvm.getSpec().template, v.image() != null ? v.image() : v.base());
+      TemplateCheck.check(gvm, v.image() != null ? v.image() : v.base());
     } catch (ResolutionException e) {
       return Decision.of(State.degraded(Phase.Failed, e.reason(), e.getMessage()));
     }

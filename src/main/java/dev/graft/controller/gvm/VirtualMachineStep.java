@@ -6,19 +6,26 @@ import dev.graft.api.Phase;
 import dev.graft.catalog.UsageLedger;
 import dev.graft.controller.flow.Action;
 import dev.graft.controller.flow.Decision;
-import dev.graft.k8s.Annotations;
 import dev.graft.k8s.Conditions.State;
 import dev.graft.kubevirt.VirtualMachine;
+import dev.graft.kubevirt.VirtualMachinePatch;
 import dev.graft.kubevirt.VirtualMachines;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
+import java.util.Set;
 
 /**
- * The last step of a request: its image is Ready, and the VirtualMachine clones it (created, or
- * moved to the image when the request's files changed). A VirtualMachine of the same name that is
- * not this request's is never taken over.
+ * The last step of a request: its image is Ready, and the VirtualMachine clones it. It is created,
+ * or patched where the template or the image changed (a merge patch of Graft's fields only), and
+ * its state is read back from KubeVirt's status. A running VM moved to a new image keeps its old
+ * disk until it restarts (updatePolicy RestartRequired): the request says so and is not Ready
+ * meanwhile. A VirtualMachine of the same name that is not this request's is never taken over.
  */
 final class VirtualMachineStep {
+  /** States in which a VM runs from the disk it started with. */
+  static final Set<String> RUNNING = Set.of("Running", "Paused", "Migrating", "Stopping");
+
   private VirtualMachineStep() {}
 
   /** The image is Ready: the VirtualMachine clones it. */
@@ -30,6 +37,7 @@ final class VirtualMachineStep {
       UsageLedger ledger) {
     GraftedVirtualMachine gvm = v.gvm();
     String imageName = image.getMetadata().getName();
+    String imageRef = v.catalogNamespace() + "/" + imageName;
     VirtualMachine desired = VirtualMachines.desired(gvm, image, v.storage());
     VirtualMachine existing = v.vm();
     boolean hit = Boolean.TRUE.equals(status.cacheHit) && firstUse;
@@ -37,16 +45,26 @@ final class VirtualMachineStep {
         new Action.Tell(
             "use " + imageName + (hit ? " (hit)" : ""),
             () -> ledger.used(v.catalogNamespace(), imageName, hit));
+    GraftedVirtualMachine.VirtualMachineStatus was = status.virtualMachine;
+    GraftedVirtualMachine.VirtualMachineStatus vmStatus =
+        new GraftedVirtualMachine.VirtualMachineStatus();
+    vmStatus.name = gvm.getMetadata().getName();
+    status.virtualMachine = vmStatus;
     List<Action> actions = new ArrayList<>();
     if (existing == null) {
       actions.add(new Action.Create(desired));
       actions.add(
-          Action.normal(
-              gvm,
-              "VirtualMachineCreated",
-              "VirtualMachine cloning image " + v.catalogNamespace() + "/" + imageName));
+          Action.normal(gvm, "VirtualMachineCreated", "VirtualMachine cloning image " + imageRef));
       actions.add(use);
-    } else if (!owned(existing, gvm)) {
+      return Decision.of(
+          State.progressing(
+              Phase.Pending,
+              "Provisioning",
+              "VirtualMachine " + vmStatus.name + " created, cloning image " + imageName),
+          actions);
+    }
+    if (!owned(existing, gvm)) {
+      status.virtualMachine = null;
       return Decision.of(
           State.degraded(
               Phase.Failed,
@@ -54,32 +72,126 @@ final class VirtualMachineStep {
               "VirtualMachine "
                   + existing.getMetadata().getName()
                   + " exists and is not managed by this resource"));
-    } else if (!imageName.equals(imageOf(existing))) {
-      existing.setSpec(desired.getSpec());
-      existing.getMetadata().getAnnotations().putAll(desired.getMetadata().getAnnotations());
-      actions.add(new Action.Replace(existing));
+    }
+    if (existing.getStatus() != null) {
+      vmStatus.printableStatus = existing.getStatus().printableStatus;
+      vmStatus.ready = existing.getStatus().ready;
+    }
+    boolean running =
+        vmStatus.printableStatus != null && RUNNING.contains(vmStatus.printableStatus);
+    // The image the running VM booted from, while it is not the VM's disk any more: until it
+    // stops, or KubeVirt has seen the spec and asks for no restart (it restarted meanwhile).
+    vmStatus.runningImage =
+        running && was != null && !runsItsSpec(existing) ? was.runningImage : null;
+    String previous = VirtualMachines.imageRef(existing);
+    Optional<String> patch = VirtualMachinePatch.of(desired, existing);
+    if (patch.isPresent()) {
+      actions.add(new Action.Patch(existing, patch.get()));
+    }
+    if (!imageRef.equals(previous)) {
+      actions.add(use);
+      boolean automatic =
+          gvm.getSpec().updatePolicy == GraftedVirtualMachine.UpdatePolicy.Automatic;
+      if (running) {
+        vmStatus.runningImage =
+            previous == null ? "" : previous.substring(previous.indexOf('/') + 1);
+      }
+      if (running && !automatic) {
+        actions.add(
+            new Action.Count(
+                "restartRequired " + gvm.getSpec().os, m -> m.vmRestartRequired(gvm.getSpec().os)));
+        actions.add(
+            Action.normal(
+                gvm,
+                "RestartRequired",
+                "VirtualMachine runs image "
+                    + vmStatus.runningImage
+                    + "; its root disk is image "
+                    + imageName
+                    + " from its next restart"));
+      } else if (!running) {
+        actions.add(
+            Action.normal(
+                gvm, "VirtualMachineUpdated", "VirtualMachine now clones image " + imageName));
+      }
+    } else if (patch.isPresent()) {
+      actions.add(Action.normal(gvm, "VirtualMachineUpdated", "VirtualMachine template applied"));
+    }
+    if (vmStatus.runningImage != null
+        && gvm.getSpec().updatePolicy == GraftedVirtualMachine.UpdatePolicy.Automatic) {
+      return restartOnto(gvm, existing, vmStatus, was, imageName, patch.isPresent(), actions);
+    }
+    if (vmStatus.runningImage != null) {
+      return Decision.of(
+          State.progressing(
+              Phase.Pending,
+              "RestartRequired",
+              "VirtualMachine "
+                  + vmStatus.name
+                  + " runs image "
+                  + vmStatus.runningImage
+                  + " until it restarts; its root disk is then image "
+                  + imageName),
+          actions);
+    }
+    String strategy = VirtualMachineHealth.runStrategy(desired.getSpec());
+    return Decision.of(VirtualMachineHealth.of(existing, strategy, imageName), actions);
+  }
+
+  /**
+   * updatePolicy Automatic: once the VM's spec names the new root disk and KubeVirt reports its
+   * DataVolumes ready, one restart (per image) moves the running VM onto it.
+   */
+  private static Decision restartOnto(
+      GraftedVirtualMachine gvm,
+      VirtualMachine vm,
+      GraftedVirtualMachine.VirtualMachineStatus vmStatus,
+      GraftedVirtualMachine.VirtualMachineStatus was,
+      String imageName,
+      boolean patching,
+      List<Action> actions) {
+    vmStatus.restartRequestedFor = was == null ? null : was.restartRequestedFor;
+    String name = vm.getMetadata().getName();
+    if (!patching && dataVolumesReady(vm) && !imageName.equals(vmStatus.restartRequestedFor)) {
+      vmStatus.restartRequestedFor = imageName;
+      actions.add(new Action.RestartVm(vm.getMetadata().getNamespace(), name));
       actions.add(
           Action.normal(
               gvm,
-              "VirtualMachineUpdated",
-              "VirtualMachine now clones image "
-                  + imageName
-                  + " (the root disk changes on re-creation)"));
-      actions.add(use);
+              "Restarting",
+              "restarting VirtualMachine " + name + " onto its root disk of image " + imageName));
     }
-    status.vmName = gvm.getMetadata().getName();
+    String why =
+        imageName.equals(vmStatus.restartRequestedFor)
+            ? "restarting onto image " + imageName
+            : "restarts onto image " + imageName + " once its DataVolumes are ready";
     return Decision.of(
-        State.ready(
-            Phase.Ready,
-            Boolean.TRUE.equals(status.cacheHit) ? "CacheHit" : "Ready",
-            "VirtualMachine " + status.vmName + " clones image " + imageName),
+        State.progressing(
+            Phase.Pending,
+            "Restarting",
+            "VirtualMachine " + name + " runs image " + vmStatus.runningImage + "; " + why),
         actions);
   }
 
-  private static String imageOf(VirtualMachine vm) {
-    var a = vm.getMetadata().getAnnotations();
-    String ref = a == null ? null : a.get(Annotations.IMAGE_REF);
-    return ref == null ? null : ref.substring(ref.indexOf('/') + 1);
+  private static boolean dataVolumesReady(VirtualMachine vm) {
+    return vm.getStatus() != null
+        && vm.getStatus().conditions != null
+        && vm.getStatus().conditions.stream()
+            .anyMatch(c -> "DataVolumesReady".equals(c.type) && "True".equals(c.status));
+  }
+
+  /** Whether KubeVirt reports that the running VM runs its current spec. */
+  static boolean runsItsSpec(VirtualMachine vm) {
+    VirtualMachine.Status s = vm.getStatus();
+    Long generation = vm.getMetadata().getGeneration();
+    if (s == null || s.observedGeneration == null || generation == null) {
+      return false;
+    }
+    boolean restartRequired =
+        s.conditions != null
+            && s.conditions.stream()
+                .anyMatch(c -> "RestartRequired".equals(c.type) && "True".equals(c.status));
+    return s.observedGeneration >= generation && !restartRequired;
   }
 
   private static boolean owned(VirtualMachine vm, GraftedVirtualMachine gvm) {

@@ -174,6 +174,14 @@ final class BuildFixtures {
       return this;
     }
 
+    java.util.Map<String, String> claim;
+
+    /** The annotations CDI wrote on the image's PVC. */
+    View claim(java.util.Map<String, String> annotations) {
+      claim = annotations;
+      return this;
+    }
+
     View stale(String s) {
       stale = s;
       return this;
@@ -181,7 +189,8 @@ final class BuildFixtures {
 
     BuildView build() {
       return new BuildView(
-          image, parent, dv, job, script, configMap, secret, stale, NOW, SETTINGS, 0.0, null, null);
+          image, parent, dv, job, script, configMap, secret, stale, NOW, SETTINGS, 0.0, null, null,
+          null, claim);
     }
   }
 }

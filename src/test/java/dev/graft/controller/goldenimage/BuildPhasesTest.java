@@ -239,4 +239,34 @@ class BuildPhasesTest {
     assertThat(d.get().described()).as(row.name()).isEqualTo(row.actions());
     assertThat(d.get().recheck()).as(row.name()).isEqualTo(row.recheck());
   }
+
+  @org.junit.jupiter.api.Test
+  void theCloneMethodAndFallbackReasonComeFromTheClonesPvc() {
+    GoldenImage gi = child(null, "/etc/a");
+    String name = gi.getMetadata().getName();
+    GoldenImage.Status status = new GoldenImage.Status();
+    var dv = dataVolume(name, "Succeeded", 1);
+    // CDI writes nothing of the kind on the DataVolume: nothing is read from it.
+    dv.getMetadata()
+        .setAnnotations(
+            new java.util.HashMap<>(
+                java.util.Map.of("cdi.kubevirt.io/cloneFallbackReason", "on the DataVolume")));
+    new Clone().decide(view(gi).dv(dv).build(), status);
+    assertThat(status.cloneFallbackReason).isNull();
+    new Clone()
+        .decide(
+            view(gi)
+                .dv(dv)
+                .claim(
+                    java.util.Map.of(
+                        "cdi.kubevirt.io/cloneType",
+                        "copy",
+                        "cdi.kubevirt.io/cloneFallbackReason",
+                        "The volume modes of source and target are incompatible"))
+                .build(),
+            status);
+    assertThat(status.cloneMethod).isEqualTo("copy");
+    assertThat(status.cloneFallbackReason)
+        .isEqualTo("The volume modes of source and target are incompatible");
+  }
 }

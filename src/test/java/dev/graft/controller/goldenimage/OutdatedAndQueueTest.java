@@ -31,6 +31,7 @@ class OutdatedAndQueueTest {
         v.uses(),
         v.clockRaise(),
         v.injectorMessage(),
+        v.claimAnnotations(),
         catalog);
   }
 

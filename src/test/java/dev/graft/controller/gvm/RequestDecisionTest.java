@@ -6,7 +6,7 @@ import dev.graft.api.FileSpec;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
-import dev.graft.api.VmTemplate;
+import dev.graft.api.VirtualMachineTemplate;
 import dev.graft.build.FileResolver;
 import dev.graft.build.Manifest;
 import dev.graft.build.ResolutionException;
@@ -126,16 +126,16 @@ class RequestDecisionTest {
             List.of("count cacheMiss fedora-40", "warning ImageFailed: image " + IMAGE + " failed"),
             null),
         new Row(
-            "Ready image, no VM: the VM, a hit told to the ledger",
+            "Ready image, no VM: the VM, a hit told to the ledger, Provisioning",
             v -> with(v, MANIFEST, null, image(Phase.Ready), base(), null),
-            Phase.Ready,
-            "CacheHit",
+            Phase.Pending,
+            "Provisioning",
             List.of(
                 "count cacheHit fedora-40",
                 "create VirtualMachine web",
                 "event VirtualMachineCreated: VirtualMachine cloning image team/" + IMAGE,
                 "tell use " + IMAGE + " (hit)",
-                "event CacheHit: VirtualMachine web clones image " + IMAGE),
+                "event Provisioning: VirtualMachine web created, cloning image " + IMAGE),
             null),
         new Row(
             "a VM of the same name not ours",
@@ -147,18 +147,114 @@ class RequestDecisionTest {
                 "warning VirtualMachineConflict: VirtualMachine web exists and is not managed by this resource"),
             null),
         new Row(
-            "our VM on an older image: replaced",
-            v -> with(v, MANIFEST, null, image(Phase.Ready), base(), ourVmOn("fedora-40-old")),
+            "our VM running and ready on the image: Ready",
+            v -> with(v, MANIFEST, null, image(Phase.Ready), base(), ourVm(IMAGE, "Running", true)),
             Phase.Ready,
-            "CacheHit",
+            "Running",
             List.of(
                 "count cacheHit fedora-40",
-                "replace VirtualMachine web",
-                "event VirtualMachineUpdated: VirtualMachine now clones image "
+                "event Running: VirtualMachine web is Running, clones image " + IMAGE),
+            null),
+        new Row(
+            "our VM running, guest not ready: Progressing",
+            v ->
+                with(v, MANIFEST, null, image(Phase.Ready), base(), ourVm(IMAGE, "Running", false)),
+            Phase.Pending,
+            "GuestNotReady",
+            List.of(
+                "count cacheHit fedora-40",
+                "event GuestNotReady: VirtualMachine web is Running, clones image "
                     + IMAGE
-                    + " (the root disk changes on re-creation)",
+                    + "; not ready yet"),
+            null),
+        new Row(
+            "our VM starting: Progressing with KubeVirt's state",
+            v ->
+                with(
+                    v, MANIFEST, null, image(Phase.Ready), base(), ourVm(IMAGE, "Starting", false)),
+            Phase.Pending,
+            "Starting",
+            List.of(
+                "count cacheHit fedora-40",
+                "event Starting: VirtualMachine web is Starting, clones image "
+                    + IMAGE
+                    + "; runStrategy Always"),
+            null),
+        new Row(
+            "our VM unschedulable: Degraded with KubeVirt's reason and message",
+            v ->
+                with(
+                    v,
+                    MANIFEST,
+                    null,
+                    image(Phase.Ready),
+                    base(),
+                    unschedulable(ourVm(IMAGE, "ErrorUnschedulable", false))),
+            Phase.Pending,
+            "ErrorUnschedulable",
+            List.of(
+                "count cacheHit fedora-40",
+                "warning ErrorUnschedulable: VirtualMachine web is ErrorUnschedulable: Unschedulable: 0/3 nodes are available: 3 Insufficient memory."),
+            null),
+        new Row(
+            "a Halted VM that is Stopped: Ready",
+            v ->
+                halted(
+                    with(
+                        v,
+                        MANIFEST,
+                        null,
+                        image(Phase.Ready),
+                        base(),
+                        ourVm(HALTED, IMAGE, "Stopped", false))),
+            Phase.Ready,
+            "Stopped",
+            List.of(
+                "count cacheHit fedora-40",
+                "event Stopped: VirtualMachine web is Stopped, clones image " + IMAGE),
+            null),
+        new Row(
+            "our stopped VM on an older image: patched to the new root disk",
+            v ->
+                halted(
+                    with(
+                        v,
+                        MANIFEST,
+                        null,
+                        image(Phase.Ready),
+                        base(),
+                        ourVm(HALTED, "fedora-40-old", "Stopped", false))),
+            Phase.Ready,
+            "Stopped",
+            List.of(
+                "count cacheHit fedora-40",
+                "patch VirtualMachine web",
                 "tell use " + IMAGE + " (hit)",
-                "event CacheHit: VirtualMachine web clones image " + IMAGE),
+                "event VirtualMachineUpdated: VirtualMachine now clones image " + IMAGE,
+                "event Stopped: VirtualMachine web is Stopped, clones image " + IMAGE),
+            null),
+        new Row(
+            "our running VM on an older image: patched, RestartRequired, not Ready",
+            v ->
+                with(
+                    v,
+                    MANIFEST,
+                    null,
+                    image(Phase.Ready),
+                    base(),
+                    ourVm("fedora-40-old", "Running", true)),
+            Phase.Pending,
+            "RestartRequired",
+            List.of(
+                "count cacheHit fedora-40",
+                "patch VirtualMachine web",
+                "tell use " + IMAGE + " (hit)",
+                "count restartRequired fedora-40",
+                "event RestartRequired: VirtualMachine runs image fedora-40-old; its root disk is image "
+                    + IMAGE
+                    + " from its next restart",
+                "event RestartRequired: VirtualMachine web runs image fedora-40-old until it restarts; its root disk is then image "
+                    + IMAGE),
             null));
   }
 
@@ -246,7 +342,7 @@ class RequestDecisionTest {
     g.setSpec(new GraftedVirtualMachine.Spec());
     g.getSpec().os = "fedora-40";
     g.getSpec().files = new ArrayList<>(List.of(FileSpec.inline("/etc/motd", "hello")));
-    g.getSpec().template = new VmTemplate();
+    g.getSpec().virtualMachineTemplate = VirtualMachineTemplate.running(1, "1Gi");
     return g;
   }
 
@@ -296,13 +392,55 @@ class RequestDecisionTest {
     return vm;
   }
 
-  private static VirtualMachine ourVmOn(String imageName) {
+  private static final GraftedVirtualMachine HALTED = halted(gvm());
+
+  private static GraftedVirtualMachine halted(GraftedVirtualMachine g) {
+    g.getSpec().virtualMachineTemplate.spec.put("runStrategy", "Halted");
+    return g;
+  }
+
+  private static RequestView halted(RequestView v) {
+    return new RequestView(
+        HALTED,
+        v.catalogNamespace(),
+        v.manifest(),
+        v.invalid(),
+        v.image(),
+        v.base(),
+        v.parent(),
+        v.vm(),
+        v.batchWait(),
+        v.batchWindow(),
+        v.storage());
+  }
+
+  private static VirtualMachine ourVm(String imageName, String printable, boolean ready) {
+    return ourVm(GVM, imageName, printable, ready);
+  }
+
+  private static VirtualMachine ourVm(
+      GraftedVirtualMachine g, String imageName, String printable, boolean ready) {
     GoldenImage old = image(Phase.Ready);
     old.getMetadata().setName(imageName);
-    VirtualMachine vm = VirtualMachines.desired(GVM, old, StorageDefaults.NONE);
+    VirtualMachine vm = VirtualMachines.desired(g, old, StorageDefaults.NONE);
     vm.getMetadata()
         .setOwnerReferences(
             List.of(new OwnerReferenceBuilder().withUid("uid-web").withName("web").build()));
+    vm.getMetadata().setGeneration(1L);
+    vm.setStatus(new VirtualMachine.Status());
+    vm.getStatus().printableStatus = printable;
+    vm.getStatus().ready = ready;
+    vm.getStatus().observedGeneration = 1L;
+    return vm;
+  }
+
+  private static VirtualMachine unschedulable(VirtualMachine vm) {
+    VirtualMachine.Condition c = new VirtualMachine.Condition();
+    c.type = "PodScheduled";
+    c.status = "False";
+    c.reason = "Unschedulable";
+    c.message = "0/3 nodes are available: 3 Insufficient memory.";
+    vm.getStatus().conditions = List.of(c);
     return vm;
   }
 }

@@ -1,0 +1,37 @@
+package dev.graft.controller;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.Phase;
+import dev.graft.kubevirt.DataVolume;
+import io.javaoperatorsdk.operator.api.reconciler.Context;
+import java.util.Map;
+
+/** What CDI wrote on a build's clone PVC, read by the GoldenImage reconciler's observe step. */
+final class CloneClaims {
+  private CloneClaims() {}
+
+  /**
+   * Where CDI says how it cloned (cloneType, cloneFallbackReason): the annotations of the image's
+   * PVC, read once its clone finished, until the clone method is recorded (one GET per image).
+   */
+  static Map<String, String> annotations(Context<GoldenImage> ctx, GoldenImage gi, DataVolume dv) {
+    GoldenImage.Status s = gi.getStatus();
+    if (gi.getSpec().parent == null
+        || dv == null
+        || !dv.succeeded()
+        || (s != null && (s.cloneMethod != null || s.phase == Phase.Ready))) {
+      return null;
+    }
+    String claim =
+        dv.getStatus().claimName != null ? dv.getStatus().claimName : dv.getMetadata().getName();
+    var pvc =
+        ctx.getClient()
+            .persistentVolumeClaims()
+            .inNamespace(gi.getMetadata().getNamespace())
+            .withName(claim)
+            .get();
+    return pvc == null || pvc.getMetadata().getAnnotations() == null
+        ? Map.of()
+        : pvc.getMetadata().getAnnotations();
+  }
+}
