@@ -18,9 +18,12 @@ import dev.graft.planner.Weights;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -83,21 +86,46 @@ public class CatalogPlanner {
 
   /**
    * Plans every pending manifest (whose image does not exist yet) against the catalog, with the
-   * configured strategy; returns the images to create, every parent before its children.
+   * configured strategy and the tenancy rule ({@link Tenancy}; {@code tenancy}: image name → its
+   * request); returns the images to create, every parent before its children.
    */
-  public List<Order> plan(Collection<Manifest> pending, Collection<GoldenImage> catalog) {
+  public List<Order> plan(
+      Collection<Manifest> pending,
+      Map<String, Tenancy.Request> tenancy,
+      Collection<GoldenImage> catalog,
+      String catalogNs) {
     Strategy strategy = strategy();
-    List<Order> orders = plan(pending, catalog, strategy, weights());
+    List<Order> orders = plan(pending, tenancy, catalog, catalogNs, strategy, weights());
     if (!pending.isEmpty()) {
       metrics.planCost(strategy.id(), orders.stream().mapToDouble(Order::cost).sum());
     }
     return orders;
   }
 
+  /** The same for requests of the catalog's own namespace. */
+  public List<Order> plan(Collection<Manifest> pending, Collection<GoldenImage> catalog) {
+    return plan(pending, Map.of(), catalog, null);
+  }
+
   /** The same with an explicit strategy and weights (for comparisons). */
   public static List<Order> plan(
       Collection<Manifest> pending,
       Collection<GoldenImage> catalog,
+      Strategy strategy,
+      Weights weights) {
+    return plan(pending, Map.of(), catalog, null, strategy, weights);
+  }
+
+  /**
+   * Plans with the tenancy rule: each request is planned under a key of its os, namespaces and
+   * Secret-sourced files, among the images allowed to serve that key only; requests of one key may
+   * build on each other (same namespace, same Secret files), and nothing else crosses.
+   */
+  public static List<Order> plan(
+      Collection<Manifest> pending,
+      Map<String, Tenancy.Request> tenancy,
+      Collection<GoldenImage> catalog,
+      String catalogNs,
       Strategy strategy,
       Weights weights) {
     Map<String, Manifest> requests = new LinkedHashMap<>();
@@ -108,22 +136,49 @@ public class CatalogPlanner {
       return List.of();
     }
     FileTable table = new FileTable();
-    List<ImageSet> images = new ArrayList<>();
-    for (GoldenImage gi : catalog) {
-      if (usable(gi) && !requests.containsKey(gi.getMetadata().getName())) {
-        images.add(
-            new ImageSet(
-                gi.getMetadata().getName(), gi.getSpec().os, bits(table, gi.getSpec().files)));
-      }
+    Map<String, Tenancy.Request> groups = new LinkedHashMap<>();
+    Map<String, String> groupOf = new LinkedHashMap<>();
+    for (Manifest m : requests.values()) {
+      Tenancy.Request r =
+          tenancy.getOrDefault(
+              m.imageName(), new Tenancy.Request(Set.of(), Tenancy.secretFiles(m.entries())));
+      r = new Tenancy.Request(r.namespaces(), Tenancy.secretFiles(m.entries()));
+      // A request of several namespaces shares its key with no other: its image holds them all.
+      String key =
+          String.join(
+              "\u0000",
+              m.os(),
+              String.join(",", new TreeSet<>(r.namespaces())),
+              String.join(",", r.secretFiles()),
+              r.namespaces().size() > 1 ? m.imageName() : "");
+      groups.put(key, r);
+      groupOf.put(m.imageName(), key);
     }
-    // A request whose os has no image to start from cannot be planned: it is left out (the
-    // operator reports it as NoBaseImage), never handed to the planner without a source.
-    java.util.Set<String> osWithSource = new java.util.HashSet<>();
-    images.forEach(i -> osWithSource.add(i.os()));
+    List<ImageSet> images = new ArrayList<>();
+    Set<String> keysWithSource = new HashSet<>();
+    for (GoldenImage gi : catalog) {
+      if (!usable(gi) || requests.containsKey(gi.getMetadata().getName())) {
+        continue;
+      }
+      RoaringBitmap files = bits(table, gi.getSpec().files);
+      Set<String> tenants = Tenancy.tenantsOf(gi, catalogNs);
+      Set<String> secrets = Tenancy.secretsOf(gi);
+      groups.forEach(
+          (key, r) -> {
+            if (key.startsWith(gi.getSpec().os + "\u0000")
+                && Tenancy.mayServe(tenants, secrets, r)) {
+              images.add(new ImageSet(gi.getMetadata().getName(), key, files));
+              keysWithSource.add(key);
+            }
+          });
+    }
+    // A request with no image to start from cannot be planned: it is left out (the operator
+    // reports it as NoBaseImage), never handed to the planner without a source.
     List<ImageSet> wanted = new ArrayList<>();
     for (Manifest m : requests.values()) {
-      if (osWithSource.contains(m.os())) {
-        wanted.add(new ImageSet(m.imageName(), m.os(), bits(table, m.entries())));
+      String key = groupOf.get(m.imageName());
+      if (keysWithSource.contains(key)) {
+        wanted.add(new ImageSet(m.imageName(), key, bits(table, m.entries())));
       }
     }
     if (wanted.isEmpty()) {
