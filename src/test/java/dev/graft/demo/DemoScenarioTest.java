@@ -23,7 +23,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The demo's sample fleet, run by the same code as {@code graft demo}, on the test API server. */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = dev.graft.testing.AuthorizingServer.class)
 class DemoScenarioTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
