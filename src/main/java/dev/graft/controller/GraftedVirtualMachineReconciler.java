@@ -165,7 +165,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
         base,
         parent,
         vm,
-        remainingBatchWindow(gvm),
+        RequestView.batchWait(gvm, config.planner().batchWindow(), Instant.now()),
         config.planner().batchWindow(),
         StorageDefaults.of(
             config.storage().className(),
@@ -237,15 +237,5 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
 
   private static String key(GraftedVirtualMachine gvm) {
     return gvm.getMetadata().getNamespace() + "/" + gvm.getMetadata().getName();
-  }
-
-  private Duration remainingBatchWindow(GraftedVirtualMachine gvm) {
-    Duration window = config.planner().batchWindow();
-    String created = gvm.getMetadata().getCreationTimestamp();
-    if (window.isZero() || created == null) {
-      return Duration.ZERO;
-    }
-    Duration left = Duration.between(Instant.now(), Instant.parse(created).plus(window));
-    return left.isNegative() || left.isZero() ? Duration.ZERO : left;
   }
 }

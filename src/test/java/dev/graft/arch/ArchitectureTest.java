@@ -150,4 +150,23 @@ class ArchitectureTest {
     all.removeAll(java.util.List.of(allowed));
     return all.toArray(String[]::new);
   }
+
+  /**
+   * A reconciler stays a reader of caches and a caller of its decide step: the work lives in the
+   * phases, decisions and services it calls. 250 lines is where the old ones had become hard to
+   * follow.
+   */
+  @Test
+  void noReconcilerAboveTwoHundredFiftyLines() throws java.io.IOException {
+    try (var files = java.nio.file.Files.walk(java.nio.file.Path.of("src/main/java/dev/graft"))) {
+      var reconcilers =
+          files.filter(f -> f.getFileName().toString().endsWith("Reconciler.java")).toList();
+      org.assertj.core.api.Assertions.assertThat(reconcilers).hasSizeGreaterThanOrEqualTo(4);
+      for (var f : reconcilers) {
+        org.assertj.core.api.Assertions.assertThat(java.nio.file.Files.readAllLines(f))
+            .as(f.getFileName().toString())
+            .hasSizeLessThanOrEqualTo(250);
+      }
+    }
+  }
 }

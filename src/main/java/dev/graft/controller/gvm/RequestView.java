@@ -8,6 +8,7 @@ import dev.graft.catalog.CatalogPlanner;
 import dev.graft.kubevirt.StorageDefaults;
 import dev.graft.kubevirt.VirtualMachine;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Consumer;
@@ -57,5 +58,18 @@ public record RequestView(
   /** Whether this request needs a plan: valid, no image yet, a base to build from, batched. */
   public boolean wantsPlan() {
     return manifest != null && image == null && base != null && batchWait.isZero();
+  }
+
+  /**
+   * How long a request created at its creation time still waits for others to batch with, at {@code
+   * now}: zero once the window has passed (or when there is none).
+   */
+  public static Duration batchWait(GraftedVirtualMachine gvm, Duration window, Instant now) {
+    String created = gvm.getMetadata().getCreationTimestamp();
+    if (window.isZero() || created == null) {
+      return Duration.ZERO;
+    }
+    Duration left = Duration.between(now, Instant.parse(created).plus(window));
+    return left.isNegative() ? Duration.ZERO : left;
   }
 }
