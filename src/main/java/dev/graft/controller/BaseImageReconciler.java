@@ -2,13 +2,11 @@ package dev.graft.controller;
 
 import dev.graft.api.BaseImage;
 import dev.graft.api.GoldenImage;
-import dev.graft.api.Phase;
 import dev.graft.build.Manifest;
 import dev.graft.config.GraftConfig;
 import dev.graft.controller.flow.Action;
 import dev.graft.controller.flow.Decision;
 import dev.graft.controller.flow.Plumbing;
-import dev.graft.k8s.Conditions.State;
 import dev.graft.k8s.Informers;
 import dev.graft.k8s.Labels;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
@@ -22,7 +20,9 @@ import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -73,13 +73,41 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
 
   @Override
   public UpdateControl<BaseImage> reconcile(BaseImage bi, Context<BaseImage> ctx) {
-    // Observe: the catalog namespace and the base GoldenImage of the os, from the cache.
-    String ns =
-        config.catalogNamespace().filter(s -> !s.isBlank()).orElse(bi.getMetadata().getNamespace());
+    // Observe: the catalog namespace, the base GoldenImage of the os, the os's owner, from the
+    // caches; the API server's answer on the source only when this one is about to import.
+    String ns = catalogNamespace(bi.getMetadata().getNamespace());
     GoldenImage image =
         Informers.get(ctx, GoldenImage.class, ns, imageName(bi.getSpec().os)).orElse(null);
+    String owner =
+        ctx.getPrimaryCache()
+            .list(
+                other ->
+                    other.getMetadata().getDeletionTimestamp() == null
+                        && other.getSpec() != null
+                        && bi.getSpec().os.equals(other.getSpec().os)
+                        && ns.equals(catalogNamespace(other.getMetadata().getNamespace())))
+            .min(OLDEST_FIRST)
+            .map(BaseImageReconciler::key)
+            .orElse(key(bi));
+    boolean imports =
+        owner.equals(key(bi)) && (image == null || !key(bi).equals(image.getSpec().baseImage));
+    List<String> refused = imports ? SourceAccess.refused(ctx.getClient(), bi) : List.of();
+    var view = new BaseImageDecision.View(bi, ns, image, owner, refused);
     return plumbing.reconcile(
-        bi, ctx, BaseImage.Status.class, (r, status) -> decide(r, status, ns, image));
+        bi, ctx, BaseImage.Status.class, (r, status) -> decide(view, r, status));
+  }
+
+  /** Creation time, then uid: the same order whatever the order of events. */
+  static final Comparator<BaseImage> OLDEST_FIRST =
+      Comparator.comparing(
+              (BaseImage b) ->
+                  b.getMetadata().getCreationTimestamp() == null
+                      ? Instant.MAX
+                      : Instant.parse(b.getMetadata().getCreationTimestamp()))
+          .thenComparing(b -> String.valueOf(b.getMetadata().getUid()));
+
+  private String catalogNamespace(String ns) {
+    return config.catalogNamespace().filter(s -> !s.isBlank()).orElse(ns);
   }
 
   @Override
@@ -88,11 +116,21 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
     return plumbing.failed(bi, e, BaseImage.Status.class);
   }
 
-  /** Decide: from the BaseImage and its GoldenImage in {@code catalogNs} (null: none yet). */
+  /**
+   * Decide, for a BaseImage that owns its os and may use its source: from the BaseImage and its
+   * GoldenImage in {@code catalogNs} (null: none yet; one imported for another BaseImage: that one
+   * owns the os).
+   */
   public static Decision decide(
       BaseImage bi, BaseImage.Status status, String catalogNs, GoldenImage image) {
-    Decision d = next(bi, status, catalogNs, image);
-    // One event per new phase.
+    String owner =
+        image == null || image.getSpec().baseImage == null ? key(bi) : image.getSpec().baseImage;
+    return decide(new BaseImageDecision.View(bi, catalogNs, image, owner, List.of()), bi, status);
+  }
+
+  /** Decide, with one event per new phase. */
+  static Decision decide(BaseImageDecision.View view, BaseImage bi, BaseImage.Status status) {
+    Decision d = BaseImageDecision.decide(view, status);
     BaseImage.Status before = bi.getStatus();
     if (before != null && before.phase == d.state().phase()) {
       return d;
@@ -104,65 +142,7 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
                 : Action.normal(bi, d.state().reason(), d.state().message())));
   }
 
-  private static Decision next(
-      BaseImage bi, BaseImage.Status status, String catalogNs, GoldenImage image) {
-    var spec = bi.getSpec();
-    int sources = spec.sourceRef != null ? 1 : 0;
-    if (spec.source != null) {
-      sources +=
-          (spec.source.http != null ? 1 : 0)
-              + (spec.source.registry != null ? 1 : 0)
-              + (spec.source.pvc != null ? 1 : 0);
-    }
-    if (sources != 1) {
-      return Decision.of(
-          State.degraded(
-              Phase.Failed,
-              "InvalidSource",
-              "spec.source: exactly one of source.http, source.registry, source.pvc, sourceRef is"
-                  + " required, got "
-                  + sources));
-    }
-    String name = imageName(spec.os);
-    String me = key(bi);
-    status.image = name;
-    if (image == null) {
-      GoldenImage wanted = baseImage(bi, catalogNs);
-      return Decision.of(
-              State.progressing(Phase.Importing, "Importing", "image " + name + " is importing"),
-              new Action.Create(wanted),
-              Action.normal(
-                  bi,
-                  "ImageCreated",
-                  "GoldenImage " + catalogNs + "/" + name + " imports the base disk"))
-          // Another BaseImage may have created it at the same instant: look again.
-          .recheckAfter(java.time.Duration.ofSeconds(5));
-    }
-    if (!me.equals(image.getSpec().baseImage)) {
-      return Decision.of(
-          State.degraded(
-              Phase.Failed,
-              "DuplicateOs",
-              "spec.os: BaseImage "
-                  + image.getSpec().baseImage
-                  + " already provides os "
-                  + spec.os));
-    }
-    Phase phase =
-        image.getStatus() == null || image.getStatus().phase == null
-            ? Phase.Pending
-            : image.getStatus().phase;
-    return Decision.of(
-        switch (phase) {
-          case Ready -> State.ready(Phase.Ready, "Ready", "image " + name + " is ready");
-          case Failed ->
-              State.degraded(Phase.Failed, "ImportFailed", "image " + name + " failed to import");
-          default ->
-              State.progressing(Phase.Importing, "Importing", "image " + name + " is importing");
-        });
-  }
-
-  private static String key(BaseImage bi) {
+  static String key(BaseImage bi) {
     return bi.getMetadata().getNamespace() + "/" + bi.getMetadata().getName();
   }
 
@@ -176,8 +156,8 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
     GoldenImage.Spec spec = new GoldenImage.Spec();
     spec.os = bi.getSpec().os;
     spec.manifestDigest = Manifest.digestOf(new ArrayList<>());
-    spec.source = bi.getSpec().source;
-    spec.sourceRef = bi.getSpec().sourceRef;
+    spec.source = SourceAccess.inOwnNamespace(bi).source;
+    spec.sourceRef = SourceAccess.inOwnNamespace(bi).sourceRef;
     spec.storage = bi.getSpec().storage;
     spec.baseImage = key(bi);
     spec.depth = 0;

@@ -208,7 +208,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     }
     manifests.retain(all.list().map(g -> g.getMetadata().getUid()).collect(Collectors.toSet()));
     List<GoldenImage> catalog = images.list(catalogNs).toList();
-    List<CatalogPlanner.Order> orders = planning.plan(catalogNs, pending, catalog);
+    List<CatalogPlanner.Order> orders = planning.plan(catalogNs, pending, requesters, catalog);
     Map<String, GoldenImage> byName = new HashMap<>();
     catalog.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
     return new RequestView.Plan(
@@ -226,7 +226,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       InformerEventSource<GoldenImage, GraftedVirtualMachine> images,
       String catalogNs)
       throws ResolutionException {
-    Manifest m = manifests.resolve(gvm, lookup);
+    Manifest m = RequestSources.named(manifests.resolve(gvm, lookup), images, catalogNs);
     GoldenImage source =
         images
             .get(new ResourceID(m.imageName(), catalogNs))
