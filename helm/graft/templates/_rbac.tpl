@@ -10,6 +10,9 @@ go into the ClusterRole when all namespaces are watched and into a Role per name
 - apiGroups: ["apiextensions.k8s.io"]
   resources: ["customresourcedefinitions"]
   verbs: ["get", "list"]
+- apiGroups: ["authorization.k8s.io"]
+  resources: ["subjectaccessreviews"]
+  verbs: ["create"]
 {{- end }}
 
 {{- define "graft.rbac.namespacedRules" -}}

@@ -2,6 +2,7 @@ package dev.graft.api;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import io.fabric8.crd.generator.annotation.AdditionalPrinterColumn;
+import io.fabric8.generator.annotation.Default;
 import io.fabric8.generator.annotation.Pattern;
 import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.Size;
@@ -55,6 +56,15 @@ public class BaseImage extends CustomResource<BaseImage.Spec, BaseImage.Status>
     public SourceRef sourceRef;
 
     public StorageSpec storage;
+
+    /**
+     * The ServiceAccount of this namespace whose rights a source in another namespace is checked
+     * against (CDI's rule: it may {@code create} {@code datavolumes/source} there).
+     */
+    @Default("default")
+    @Pattern("^[a-z0-9]([-a-z0-9]*[a-z0-9])?(\\.[a-z0-9]([-a-z0-9]*[a-z0-9])?)*$")
+    @Size(max = 253)
+    public String serviceAccountName;
 
     /**
      * What a new base generation (a changed source) does to the images built on the old one: {@code

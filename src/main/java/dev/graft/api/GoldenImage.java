@@ -91,6 +91,15 @@ public class GoldenImage extends CustomResource<GoldenImage.Spec, GoldenImage.St
 
     /** The GraftedVirtualMachines (namespace/name) it was planned for; others using it are hits. */
     public List<String> requestedBy;
+
+    /**
+     * The namespaces whose files this image holds, its ancestors' included (removed files stay in
+     * free blocks): it is a source only for those namespaces' requests (see catalog.Tenancy).
+     */
+    public List<String> tenants;
+
+    /** Digests of the Secret-sourced files it and its ancestors hold; never removed by a build. */
+    public List<String> secretFiles;
   }
 
   /** Build progress and cache bookkeeping. */

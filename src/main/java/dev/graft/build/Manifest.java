@@ -8,17 +8,28 @@ import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * A resolved file list: entries sorted by path, with the content of every non-URL file (kept in
  * memory only, to write the build's payload), the generation of the os's base it is built on, and
- * the digest that names the image.
+ * the digest that names the image (with as many hex digits as keep the name its own).
  */
 public record Manifest(
-    String os, List<ManifestEntry> entries, Map<String, byte[]> content, int baseGeneration) {
+    String os,
+    List<ManifestEntry> entries,
+    Map<String, byte[]> content,
+    int baseGeneration,
+    int nameDigits) {
 
   /** Length of the manifest digest prefix in image names. */
   public static final int SHORT_DIGEST = 10;
+
+  /**
+   * The prefix lengths an image name may take: the short one, and longer ones for a manifest whose
+   * short name is taken by an image of another digest (see {@link #namedAmong}).
+   */
+  static final int[] NAME_DIGITS = {SHORT_DIGEST, 16, 24, 32, 64};
 
   public Manifest {
     entries = entries.stream().sorted(Comparator.comparing(e -> e.path)).toList();
@@ -28,14 +39,37 @@ public record Manifest(
     }
   }
 
-  /** On the first generation of the base. */
+  /** On the first generation of the base, under the short name. */
   public Manifest(String os, List<ManifestEntry> entries, Map<String, byte[]> content) {
-    this(os, entries, content, 1);
+    this(os, entries, content, 1, SHORT_DIGEST);
   }
 
-  /** The same files, built on another generation of the base. */
+  /**
+   * The same files, built on another generation of the base (under the short name again: the name
+   * of the new image is checked anew with {@link #namedAmong}).
+   */
   public Manifest onGeneration(int generation) {
-    return generation == baseGeneration ? this : new Manifest(os, entries, content, generation);
+    return generation == baseGeneration
+        ? this
+        : new Manifest(os, entries, content, generation, SHORT_DIGEST);
+  }
+
+  /**
+   * This manifest under the shortest name whose image, as {@code existing} finds it by name, is
+   * absent or has this manifest's full digest: a name is never trusted for the content alone, so a
+   * file set whose digest shares the short prefix with another image's gets its own image.
+   */
+  public Manifest namedAmong(Function<String, String> existingDigest) {
+    String digest = digest();
+    for (int digits : NAME_DIGITS) {
+      String found = existingDigest.apply(imageName(os, digest, baseGeneration, digits));
+      if (found == null || found.equals(digest)) {
+        return digits == nameDigits
+            ? this
+            : new Manifest(os, entries, content, baseGeneration, digits);
+      }
+    }
+    throw new IllegalStateException("every name of manifest " + digest + " is taken");
   }
 
   /** sha256 over the sorted entries' identity digests, one per line. */
@@ -45,7 +79,7 @@ public record Manifest(
 
   /** The GoldenImage name for this os, manifest and base generation. */
   public String imageName() {
-    return imageName(os, digest(), baseGeneration);
+    return imageName(os, digest(), baseGeneration, nameDigits);
   }
 
   public long bytes() {
@@ -71,23 +105,29 @@ public record Manifest(
     return imageName(os, digestOf(List.of()), generation);
   }
 
-  /**
-   * The image of a manifest on a base generation: generation 1 keeps the names images had before
-   * generations; a later one mixes the generation into the digest, so the name keeps its length
-   * (the Job name {@code <image>-inject-<n>} must stay within 63 characters).
-   */
+  /** The short name of a manifest's image on a base generation. */
   public static String imageName(String os, String manifestDigest, int generation) {
+    return imageName(os, manifestDigest, generation, SHORT_DIGEST);
+  }
+
+  /**
+   * The image of a manifest on a base generation, with {@code digits} hex digits: generation 1
+   * keeps the names images had before generations; a later one mixes the generation into the
+   * digest, so the name keeps its length (the Job name {@code <image>-inject-<n>} must stay within
+   * 63 characters).
+   */
+  public static String imageName(String os, String manifestDigest, int generation, int digits) {
     if (generation <= 1) {
-      return imageName(os, manifestDigest);
+      return os + "-" + manifestDigest.substring(0, digits);
     }
     String mixed =
         sha256((manifestDigest + "\ngeneration " + generation).getBytes(StandardCharsets.UTF_8));
-    return imageName(os, mixed);
+    return os + "-" + mixed.substring(0, digits);
   }
 
   /** {@code <os>-<first 10 hex of the manifest digest>}. */
   public static String imageName(String os, String manifestDigest) {
-    return os + "-" + manifestDigest.substring(0, SHORT_DIGEST);
+    return imageName(os, manifestDigest, 1, SHORT_DIGEST);
   }
 
   /** A file's identity: sha256 of path, content sha256, mode and owner, NUL-separated. */

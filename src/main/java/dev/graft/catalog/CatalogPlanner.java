@@ -19,9 +19,13 @@ import dev.graft.planner.Weights;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.roaringbitmap.RoaringBitmap;
 
@@ -109,14 +113,21 @@ public class CatalogPlanner {
 
   /**
    * Plans every pending manifest (whose image does not exist yet) against the catalog, with the
-   * configured strategy; returns the images to create, every parent before its children.
+   * configured strategy and the tenancy rule ({@link Tenancy}; {@code tenancy}: image name → its
+   * request); returns the images to create, every parent before its children.
    */
-  public List<Order> plan(Collection<Manifest> pending, Collection<GoldenImage> catalog) {
+  public List<Order> plan(
+      Collection<Manifest> pending,
+      Map<String, Tenancy.Request> tenancy,
+      Collection<GoldenImage> catalog,
+      String catalogNs) {
     Strategy strategy = strategy();
     List<Order> orders =
         plan(
             pending,
+            tenancy,
             catalog,
+            catalogNs,
             strategy,
             weights(),
             depthLimits.forCatalog(catalog, defaultStorageClass));
@@ -126,19 +137,52 @@ public class CatalogPlanner {
     return orders;
   }
 
+  /** The same for requests of the catalog's own namespace. */
+  public List<Order> plan(Collection<Manifest> pending, Collection<GoldenImage> catalog) {
+    return plan(pending, Map.of(), catalog, null);
+  }
+
   /** The same with an explicit strategy and weights (for comparisons), without depth limits. */
   public static List<Order> plan(
       Collection<Manifest> pending,
       Collection<GoldenImage> catalog,
       Strategy strategy,
       Weights weights) {
-    return plan(pending, catalog, strategy, weights, DepthLimits.NONE);
+    return plan(pending, Map.of(), catalog, null, strategy, weights, DepthLimits.NONE);
   }
 
-  /** The same with explicit clone-depth limits per OS. */
+  /** The same with explicit clone-depth limits per OS, for the catalog's own namespace. */
   public static List<Order> plan(
       Collection<Manifest> pending,
       Collection<GoldenImage> catalog,
+      Strategy strategy,
+      Weights weights,
+      DepthLimits limits) {
+    return plan(pending, Map.of(), catalog, null, strategy, weights, limits);
+  }
+
+  /** The same with the tenancy rule, without depth limits. */
+  public static List<Order> plan(
+      Collection<Manifest> pending,
+      Map<String, Tenancy.Request> tenancy,
+      Collection<GoldenImage> catalog,
+      String catalogNs,
+      Strategy strategy,
+      Weights weights) {
+    return plan(pending, tenancy, catalog, catalogNs, strategy, weights, DepthLimits.NONE);
+  }
+
+  /**
+   * Plans with the tenancy rule and clone-depth limits per OS: each request is planned under a key
+   * of its os, namespaces and Secret-sourced files, among the images allowed to serve that key
+   * only; requests of one key may build on each other (same namespace, same Secret files), and
+   * nothing else crosses. A key's depth limit is its os's.
+   */
+  public static List<Order> plan(
+      Collection<Manifest> pending,
+      Map<String, Tenancy.Request> tenancy,
+      Collection<GoldenImage> catalog,
+      String catalogNs,
       Strategy strategy,
       Weights weights,
       DepthLimits limits) {
@@ -150,33 +194,72 @@ public class CatalogPlanner {
       return List.of();
     }
     FileTable table = new FileTable();
+    Map<String, Tenancy.Request> groups = new LinkedHashMap<>();
+    Map<String, String> groupOf = new LinkedHashMap<>();
+    for (Manifest m : requests.values()) {
+      Tenancy.Request r =
+          tenancy.getOrDefault(
+              m.imageName(), new Tenancy.Request(Set.of(), Tenancy.secretFiles(m.entries())));
+      r = new Tenancy.Request(r.namespaces(), Tenancy.secretFiles(m.entries()));
+      // A request of several namespaces shares its key with no other: its image holds them all.
+      // The key starts with the request's lineage (os and base generation): an image is only
+      // built from images of its own base generation.
+      String key =
+          String.join(
+              "\u0000",
+              lineage(m),
+              String.join(",", new TreeSet<>(r.namespaces())),
+              String.join(",", r.secretFiles()),
+              r.namespaces().size() > 1 ? m.imageName() : "");
+      groups.put(key, r);
+      groupOf.put(m.imageName(), key);
+    }
     List<ImageSet> images = new ArrayList<>();
-    Map<String, GoldenImage> byName = new java.util.HashMap<>();
+    Set<String> keysWithSource = new HashSet<>();
+    Map<String, GoldenImage> byName = new HashMap<>();
     catalog.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
     for (GoldenImage gi : catalog) {
-      if (usable(gi) && !requests.containsKey(gi.getMetadata().getName())) {
-        images.add(
-            new ImageSet(
-                gi.getMetadata().getName(),
-                lineage(gi.getSpec().os, BaseGenerations.of(gi)),
-                bits(table, gi.getSpec().files),
-                CloneDepthLimits.depthOf(gi, byName)));
+      if (!usable(gi) || requests.containsKey(gi.getMetadata().getName())) {
+        continue;
       }
+      RoaringBitmap files = bits(table, gi.getSpec().files);
+      Set<String> tenants = Tenancy.tenantsOf(gi, catalogNs);
+      Set<String> secrets = Tenancy.secretsOf(gi);
+      groups.forEach(
+          (key, r) -> {
+            if (key.startsWith(lineage(gi.getSpec().os, BaseGenerations.of(gi)) + "\u0000")
+                && Tenancy.mayServe(tenants, secrets, r)) {
+              images.add(
+                  new ImageSet(
+                      gi.getMetadata().getName(),
+                      key,
+                      files,
+                      CloneDepthLimits.depthOf(gi, byName)));
+              keysWithSource.add(key);
+            }
+          });
     }
-    // A request whose os has no image to start from cannot be planned: it is left out (the
-    // operator reports it as NoBaseImage), never handed to the planner without a source.
-    java.util.Set<String> osWithSource = new java.util.HashSet<>();
-    images.forEach(i -> osWithSource.add(i.os()));
+    // A request with no image to start from cannot be planned: it is left out (the operator
+    // reports it as NoBaseImage), never handed to the planner without a source.
     List<ImageSet> wanted = new ArrayList<>();
     for (Manifest m : requests.values()) {
-      if (osWithSource.contains(lineage(m))) {
-        wanted.add(new ImageSet(m.imageName(), lineage(m), bits(table, m.entries())));
+      String key = groupOf.get(m.imageName());
+      if (keysWithSource.contains(key)) {
+        wanted.add(new ImageSet(m.imageName(), key, bits(table, m.entries())));
       }
     }
     if (wanted.isEmpty()) {
       return List.of();
     }
-    Problem problem = new Problem(new CostModel(weights, table), images, wanted, limits);
+    // The planner keeps each key apart as if it were an os: a key has its lineage's limit.
+    Map<String, Integer> limitOfKey = new HashMap<>();
+    groupOf.forEach((image, key) -> limitOfKey.put(key, limitOf(limits, requests.get(image))));
+    Problem problem =
+        new Problem(
+            new CostModel(weights, table),
+            images,
+            wanted,
+            new DepthLimits(DepthLimits.UNLIMITED, limitOfKey));
     Plan plan = strategy.plan(problem);
     List<Order> orders = new ArrayList<>();
     for (Plan.Build b : plan.builds()) {
@@ -213,6 +296,15 @@ public class CatalogPlanner {
 
   private static String lineage(Manifest m) {
     return lineage(m.os(), m.baseGeneration());
+  }
+
+  /**
+   * A request's clone-depth limit: its lineage's ({@link CloneDepthLimits#forCatalog} keys limits
+   * per base generation), else its os's (limits given per os).
+   */
+  private static int limitOf(DepthLimits limits, Manifest m) {
+    String lineage = lineage(m);
+    return limits.byOs().containsKey(lineage) ? limits.max(lineage) : limits.max(m.os());
   }
 
   private static RoaringBitmap bits(FileTable table, List<ManifestEntry> entries) {

@@ -37,6 +37,18 @@ public class PlanningService {
    */
   public List<CatalogPlanner.Order> plan(
       String namespace, Map<String, Manifest> pending, Collection<GoldenImage> catalog) {
+    return plan(namespace, pending, Map.of(), catalog);
+  }
+
+  /**
+   * The same, with the requests ({@code namespace/name}) of each pending image, whose namespaces
+   * the tenancy rule ({@link Tenancy}) keeps apart.
+   */
+  public List<CatalogPlanner.Order> plan(
+      String namespace,
+      Map<String, Manifest> pending,
+      Map<String, List<String>> requesters,
+      Collection<GoldenImage> catalog) {
     Map<String, GoldenImage> byName = new HashMap<>();
     catalog.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
     synchronized (this) {
@@ -58,7 +70,15 @@ public class PlanningService {
       if (open.isEmpty()) {
         return List.of();
       }
-      List<CatalogPlanner.Order> orders = planner.plan(open.values(), catalog);
+      Map<String, Tenancy.Request> tenancy = new HashMap<>();
+      open.forEach(
+          (name, m) ->
+              tenancy.put(
+                  name,
+                  new Tenancy.Request(
+                      Tenancy.namespacesOf(requesters.get(name), namespace),
+                      Tenancy.secretFiles(m.entries()))));
+      List<CatalogPlanner.Order> orders = planner.plan(open.values(), tenancy, catalog, namespace);
       orders.forEach(o -> claimed.put(namespace + "/" + o.image(), now));
       return orders;
     }

@@ -2,6 +2,7 @@ package dev.graft.cli;
 
 import dev.graft.GraftMain;
 import dev.graft.bench.LoadRunner;
+import dev.graft.sim.AuthorizingDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -27,14 +28,12 @@ final class EmbeddedOperator {
   }
 
   private int start(Map<String, String> properties, String... args) {
+    MockWebServer web = new MockWebServer();
+    KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
     KubernetesMockServer server =
-        new KubernetesMockServer(
-            new Context(),
-            new MockWebServer(),
-            new HashMap<>(),
-            new KubernetesCrudDispatcher(),
-            false);
+        new KubernetesMockServer(new Context(), web, new HashMap<>(), store, false);
     server.init();
+    AuthorizingDispatcher.install(web, store);
     try {
       String url = "http://" + server.getHostName() + ":" + server.getPort();
       set("quarkus.kubernetes-client.api-server-url", url);

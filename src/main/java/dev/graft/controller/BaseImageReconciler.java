@@ -20,16 +20,18 @@ import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
 import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import java.util.ArrayList;
+import java.time.Instant;
+import java.util.Comparator;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * Turns a BaseImage into the base GoldenImages of its os, one per generation (observe → decide →
- * act): observe reads its source's identity (for a sourceRef, the PVC the DataSource points at now)
- * and the catalog's bases of the os; {@link BaseDecision} creates the first generation, or the next
- * one when the identity changed, and mirrors the newest one's phase and the number of outdated
- * images.
+ * act): observe reads its source's identity (for a sourceRef, the PVC the DataSource points at
+ * now), the catalog's bases of the os, the os's owner (the oldest BaseImage of it), and, only when
+ * it is about to import, whether its ServiceAccount may clone from its source; {@link BaseDecision}
+ * creates the first generation, or the next one when the identity changed, and mirrors the newest
+ * one's phase and the number of outdated images.
  */
 @ControllerConfiguration(
     name = "baseimage",
@@ -62,16 +64,28 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
 
   @Override
   public UpdateControl<BaseImage> reconcile(BaseImage bi, Context<BaseImage> ctx) {
-    BaseView view = observe(bi, ctx);
+    BaseView seen = observe(bi, ctx);
+    // The API server's answer on the source only when this one is about to import.
+    BaseView view =
+        BaseDecision.imports(seen, bi.getStatus())
+            ? new BaseView(
+                seen.baseImage(),
+                seen.catalogNamespace(),
+                seen.source(),
+                seen.bases(),
+                seen.outdated(),
+                seen.owner(),
+                SourceAccess.refused(ctx.getClient(), bi))
+            : seen;
     return plumbing.reconcile(
         bi, ctx, BaseImage.Status.class, (r, status) -> BaseDecision.decide(view, status));
   }
 
-  /** Observe: the source's identity and the catalog's images of the os, from the caches. */
+  /** Observe: the source's identity, the catalog's images of the os and its owner, from caches. */
   private BaseView observe(BaseImage bi, Context<BaseImage> ctx) {
     String ns = catalogNamespace(bi.getMetadata().getNamespace());
     String os = bi.getSpec().os;
-    String dsNs = BaseSources.dataSourceNamespace(bi, ns);
+    String dsNs = BaseSources.dataSourceNamespace(bi);
     DataSource ds =
         bi.getSpec().sourceRef == null
             ? null
@@ -80,13 +94,35 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
         Informers.source(ctx, GoldenImage.class)
             .list(ns, gi -> gi.getSpec() != null && os.equals(gi.getSpec().os))
             .toList();
+    String owner =
+        ctx.getPrimaryCache()
+            .list(
+                other ->
+                    other.getMetadata().getDeletionTimestamp() == null
+                        && other.getSpec() != null
+                        && os.equals(other.getSpec().os)
+                        && ns.equals(catalogNamespace(other.getMetadata().getNamespace())))
+            .min(OLDEST_FIRST)
+            .map(BaseImageReconciler::key)
+            .orElse(key(bi));
     return new BaseView(
         bi,
         ns,
         SourceIdentity.of(bi.getSpec(), dsNs, ds),
         BaseGenerations.bases(images, os),
-        BaseGenerations.outdatedCount(images, os));
+        BaseGenerations.outdatedCount(images, os),
+        owner,
+        List.of());
   }
+
+  /** Creation time, then uid: the same order whatever the order of events. */
+  static final Comparator<BaseImage> OLDEST_FIRST =
+      Comparator.comparing(
+              (BaseImage b) ->
+                  b.getMetadata().getCreationTimestamp() == null
+                      ? Instant.MAX
+                      : Instant.parse(b.getMetadata().getCreationTimestamp()))
+          .thenComparing(b -> String.valueOf(b.getMetadata().getUid()));
 
   @Override
   public ErrorStatusUpdateControl<BaseImage> updateErrorStatus(
@@ -95,23 +131,29 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
   }
 
   /**
-   * Decide, from the BaseImage and the first base GoldenImage of its os in {@code catalogNs} (null:
-   * none yet), its source unchanged since.
+   * Decide, for a BaseImage that may use its source: from the BaseImage and the first base
+   * GoldenImage of its os in {@code catalogNs} (null: none yet; one imported for another BaseImage:
+   * that one owns the os), its source unchanged since.
    */
   public static Decision decide(
       BaseImage bi, BaseImage.Status status, String catalogNs, GoldenImage image) {
-    String dsNs = BaseSources.dataSourceNamespace(bi, catalogNs);
-    List<GoldenImage> bases = new ArrayList<>();
-    if (image != null) {
-      bases.add(image);
-    }
-    return BaseDecision.decide(
-        new BaseView(bi, catalogNs, SourceIdentity.of(bi.getSpec(), dsNs, null), bases, 0), status);
+    String owner =
+        image == null || image.getSpec().baseImage == null ? key(bi) : image.getSpec().baseImage;
+    return decide(new BaseImageDecision.View(bi, catalogNs, image, owner, List.of()), bi, status);
   }
 
-  /** The first base GoldenImage a BaseImage asks for. */
+  /** Decide from what one reconcile saw of the first generation, with one event per new phase. */
+  static Decision decide(BaseImageDecision.View view, BaseImage bi, BaseImage.Status status) {
+    return BaseImageDecision.decide(view, status);
+  }
+
+  static String key(BaseImage bi) {
+    return BaseView.keyOf(bi);
+  }
+
+  /** The first base GoldenImage a BaseImage asks for: the empty manifest of its os, its source. */
   static GoldenImage baseImage(BaseImage bi, String catalogNs) {
-    String dsNs = BaseSources.dataSourceNamespace(bi, catalogNs);
+    String dsNs = BaseSources.dataSourceNamespace(bi);
     return BaseDecision.baseImage(
         bi, catalogNs, 1, SourceIdentity.of(bi.getSpec(), dsNs, null).identity(), null);
   }

@@ -22,10 +22,15 @@ import java.util.stream.Collectors;
 final class BaseSources {
   private BaseSources() {}
 
-  /** Where the DataSource of a sourceRef lives: its namespace, else the catalog's (as CDI says). */
-  static String dataSourceNamespace(BaseImage bi, String catalogNs) {
+  /**
+   * Where the DataSource of a sourceRef lives: its namespace, else the BaseImage's own (the base
+   * GoldenImage names it so, see {@link dev.graft.controller.base.SourceNamespaces}).
+   */
+  static String dataSourceNamespace(BaseImage bi) {
     var ref = bi.getSpec() == null ? null : bi.getSpec().sourceRef;
-    return ref != null && ref.namespace != null ? ref.namespace : catalogNs;
+    return ref != null && ref.namespace != null && !ref.namespace.isBlank()
+        ? ref.namespace
+        : bi.getMetadata().getNamespace();
   }
 
   static List<EventSource<?, BaseImage>> prepare(
@@ -71,11 +76,7 @@ final class BaseSources {
                                             .equals(bi.getSpec().sourceRef.name)
                                         && ds.getMetadata()
                                             .getNamespace()
-                                            .equals(
-                                                dataSourceNamespace(
-                                                    bi,
-                                                    catalogNamespace.apply(
-                                                        bi.getMetadata().getNamespace()))))
+                                            .equals(dataSourceNamespace(bi)))
                             .map(ResourceID::fromResource)
                             .collect(Collectors.toSet()))
                 .build(),

@@ -12,6 +12,7 @@ import dev.graft.config.GraftConfig;
 import dev.graft.controller.flow.Decision;
 import dev.graft.controller.flow.Plumbing;
 import dev.graft.controller.goldenimage.Build;
+import dev.graft.controller.goldenimage.BuildSlots;
 import dev.graft.controller.goldenimage.BuildView;
 import dev.graft.k8s.Informers;
 import dev.graft.kubevirt.DataVolume;
@@ -64,6 +65,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
   private final UsageLedger ledger;
   private final Plumbing plumbing;
   private final int maxConcurrentBuilds;
+  private final BuildSlots slots = new BuildSlots();
 
   /** Uses taken into a status write not known to have succeeded yet. */
   private final Map<ResourceID, UsageLedger.Uses> taken = new ConcurrentHashMap<>();
@@ -182,7 +184,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         ready && gi.getSpec().parent == null ? ledger.pendingClock(ns, gi.getSpec().os, gi) : null,
         injectorMessage,
         CloneClaims.annotations(ctx, gi, dv.orElse(null)),
-        BuildView.Catalog.of(gi, catalog, maxConcurrentBuilds));
+        slots.catalog(gi, catalog, maxConcurrentBuilds, Instant.now()));
   }
 
   /** The first build object of this name that another image (same name, earlier) owns, or null. */

@@ -217,7 +217,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     }
     manifests.retain(all.list().map(g -> g.getMetadata().getUid()).collect(Collectors.toSet()));
     List<GoldenImage> images = catalog.all();
-    List<CatalogPlanner.Order> orders = planning.plan(catalogNs, pending, images);
+    List<CatalogPlanner.Order> orders = planning.plan(catalogNs, pending, requesters, images);
     Map<String, GoldenImage> byName = new HashMap<>();
     images.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
     return new RequestView.Plan(

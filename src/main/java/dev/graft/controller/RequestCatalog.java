@@ -17,7 +17,8 @@ import java.util.List;
 
 /**
  * A request against its catalog, from the GraftedVirtualMachine controller's caches: its manifest
- * on the base generation it is built on ({@link BaseChoice}), checked with its VM template.
+ * on the base generation it is built on ({@link BaseChoice}), under the name of its image in the
+ * catalog (full digests compared), checked with its VM template.
  */
 final class RequestCatalog {
   private final ManifestCache manifests;
@@ -54,7 +55,7 @@ final class RequestCatalog {
             .filter(CatalogPlanner::usable)
             .toList();
     BaseChoice choice = BaseChoice.of(gvm, policy(bases), bases);
-    Manifest m = files.onGeneration(choice.generation());
+    Manifest m = RequestSources.named(files.onGeneration(choice.generation()), images, catalogNs);
     GoldenImage source = image(m).orElse(choice.base());
     TemplateCheck.check(gvm, source);
     return new Resolved(m, choice.base());

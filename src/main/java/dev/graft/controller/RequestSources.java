@@ -5,6 +5,7 @@ import dev.graft.api.FileSet;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.FileResolver;
+import dev.graft.build.Manifest;
 import dev.graft.config.GraftConfig;
 import dev.graft.k8s.Informers;
 import dev.graft.k8s.Labels;
@@ -141,6 +142,17 @@ final class RequestSources {
         Informers.source(ctx, FileSet.class),
         Informers.source(ctx, ConfigMap.class),
         Informers.source(ctx, Secret.class));
+  }
+
+  /** The manifest under the name of its image in the catalog: full digests compared. */
+  static Manifest named(
+      Manifest m, InformerEventSource<GoldenImage, GraftedVirtualMachine> images, String ns) {
+    return m.namedAmong(
+        name ->
+            images
+                .get(new ResourceID(name, ns))
+                .map(gi -> gi.getSpec() == null ? "" : gi.getSpec().manifestDigest)
+                .orElse(null));
   }
 
   private static String key(HasMetadata r) {

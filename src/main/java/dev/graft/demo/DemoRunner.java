@@ -62,6 +62,8 @@ public class DemoRunner {
           "Namespace", Namespace.class,
           "ConfigMap", ConfigMap.class,
           "Secret", Secret.class,
+          "Role", io.fabric8.kubernetes.api.model.rbac.Role.class,
+          "RoleBinding", io.fabric8.kubernetes.api.model.rbac.RoleBinding.class,
           "BaseImage", BaseImage.class,
           "FileSet", FileSet.class,
           "GraftedVirtualMachine", GraftedVirtualMachine.class);

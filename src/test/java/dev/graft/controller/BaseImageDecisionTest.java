@@ -6,10 +6,12 @@ import dev.graft.api.BaseImage;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ImageSource;
 import dev.graft.api.Phase;
+import dev.graft.controller.flow.Action;
 import dev.graft.controller.flow.Decision;
 import java.time.Duration;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -89,6 +91,103 @@ class BaseImageDecisionTest {
     if (row.image() == null && row.phase() == Phase.Importing) {
       assertThat(d.recheck()).isEqualTo(Duration.ofSeconds(5));
     }
+  }
+
+  record ViewRow(
+      String name,
+      String owner,
+      GoldenImage image,
+      List<String> refused,
+      String reason,
+      List<String> actions) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<ViewRow> viewRows() {
+    return Stream.of(
+        new ViewRow(
+            "an older BaseImage owns the os: this one waits, whatever came first",
+            "aaa/fedora",
+            null,
+            List.of(),
+            "DuplicateOs",
+            List.of(
+                "warning DuplicateOs: spec.os: BaseImage aaa/fedora already provides os"
+                    + " fedora-40")),
+        new ViewRow(
+            "the oldest, but a younger one imported first: its image is replaced",
+            "ns/fedora",
+            image("zzz/fedora", Phase.Ready),
+            List.of(),
+            "Superseding",
+            List.of(
+                "delete GoldenImage " + IMAGE,
+                "event Superseding: image "
+                    + IMAGE
+                    + " was imported for zzz/fedora; replacing it")),
+        new ViewRow(
+            "a source in another namespace its ServiceAccount may not clone from",
+            "ns/fedora",
+            null,
+            List.of("team-b"),
+            "SourceNotPermitted",
+            List.of(
+                "warning SourceNotPermitted: spec.serviceAccountName: ServiceAccount ns/default"
+                    + " may not create datavolumes/source in namespace team-b, so it may not"
+                    + " clone from there")),
+        new ViewRow(
+            "a source in another namespace it may clone from",
+            "ns/fedora",
+            null,
+            List.of(),
+            "Importing",
+            List.of(
+                "create GoldenImage " + IMAGE,
+                "event ImageCreated: GoldenImage catalog/" + IMAGE + " imports the base disk",
+                "event Importing: image " + IMAGE + " is importing")));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("viewRows")
+  void decidesFromTheView(ViewRow row) {
+    BaseImage bi = baseImage();
+    bi.getSpec().source.http = null;
+    bi.getSpec().source.pvc = new ImageSource.PvcRef("team-b", "disk");
+    var view = new BaseImageDecision.View(bi, "catalog", row.image(), row.owner(), row.refused());
+    Decision d = BaseImageReconciler.decide(view, bi, new BaseImage.Status());
+    assertThat(d.state().reason()).isEqualTo(row.reason());
+    assertThat(d.described()).isEqualTo(row.actions());
+    assertThat(d.actions()).noneMatch(a -> a instanceof Action.Create && !row.refused().isEmpty());
+  }
+
+  @Test
+  void aSourceWithoutNamespaceIsInTheBaseImagesNamespaceNotTheCatalogs() {
+    BaseImage bi = baseImage();
+    bi.getSpec().source.http = null;
+    bi.getSpec().source.pvc = new ImageSource.PvcRef(null, "disk");
+    GoldenImage gi = BaseImageReconciler.baseImage(bi, "catalog");
+    assertThat(gi.getMetadata().getNamespace()).isEqualTo("catalog");
+    assertThat(gi.getSpec().source.pvc.namespace).isEqualTo("ns");
+    assertThat(bi.getSpec().source.pvc.namespace).as("the user's spec is left alone").isNull();
+  }
+
+  @Test
+  void theOldestClaimantWinsByCreationTimeThenUid() {
+    BaseImage a = baseImage();
+    a.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+    a.getMetadata().setUid("b");
+    BaseImage b = baseImage();
+    b.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+    b.getMetadata().setUid("a");
+    BaseImage c = baseImage();
+    c.getMetadata().setCreationTimestamp("2025-12-31T23:59:59Z");
+    c.getMetadata().setUid("z");
+    assertThat(Stream.of(a, b, c).min(BaseImageReconciler.OLDEST_FIRST)).contains(c);
+    assertThat(Stream.of(a, b).min(BaseImageReconciler.OLDEST_FIRST)).contains(b);
+    assertThat(Stream.of(b, a).min(BaseImageReconciler.OLDEST_FIRST)).contains(b);
   }
 
   private static BaseImage baseImage() {

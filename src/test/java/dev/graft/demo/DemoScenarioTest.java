@@ -9,6 +9,7 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.kubernetes.client.WithKubernetesTestServer;
 import jakarta.inject.Inject;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** The demo's sample fleet, run by the same code as {@code graft demo}, on the test API server. */
 @QuarkusTest
-@WithKubernetesTestServer(crud = true)
+@WithKubernetesTestServer(crud = true, setup = dev.graft.testing.AuthorizingServer.class)
 class DemoScenarioTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
 
@@ -63,6 +64,7 @@ class DemoScenarioTest {
     }
     assertThat(checked).isGreaterThan(20);
     assertThat(errors).isEmpty();
+    assertNoBuildDroppedASecretFile(dump);
     // Secret content never ends up in a ConfigMap.
     try (Stream<Path> files = Files.list(dump)) {
       for (Path f :
@@ -75,6 +77,61 @@ class DemoScenarioTest {
                         "not-a-real-password-demo-only".getBytes(StandardCharsets.UTF_8)));
       }
     }
+  }
+
+  /**
+   * Issue 16: the sample fleet's redis images (cache-*) descended from postgres images holding the
+   * replication password, a Secret's file, which their builds removed. No image may start from one
+   * holding a Secret file it does not hold itself; and the caches' ancestors hold none.
+   */
+  static void assertNoBuildDroppedASecretFile(Path dump) throws IOException {
+    Map<String, Map<?, ?>> images = new java.util.HashMap<>();
+    try (Stream<Path> files = Files.list(dump)) {
+      for (Path f :
+          files.filter(p -> p.getFileName().toString().startsWith("GoldenImage-")).toList()) {
+        Map<?, ?> gi = YAML.readValue(f.toFile(), Map.class);
+        images.put((String) ((Map<?, ?>) gi.get("metadata")).get("name"), gi);
+      }
+    }
+    assertThat(images).hasSizeGreaterThan(5);
+    for (Map<?, ?> gi : images.values()) {
+      Map<?, ?> spec = (Map<?, ?>) gi.get("spec");
+      Map<?, ?> parent = images.get((String) spec.get("parent"));
+      if (parent != null) {
+        assertThat(secretFiles(gi))
+            .as("%s is built from %s", name(gi), name(parent))
+            .containsAll(secretFiles(parent));
+      }
+    }
+    for (String cache : List.of("cache-dev", "cache-staging", "cache-prod-1", "cache-prod-2")) {
+      Map<?, ?> gvm =
+          YAML.readValue(
+              dump.resolve("GraftedVirtualMachine-fleet-" + cache + ".yaml").toFile(), Map.class);
+      String image = (String) ((Map<?, ?>) gvm.get("status")).get("image");
+      for (Map<?, ?> gi = images.get(image);
+          gi != null;
+          gi = images.get((String) ((Map<?, ?>) gi.get("spec")).get("parent"))) {
+        assertThat(secretFiles(gi)).as("%s: ancestor %s", cache, name(gi)).isEmpty();
+      }
+    }
+  }
+
+  static String name(Map<?, ?> gi) {
+    return (String) ((Map<?, ?>) gi.get("metadata")).get("name");
+  }
+
+  /** Digests of the Secret-sourced files in the image's own manifest. */
+  static List<Object> secretFiles(Map<?, ?> gi) {
+    Object files = ((Map<?, ?>) gi.get("spec")).get("files");
+    if (files == null) {
+      return List.of();
+    }
+    return ((List<?>) files)
+        .stream()
+            .map(f -> (Map<?, ?>) f)
+            .filter(f -> "Secret".equals(f.get("payload")))
+            .map(f -> (Object) f.get("digest"))
+            .toList();
   }
 
   /** The same sample fleet, plus a request whose os no BaseImage provides. */

@@ -27,7 +27,10 @@ class RbacConsistencyTest {
 
   /** Grants on cluster-scoped resources: the only ones a scoped install keeps cluster-wide. */
   static final Set<String> CLUSTER_SCOPED =
-      Set.of("/nodes", "apiextensions.k8s.io/customresourcedefinitions");
+      Set.of(
+          "/nodes",
+          "apiextensions.k8s.io/customresourcedefinitions",
+          "authorization.k8s.io/subjectaccessreviews");
 
   static boolean isWatchedNamespaceRbac(JsonNode o) {
     String kind = o.path("kind").asText();

@@ -63,8 +63,8 @@ public final class Fleets {
         HasMetadata o = client.getKubernetesSerialization().unmarshal(doc.toString());
         if ("Namespace".equals(o.getKind())) {
           o.getMetadata().setName(ns);
-        } else {
-          o.getMetadata().setNamespace(ns);
+        } else if ("fleet".equals(o.getMetadata().getNamespace())) {
+          o.getMetadata().setNamespace(ns); // the grant in kubevirt-os-images stays there
         }
         wave.add(o);
       }

@@ -20,9 +20,14 @@ import java.util.Objects;
  * The decide step of a BaseImage: its source's identity against the newest base GoldenImage of its
  * os. No base yet: generation 1 is created. A new identity: the next generation is created (a new
  * base GoldenImage, named after the os and the generation); the images of older generations are
- * then Outdated. Otherwise the BaseImage mirrors its newest generation's phase. Pure.
+ * then Outdated. Otherwise the BaseImage mirrors its newest generation's phase. Only the owner of
+ * the os (the oldest BaseImage of it) imports, and only from a source its ServiceAccount may clone
+ * from; a younger one is a DuplicateOs. Pure.
  */
 public final class BaseDecision {
+  /** How often a refused or losing BaseImage looks again (grants and deletions send no event). */
+  public static final Duration RECHECK = Duration.ofMinutes(1);
+
   private BaseDecision() {}
 
   public static Decision decide(BaseView v, BaseImage.Status status) {
@@ -60,15 +65,48 @@ public final class BaseDecision {
                   + sources));
     }
     String catalogNs = v.catalogNamespace();
-    for (GoldenImage other : v.bases()) {
-      String owner = other.getSpec().baseImage;
-      if (owner != null && !owner.equals(v.key())) {
-        return Decision.of(
-            State.degraded(
-                Phase.Failed,
-                "DuplicateOs",
-                "spec.os: BaseImage " + owner + " already provides os " + spec.os));
+    if (!v.key().equals(v.owner())) {
+      return Decision.of(
+              State.degraded(
+                  Phase.Failed,
+                  "DuplicateOs",
+                  "spec.os: BaseImage " + v.owner() + " already provides os " + spec.os))
+          .recheckAfter(RECHECK);
+    }
+    if (!v.refused().isEmpty()) {
+      // Checked before any import: a source it may not use never makes a generation.
+      return Decision.of(
+              State.degraded(
+                  Phase.Failed,
+                  "SourceNotPermitted",
+                  "spec.serviceAccountName: ServiceAccount "
+                      + bi.getMetadata().getNamespace()
+                      + "/"
+                      + SourceNamespaces.serviceAccount(bi)
+                      + " may not create datavolumes/source in namespace "
+                      + String.join(", ", v.refused())
+                      + ", so it may not clone from there"))
+          .recheckAfter(RECHECK);
+    }
+    List<GoldenImage> foreign = foreign(v);
+    if (!foreign.isEmpty()) {
+      // A younger BaseImage got there first, or the one that did is gone: this one, the oldest,
+      // takes the os over; its bases are imported again from this one's source.
+      GoldenImage first = foreign.get(0);
+      String why =
+          "image "
+              + first.getMetadata().getName()
+              + " was imported for "
+              + first.getSpec().baseImage
+              + "; replacing it";
+      List<Action> deletes = new ArrayList<>();
+      for (GoldenImage gi : foreign) {
+        if (gi.getMetadata().getDeletionTimestamp() == null) {
+          deletes.add(new Action.Delete(GoldenImage.class, catalogNs, gi.getMetadata().getName()));
+        }
       }
+      return Decision.of(State.progressing(Phase.Importing, "Superseding", why), deletes)
+          .recheckAfter(Duration.ofSeconds(5));
     }
     GoldenImage newest = v.bases().isEmpty() ? null : v.bases().get(v.bases().size() - 1);
     String identity = v.source().identity();
@@ -90,10 +128,7 @@ public final class BaseDecision {
           .recheckAfter(Duration.ofSeconds(5));
     }
     int generation = BaseGenerations.of(newest);
-    String known = newest.getSpec().sourceIdentity;
-    if (known == null && Objects.equals(status.baseGeneration, generation)) {
-      known = status.sourceIdentity; // adopted: a base made before generations, or unresolved
-    }
+    String known = knownIdentity(newest, status);
     if (identity != null && known != null && !identity.equals(known)) {
       int next = generation + 1;
       String name = Manifest.baseImageName(spec.os, next);
@@ -140,6 +175,39 @@ public final class BaseDecision {
   }
 
   /**
+   * Whether this BaseImage is about to import (a first generation, a new one, or bases taken over
+   * from another BaseImage): only then is its right to the source asked of the API server.
+   */
+  public static boolean imports(BaseView v, BaseImage.Status status) {
+    if (!v.key().equals(v.owner())) {
+      return false;
+    }
+    if (v.bases().isEmpty() || !foreign(v).isEmpty()) {
+      return true;
+    }
+    GoldenImage newest = v.bases().get(v.bases().size() - 1);
+    String identity = v.source().identity();
+    String known = knownIdentity(newest, status == null ? new BaseImage.Status() : status);
+    return identity != null && known != null && !identity.equals(known);
+  }
+
+  /** The bases of the os imported for another BaseImage (one recorded; none: adopted). */
+  private static List<GoldenImage> foreign(BaseView v) {
+    return v.bases().stream()
+        .filter(b -> b.getSpec().baseImage != null && !b.getSpec().baseImage.equals(v.key()))
+        .toList();
+  }
+
+  /** The identity the newest generation was imported from, as recorded. */
+  private static String knownIdentity(GoldenImage newest, BaseImage.Status status) {
+    String known = newest.getSpec().sourceIdentity;
+    if (known == null && Objects.equals(status.baseGeneration, BaseGenerations.of(newest))) {
+      known = status.sourceIdentity; // adopted: a base made before generations, or unresolved
+    }
+    return known;
+  }
+
+  /**
    * The base GoldenImage of one generation: the empty manifest of the os, its source ({@code
    * pinned}, when given, is what it imports: the PVC a DataSource pointed at) and identity.
    */
@@ -153,8 +221,10 @@ public final class BaseDecision {
     GoldenImage.Spec spec = new GoldenImage.Spec();
     spec.os = bi.getSpec().os;
     spec.manifestDigest = Manifest.digestOf(new ArrayList<>());
-    spec.source = pinned != null ? pinned : bi.getSpec().source;
-    spec.sourceRef = bi.getSpec().sourceRef;
+    // A source without a namespace is the BaseImage's own namespace's, not the catalog's.
+    BaseImage.Spec own = SourceNamespaces.inOwnNamespace(bi);
+    spec.source = pinned != null ? pinned : own.source;
+    spec.sourceRef = own.sourceRef;
     spec.storage = bi.getSpec().storage;
     spec.baseImage = bi.getMetadata().getNamespace() + "/" + bi.getMetadata().getName();
     spec.baseGeneration = generation;

@@ -16,6 +16,12 @@ public final class Queue implements BuildPhase {
   /** A fallback: a finished build wakes the queued ones next in line (see BuildSources). */
   static final Duration RECHECK = Duration.ofSeconds(10);
 
+  /** The order builds start in: creation time, then name. */
+  static final java.util.Comparator<GoldenImage> ORDER =
+      java.util.Comparator.comparing(
+              (GoldenImage i) -> String.valueOf(i.getMetadata().getCreationTimestamp()))
+          .thenComparing(i -> i.getMetadata().getName());
+
   /**
    * How many builds of {@code images} (one namespace) run or wait before {@code gi}: the started
    * ones, and the ones whose parent is Ready (they could start) made earlier (by creation time,
@@ -24,10 +30,7 @@ public final class Queue implements BuildPhase {
   public static int ahead(GoldenImage gi, java.util.Collection<GoldenImage> images) {
     java.util.Map<String, GoldenImage> byName = new java.util.HashMap<>();
     images.forEach(i -> byName.put(i.getMetadata().getName(), i));
-    java.util.Comparator<GoldenImage> order =
-        java.util.Comparator.comparing(
-                (GoldenImage i) -> String.valueOf(i.getMetadata().getCreationTimestamp()))
-            .thenComparing(i -> i.getMetadata().getName());
+    java.util.Comparator<GoldenImage> order = ORDER;
     int ahead = 0;
     for (GoldenImage other : images) {
       if (other.getMetadata().getName().equals(gi.getMetadata().getName())

@@ -4,6 +4,7 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.Payloads;
 import dev.graft.catalog.CatalogPlanner;
+import dev.graft.catalog.Tenancy;
 import dev.graft.controller.flow.Action;
 import dev.graft.k8s.Labels;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -21,12 +22,7 @@ final class PlanActions {
     GraftedVirtualMachine gvm = view.gvm();
     for (CatalogPlanner.Order order : plan.orders()) {
       GoldenImage parent = parentOf(order, plan, view.catalogNamespace());
-      GoldenImage gi = image(order, parent, view.catalogNamespace());
-      gi.getSpec().requestedBy =
-          plan.requesters().getOrDefault(order.image(), List.of()).stream()
-              .distinct()
-              .sorted()
-              .toList();
+      GoldenImage gi = image(order, parent, view.catalogNamespace(), plan.requesters());
       // The payload is owned by the image as it is in the API (a 409: the one already there).
       actions.add(
           new Action.Create(
@@ -57,7 +53,7 @@ final class PlanActions {
     }
     for (CatalogPlanner.Order other : plan.orders()) {
       if (other.image().equals(order.parent())) {
-        return image(other, parentOf(other, plan, ns), ns);
+        return image(other, parentOf(other, plan, ns), ns, plan.requesters());
       }
     }
     return null;
@@ -75,8 +71,15 @@ final class PlanActions {
     return out;
   }
 
-  /** The GoldenImage an order asks for. */
-  static GoldenImage image(CatalogPlanner.Order order, GoldenImage parent, String ns) {
+  /**
+   * The GoldenImage an order asks for, with its requests and the content it holds (its parent's and
+   * its requests' namespaces, its Secret-sourced files), which the tenancy rule reads.
+   */
+  static GoldenImage image(
+      CatalogPlanner.Order order,
+      GoldenImage parent,
+      String ns,
+      Map<String, List<String>> requesters) {
     GoldenImage gi = new GoldenImage();
     gi.getMetadata().setName(order.image());
     gi.getMetadata().setNamespace(ns);
@@ -92,7 +95,10 @@ final class PlanActions {
     spec.storage = parent == null ? null : parent.getSpec().storage;
     spec.predictedCost = Math.round(order.cost() * 1000) / 1000.0;
     spec.strategy = order.strategy();
+    spec.requestedBy =
+        requesters.getOrDefault(order.image(), List.of()).stream().distinct().sorted().toList();
     gi.setSpec(spec);
+    Tenancy.record(gi, parent, spec.requestedBy, ns);
     return gi;
   }
 }

@@ -102,7 +102,7 @@ public final class RequestDecision {
             State.progressing(Phase.Planning, "Planning", "planning " + imageName), actions);
       }
       parent = plan.catalog().get(mine.parent());
-      image = PlanActions.image(mine, parent, catalogNs);
+      image = PlanActions.image(mine, parent, catalogNs, plan.requesters());
     }
     boolean imageReady = image.getStatus() != null && image.getStatus().phase == Phase.Ready;
     boolean firstUse = !imageName.equals(status.image) || !catalogNs.equals(status.imageNamespace);

@@ -36,8 +36,9 @@ final class RunScript {
         fail() { echo "graft: $*" >&2; echo "graft: $*" > TERMINATION || true; exit 1; }
         fetch() {
           if command -v curl >/dev/null 2>&1; then
-            curl -fsSL --retry 3 --proto =http,https --proto-redir =http,https -o "$2" "$1"
-          elif command -v wget >/dev/null 2>&1; then wget -q -O "$2" "$1"
+            # A redirect may only lead to https (wget cannot say so: it follows none).
+            curl -fsSL --retry 3 --proto =http,https --proto-redir =https -o "$2" "$1"
+          elif command -v wget >/dev/null 2>&1; then wget -q --max-redirect=0 -O "$2" "$1"
           else fail "neither curl nor wget is installed"; fi
         }
         check() {

@@ -24,6 +24,7 @@ class PlanActionsDepthTest {
     var order =
         new CatalogPlanner.Order(
             m.imageName(), m, "parent", List.of("x"), List.of(), 1.0, "optimal", 3);
-    assertThat(PlanActions.image(order, null, "ns").getSpec().depth).isEqualTo(3);
+    assertThat(PlanActions.image(order, null, "ns", java.util.Map.of()).getSpec().depth)
+        .isEqualTo(3);
   }
 }

@@ -47,6 +47,14 @@ class RunScriptTest {
           exchange.getResponseBody().write(TOOL);
           exchange.close();
         });
+    // A redirect to plain http (the same bytes): the Job refuses to follow it (issue 16).
+    server.createContext(
+        "/moved",
+        exchange -> {
+          exchange.getResponseHeaders().add("Location", url("/tool"));
+          exchange.sendResponseHeaders(302, -1);
+          exchange.close();
+        });
     server.start();
     layout =
         new JobLayout(
@@ -113,6 +121,13 @@ class RunScriptTest {
     return List.of(
         FileToInject.of("/etc/motd", new Payload.Inline(INLINE)),
         FileToInject.of("/opt/tool", new Payload.Url(url, sha, size)));
+  }
+
+  @Test
+  void aRedirectToPlainHttpIsRefused() throws Exception {
+    Run run = run(files(url("/moved"), sha256(TOOL), TOOL.length), 0);
+    assertThat(run.status()).as(run.out()).isNotZero();
+    assertThat(dir.resolve("args")).as("the engine never ran").doesNotExist();
   }
 
   @Test

@@ -1,0 +1,77 @@
+package dev.graft.controller.goldenimage;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.Phase;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * The builds this operator let past the {@link Queue} whose start ({@code status.buildStartedAt})
+ * the informer cache does not show yet, per namespace. Without them, images reconciled at the same
+ * time (a batch just created) each see fewer builds running than there are and all start. A slot is
+ * granted under this object's lock, so grants never exceed the limit; it is forgotten once the
+ * cache shows the build started (then {@link Queue#ahead} counts it), settled, or gone.
+ */
+public final class BuildSlots {
+  private final Map<String, Set<String>> granted = new HashMap<>();
+
+  /**
+   * Where {@code gi} stands among {@code images} (its namespace's GoldenImages), counting the
+   * builds granted a slot but not yet seen started; grants {@code gi} a slot when it may start now.
+   */
+  public synchronized BuildView.Catalog catalog(
+      GoldenImage gi, List<GoldenImage> images, int maxConcurrentBuilds, Instant now) {
+    BuildView.Catalog c = BuildView.Catalog.of(gi, images, maxConcurrentBuilds);
+    if (maxConcurrentBuilds <= 0 || gi.getSpec().parent == null) {
+      return c;
+    }
+    Map<String, GoldenImage> byName = new HashMap<>();
+    images.forEach(i -> byName.put(i.getMetadata().getName(), i));
+    Set<String> mine =
+        granted.computeIfAbsent(gi.getMetadata().getNamespace(), k -> new HashSet<>());
+    mine.removeIf(name -> !pending(byName.get(name)));
+    String name = gi.getMetadata().getName();
+    if (!pending(gi)) {
+      mine.remove(name);
+      return c;
+    }
+    // Queue.ahead already counts a granted build made before this one (it could start).
+    int ahead =
+        c.buildsAhead()
+            + (int)
+                mine.stream()
+                    .filter(n -> !n.equals(name))
+                    .filter(
+                        n ->
+                            !(startable(byName.get(n), byName, now)
+                                && Queue.ORDER.compare(byName.get(n), gi) < 0))
+                    .count();
+    if (ahead < maxConcurrentBuilds && startable(gi, byName, now)) {
+      mine.add(name);
+    }
+    return new BuildView.Catalog(c.currentGeneration(), ahead, maxConcurrentBuilds);
+  }
+
+  /** Not started as far as the cache shows, not settled, not being deleted. */
+  private static boolean pending(GoldenImage gi) {
+    if (gi == null || gi.getMetadata().getDeletionTimestamp() != null) {
+      return false;
+    }
+    var s = gi.getStatus();
+    return s == null
+        || (s.buildStartedAt == null && s.phase != Phase.Ready && s.phase != Phase.Failed);
+  }
+
+  /** Its parent is Ready and no retry backoff holds it: passing the queue, it starts now. */
+  private static boolean startable(GoldenImage gi, Map<String, GoldenImage> byName, Instant now) {
+    GoldenImage parent = byName.get(gi.getSpec().parent);
+    boolean parentReady =
+        parent != null && parent.getStatus() != null && parent.getStatus().phase == Phase.Ready;
+    String retryAfter = gi.getStatus() == null ? null : gi.getStatus().retryAfter;
+    return parentReady && (retryAfter == null || !Instant.parse(retryAfter).isAfter(now));
+  }
+}

@@ -1,0 +1,62 @@
+package dev.graft.controller.goldenimage;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.Phase;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/** Builds granted a slot count before the cache shows them started: no server. */
+class BuildSlotsTest {
+  private static final Instant NOW = Instant.parse("2026-01-01T00:00:00Z");
+
+  @Test
+  void aBuildLetPastTheQueueHoldsItsSlotUntilTheCacheShowsItStarted() {
+    GoldenImage base = image("base", null, Phase.Ready);
+    List<GoldenImage> images = new ArrayList<>(List.of(base));
+    for (String n : List.of("c", "d", "e")) {
+      images.add(image(n, "base", null));
+    }
+    BuildSlots slots = new BuildSlots();
+    // The cache shows none started: "c" and "d" reconcile first and take the two slots...
+    assertThat(slots.catalog(images.get(1), images, 2, NOW).buildsAhead()).isZero();
+    assertThat(slots.catalog(images.get(2), images, 2, NOW).buildsAhead()).isLessThan(2);
+    // ...an image made later but sorting first sees them, although the cache does not yet.
+    GoldenImage a = image("a", "base", null);
+    images.add(a);
+    assertThat(slots.catalog(a, images, 2, NOW).buildsAhead()).isEqualTo(2);
+    assertThat(slots.catalog(images.get(3), images, 2, NOW).buildsAhead())
+        .isGreaterThanOrEqualTo(2);
+    // Once the cache shows "c" settled, its slot is free again.
+    images.get(1).getStatus().phase = Phase.Ready;
+    assertThat(slots.catalog(a, images, 2, NOW).buildsAhead()).isEqualTo(1);
+  }
+
+  @Test
+  void anImageWaitingForItsParentTakesNoSlot() {
+    GoldenImage parent = image("p", "base", null);
+    GoldenImage child = image("child", "p", null);
+    GoldenImage other = image("other", "base", null);
+    List<GoldenImage> images = List.of(image("base", null, Phase.Ready), parent, child, other);
+    BuildSlots slots = new BuildSlots();
+    slots.catalog(child, images, 1, NOW);
+    assertThat(slots.catalog(other, images, 1, NOW).buildsAhead()).isZero();
+  }
+
+  private static GoldenImage image(String name, String parent, Phase phase) {
+    GoldenImage gi = new GoldenImage();
+    gi.getMetadata().setName(name);
+    gi.getMetadata().setNamespace("ns");
+    gi.getMetadata().setCreationTimestamp("2026-01-01T00:00:00Z");
+    gi.setSpec(new GoldenImage.Spec());
+    gi.getSpec().os = "fedora-40";
+    gi.getSpec().parent = parent;
+    gi.getSpec().files = new ArrayList<>();
+    gi.setStatus(new GoldenImage.Status());
+    gi.getStatus().phase = phase;
+    return gi;
+  }
+}
