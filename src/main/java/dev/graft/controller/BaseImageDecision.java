@@ -6,7 +6,6 @@ import dev.graft.controller.base.BaseDecision;
 import dev.graft.controller.base.BaseView;
 import dev.graft.controller.base.SourceIdentity;
 import dev.graft.controller.flow.Decision;
-import java.time.Duration;
 import java.util.List;
 
 /**
@@ -15,9 +14,6 @@ import java.util.List;
  * generation. Pure; table-tested in BaseImageDecisionTest.
  */
 final class BaseImageDecision {
-  /** How often a refused or losing BaseImage looks again (grants and deletions send no event). */
-  static final Duration RECHECK = BaseDecision.RECHECK;
-
   private BaseImageDecision() {}
 
   /**
@@ -45,9 +41,5 @@ final class BaseImageDecision {
             v.owner(),
             v.refused()),
         status);
-  }
-
-  static String serviceAccount(BaseImage bi) {
-    return dev.graft.controller.base.SourceNamespaces.serviceAccount(bi);
   }
 }

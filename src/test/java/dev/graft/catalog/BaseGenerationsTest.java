@@ -53,6 +53,60 @@ class BaseGenerationsTest {
   }
 
   @Test
+  void underTenancyAGenerationIsItsOwnLineageWithItsBasesDepthLimit() {
+    ManifestEntry f = entry("/etc/f", 100_000_000);
+    ManifestEntry g = entry("/etc/g", 1000);
+    GoldenImage base1 = image(Manifest.baseImageName("fedora-40", 1), null, 1, Phase.Ready);
+    GoldenImage base2 = image(Manifest.baseImageName("fedora-40", 2), null, 2, Phase.Ready);
+    // Team a's images: one of each generation holding f (the gen-1 one holds g too).
+    GoldenImage a1 = image("a1", base1.getMetadata().getName(), 1, Phase.Ready, f, g);
+    GoldenImage a2 = image("a2", base2.getMetadata().getName(), 2, Phase.Ready, f);
+    a1.getSpec().tenants = List.of("team-a");
+    a2.getSpec().tenants = List.of("team-a");
+    List<GoldenImage> catalog = List.of(base1, base2, a1, a2);
+    Manifest wanted = new Manifest("fedora-40", List.of(f, g), Map.of()).onGeneration(2);
+    Map<String, Tenancy.Request> tenancy =
+        Map.of(wanted.imageName(), new Tenancy.Request(Set.of("team-a"), Set.of()));
+    var unlimited =
+        CatalogPlanner.plan(
+            List.of(wanted),
+            tenancy,
+            catalog,
+            "catalog",
+            Strategy.fromId("optimal"),
+            DefaultWeights.get());
+    // From its own tenant's image of its own generation, never the gen-1 image with every file.
+    assertThat(unlimited).singleElement().extracting(o -> o.parent()).isEqualTo("a2");
+    // For team b, a2 serves nothing: the base of generation 2.
+    var teamB =
+        CatalogPlanner.plan(
+            List.of(wanted),
+            Map.of(wanted.imageName(), new Tenancy.Request(Set.of("team-b"), Set.of())),
+            catalog,
+            "catalog",
+            Strategy.fromId("optimal"),
+            DefaultWeights.get());
+    assertThat(teamB)
+        .singleElement()
+        .extracting(o -> o.parent())
+        .isEqualTo(base2.getMetadata().getName());
+    // A clone-depth limit of 1 (keyed per generation by forCatalog) keeps it on the base.
+    var limited =
+        CatalogPlanner.plan(
+            List.of(wanted),
+            tenancy,
+            catalog,
+            "catalog",
+            Strategy.fromId("optimal"),
+            DefaultWeights.get(),
+            CloneDepthLimits.parse("1").forCatalog(catalog, ""));
+    assertThat(limited)
+        .singleElement()
+        .extracting(o -> o.parent())
+        .isEqualTo(base2.getMetadata().getName());
+  }
+
+  @Test
   void aFailedNewBaseLeavesTheOldOneCurrent() {
     GoldenImage base1 = image(Manifest.baseImageName("fedora-40", 1), null, 1, Phase.Ready);
     GoldenImage base2 = image(Manifest.baseImageName("fedora-40", 2), null, 2, Phase.Failed);
