@@ -55,7 +55,7 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
   @Override
   public List<EventSource<?, BaseImage>> prepareEventSources(
       EventSourceContext<BaseImage> context) {
-    return BaseSources.prepare(context, this::catalogNamespace);
+    return BaseSources.prepare(context);
   }
 
   String catalogNamespace(String baseImageNamespace) {

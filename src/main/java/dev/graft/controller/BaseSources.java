@@ -11,7 +11,6 @@ import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.List;
 import java.util.Set;
-import java.util.function.UnaryOperator;
 import java.util.stream.Collectors;
 
 /**
@@ -33,8 +32,7 @@ final class BaseSources {
         : bi.getMetadata().getNamespace();
   }
 
-  static List<EventSource<?, BaseImage>> prepare(
-      EventSourceContext<BaseImage> context, UnaryOperator<String> catalogNamespace) {
+  static List<EventSource<?, BaseImage>> prepare(EventSourceContext<BaseImage> context) {
     var baseImages = context.getPrimaryCache();
     var images =
         new InformerEventSource<>(
