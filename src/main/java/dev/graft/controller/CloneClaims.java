@@ -24,12 +24,19 @@ final class CloneClaims {
     }
     String claim =
         dv.getStatus().claimName != null ? dv.getStatus().claimName : dv.getMetadata().getName();
-    var pvc =
-        ctx.getClient()
-            .persistentVolumeClaims()
-            .inNamespace(gi.getMetadata().getNamespace())
-            .withName(claim)
-            .get();
+    io.fabric8.kubernetes.api.model.PersistentVolumeClaim pvc;
+    try {
+      pvc =
+          ctx.getClient()
+              .persistentVolumeClaims()
+              .inNamespace(gi.getMetadata().getNamespace())
+              .withName(claim)
+              .get();
+    } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+      // Only shown, never decided on: a failed read (e.g. a 403 while a restarted API server's
+      // authorizer warms up) must not fail the build; the next reconcile reads again.
+      return null;
+    }
     return pvc == null || pvc.getMetadata().getAnnotations() == null
         ? Map.of()
         : pvc.getMetadata().getAnnotations();

@@ -65,6 +65,12 @@ public final class Fleets {
           o.getMetadata().setName(ns);
         } else if ("fleet".equals(o.getMetadata().getNamespace())) {
           o.getMetadata().setNamespace(ns); // the grant in kubevirt-os-images stays there
+        } else if (o instanceof io.fabric8.kubernetes.api.model.rbac.RoleBinding grant) {
+          // One grant per test namespace, to that namespace's ServiceAccount.
+          grant.getMetadata().setName(grant.getMetadata().getName() + "-" + ns);
+          grant.getSubjects().stream()
+              .filter(s -> "fleet".equals(s.getNamespace()))
+              .forEach(s -> s.setNamespace(ns));
         }
         wave.add(o);
       }
@@ -99,7 +105,15 @@ public final class Fleets {
 
   public static void apply(KubernetesClient client, List<HasMetadata> wave) {
     for (HasMetadata o : wave) {
-      client.resource(o).create();
+      try {
+        client.resource(o).create();
+      } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+        // The grant's Role in kubevirt-os-images is shared by every test namespace.
+        boolean shared = "kubevirt-os-images".equals(o.getMetadata().getNamespace());
+        if (e.getCode() != 409 || !shared) {
+          throw e;
+        }
+      }
     }
   }
 
