@@ -81,6 +81,46 @@ class InjectCommandTest {
   }
 
   @Test
+  void severalDisksNeedASpecEachAndEverySpecIsCheckedFirst() throws IOException {
+    Path good = Files.writeString(dir.resolve("good.yaml"), "files: [{path: /a, content: x}]");
+    Path bad = Files.writeString(dir.resolve("bad.yaml"), "files: [{path: a, content: x}]");
+    Cli unpaired =
+        Cli.run(
+            "inject",
+            "--disk",
+            disk.toString(),
+            "--disk",
+            disk.toString(),
+            "--spec",
+            good.toString());
+    assertThat(unpaired.status()).isEqualTo(GraftCommand.BAD_INPUT);
+    assertThat(unpaired.err())
+        .isEqualTo(
+            "graft inject: --spec: given 1 times for 2 --disk (one spec per disk, in the same"
+                + " order)"
+                + System.lineSeparator());
+    Cli badSecond =
+        Cli.run(
+            "inject",
+            "--disk",
+            disk.toString(),
+            "--spec",
+            good.toString(),
+            "--disk",
+            disk.toString(),
+            "--spec",
+            bad.toString(),
+            "--kvm",
+            "never");
+    assertThat(badSecond.status()).isEqualTo(GraftCommand.BAD_INPUT);
+    assertThat(badSecond.err())
+        .isEqualTo(
+            "graft inject: --spec[1] files[0].path: must be an absolute path, got \"a\""
+                + System.lineSeparator());
+    assertThat(badSecond.out()).as("nothing launched").isEmpty();
+  }
+
+  @Test
   void missingDiskIsBadInput() throws IOException {
     Files.delete(disk);
     Cli result = inject("files: [{path: /a, content: x}]");

@@ -294,7 +294,19 @@ final class Guest {
     q.append("echo\necho ==graft:").append(name).append('\n').append(command).append('\n');
   }
 
-  private static Map<String, String> parse(String output) {
+  /** Questions for one round trip: each answer under its name ({@link #parse}). */
+  static String sections(Map<String, String> commands) {
+    StringBuilder q = new StringBuilder();
+    commands.forEach((name, command) -> section(q, name, command));
+    return q.toString();
+  }
+
+  /** The non-empty lines of an answer (none for a missing one). */
+  static List<String> lines(String answer) {
+    return answer == null ? List.of() : answer.lines().filter(l -> !l.isBlank()).toList();
+  }
+
+  static Map<String, String> parse(String output) {
     Map<String, String> answers = new LinkedHashMap<>();
     String current = null;
     StringBuilder value = new StringBuilder();

@@ -55,16 +55,55 @@ public final class GuestfishSession implements AutoCloseable {
       argv.add("--format=" + format);
     }
     argv.addAll(List.of("-a", disk.toString(), "-i"));
-    Path out = work.resolve("listener.out");
-    Path err = work.resolve("listener.err");
-    ProcessBuilder builder =
-        new ProcessBuilder(argv)
-            .redirectOutput(out.toFile())
-            .redirectError(err.toFile())
-            .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
-    builder.environment().remove("LIBGUESTFS_BACKEND_SETTINGS");
-    builder.environment().putAll(env);
+    return listen(argv, env, work, timeoutSeconds);
+  }
+
+  /**
+   * Launches one appliance on all of {@code disks} (each with its format, null to detect it) and
+   * mounts nothing: the caller inspects and mounts one disk at a time.
+   *
+   * @throws InjectionFailedException with libguestfs's error when the launch fails
+   */
+  public static GuestfishSession openShared(
+      List<Path> disks,
+      List<String> formats,
+      Map<String, String> env,
+      Path work,
+      long timeoutSeconds) {
+    List<String> argv = new ArrayList<>(List.of("guestfish", "--listen", "--rw"));
+    for (int i = 0; i < disks.size(); i++) {
+      // --format applies to the -a options after it; a bare --format detects again.
+      argv.add(formats.get(i) == null ? "--format" : "--format=" + formats.get(i));
+      argv.addAll(List.of("-a", disks.get(i).toString()));
+    }
+    GuestfishSession session = listen(argv, env, work, timeoutSeconds);
     try {
+      session.run("run\n");
+    } catch (InjectionFailedException e) {
+      session.close();
+      throw e;
+    }
+    return session;
+  }
+
+  /** Whether the listener is still there to take commands (a failing command ends it). */
+  public boolean alive() {
+    return !closed && ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false);
+  }
+
+  private static GuestfishSession listen(
+      List<String> argv, Map<String, String> env, Path work, long timeoutSeconds) {
+    try {
+      // Files of their own: a relaunch in the same directory keeps the first listener's errors.
+      Path out = Files.createTempFile(work, "listener-", ".out");
+      Path err = Files.createTempFile(work, "listener-", ".err");
+      ProcessBuilder builder =
+          new ProcessBuilder(argv)
+              .redirectOutput(out.toFile())
+              .redirectError(err.toFile())
+              .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+      builder.environment().remove("LIBGUESTFS_BACKEND_SETTINGS");
+      builder.environment().putAll(env);
       Process process = builder.start();
       if (!process.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {
         process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -1,5 +1,7 @@
 package dev.graft.inject.local;
 
+import dev.graft.inject.DiskBuild;
+import dev.graft.inject.DiskResult;
 import dev.graft.inject.FileToInject;
 import dev.graft.inject.GuestAccounts;
 import dev.graft.inject.InjectionFailedException;
@@ -17,9 +19,12 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.function.Consumer;
 
@@ -74,31 +79,17 @@ public final class LocalInjector {
       List<String> removes,
       Long mtime,
       String image) {
-    if (!Files.isRegularFile(disk) && !isBlockDevice(disk)) {
-      throw new InjectionInputException("--disk", "no such image file: " + Quoted.of("" + disk));
-    }
-    if (format != null && !format.equals("raw") && !format.equals("qcow2")) {
-      throw new InjectionInputException(
-          "--format", "must be raw or qcow2, got " + Quoted.of(format));
-    }
-    long buildTime = mtime != null ? mtime : System.currentTimeMillis() / 1000;
+    return inject(new DiskBuild(disk, format, files, removes, mtime, image));
+  }
+
+  /** As {@link #inject(Path, String, List, List, Long, String)}, for one disk in its own launch. */
+  public InjectionReport inject(DiskBuild build) {
+    long started = System.nanoTime();
+    check(build);
+    step("checked %d files and %d removals", started, build.files().size(), build.removes().size());
+    long buildTime = build.buildTime();
     Path work = Scratch.create("graft-inject-");
     try {
-      long started = System.nanoTime();
-      for (int i = 0; i < files.size(); i++) {
-        Payload payload = files.get(i) == null ? null : files.get(i).payload();
-        if (payload != null
-            && !(payload instanceof Payload.Inline)
-            && !(payload instanceof Payload.LocalFile)) {
-          throw new InjectionInputException(
-              "files[" + i + "]",
-              "only content, contentBase64 or contentFile can be injected by the local executor");
-        }
-      }
-      // Everything but owner names is checked before the appliance starts.
-      InjectionScript.generate(GuestAccounts.withNamesAsRoot(files), removes, (i, f) -> "/x", "/x");
-      step("checked %d files and %d removals", started, files.size(), removes.size());
-
       started = System.nanoTime();
       boolean useKvm = KvmProbe.useKvm(kvm);
       step(
@@ -109,57 +100,301 @@ public final class LocalInjector {
       try {
         session =
             GuestfishSession.open(
-                disk, format, GuestfishCommand.environment(useKvm), work, TIMEOUT_SECONDS);
+                build.disk(),
+                build.format(),
+                GuestfishCommand.environment(useKvm),
+                work,
+                TIMEOUT_SECONDS);
       } catch (InjectionFailedException e) {
         throw new InjectionFailedException(
             "guestfish failed with exit status 1: "
-                + GuestFailures.explainOpen(disk, image, format, e));
+                + GuestFailures.explainOpen(build.disk(), build.image(), build.format(), e));
       }
       try (session) {
         long launched = System.nanoTime();
-        step("launched the appliance and mounted %s", runStarted, disk);
-        Guest guest = Guest.read(session, files);
-        List<FileToInject> resolved = guest.resolveOwners(files, image);
-        guest.checkParents(resolved, image);
-        guest.checkSpace(resolved, image);
-
-        started = System.nanoTime();
-        Path payloads = work.resolve("payloads");
-        Path archive = work.resolve("payload.tar");
-        InjectionScript script =
-            InjectionScript.generate(
-                resolved,
-                removes,
-                (i, file) ->
-                    GuestfishCommand.scriptPath(
-                        "payload directory", payloads.resolve(PayloadLocator.fileName(i))),
-                GuestfishCommand.scriptPath("payload directory", archive),
-                new InjectionScript.Options(
-                    InjectionScript.Options.UPLOAD_ABOVE, buildTime, guest.relabel()));
-        long bytes = writePayloads(payloads, archive, resolved, script, buildTime);
-        step("wrote %d payloads, %d bytes", started, files.size(), bytes);
-
-        try {
-          session.run(script.text());
-        } catch (InjectionFailedException e) {
-          throw new InjectionFailedException(
-              "guestfish failed with exit status 1: " + GuestFailures.explainWrite(image, e));
-        }
-        step("applied %d files, %d removals", launched, script.filesAdded(), script.filesRemoved());
+        step("launched the appliance and mounted %s", runStarted, build.disk());
+        Applied applied = apply(session, build, work, buildTime);
+        step(
+            "applied %d files, %d removals",
+            launched, applied.script().filesAdded(), applied.script().filesRemoved());
         session.close();
         double seconds = (System.nanoTime() - runStarted) / 1e9;
         double launchSeconds = (launched - runStarted) / 1e9;
-        return new InjectionReport(
-            bytes,
-            script.filesAdded(),
-            script.filesRemoved(),
-            seconds,
-            launchSeconds,
-            guest.selinux());
+        return applied.report(seconds, launchSeconds);
       }
     } finally {
       Scratch.delete(work);
     }
+  }
+
+  /**
+   * Builds several disks in one appliance launch: all are added, then each in turn is mounted (its
+   * own root, found by inspection), written as {@link #inject(DiskBuild)} writes, and unmounted.
+   * One result per disk, in order: a disk that fails (bad spec, unknown owner, full filesystem)
+   * fails alone and the others go on; a disk whose layout a shared launch cannot tell apart from
+   * the others' (LVM, several or no operating systems) is built in a launch of its own. One disk is
+   * built exactly as {@link #inject(DiskBuild)} builds it.
+   */
+  public List<DiskResult> injectAll(List<DiskBuild> builds) {
+    DiskResult[] results = new DiskResult[builds.size()];
+    List<Integer> shared = new ArrayList<>();
+    for (int i = 0; i < builds.size(); i++) {
+      try {
+        check(builds.get(i));
+        shared.add(i);
+      } catch (InjectionInputException | InjectionFailedException e) {
+        results[i] = DiskResult.failed(e.getMessage());
+      }
+    }
+    List<Integer> alone = new ArrayList<>();
+    if (shared.size() == 1) {
+      alone.addAll(shared);
+    } else if (!shared.isEmpty()) {
+      Path work = Scratch.create("graft-inject-");
+      try {
+        boolean useKvm = KvmProbe.useKvm(kvm);
+        new SharedRun(builds, results, alone, GuestfishCommand.environment(useKvm), work)
+            .run(shared);
+      } finally {
+        Scratch.delete(work);
+      }
+    }
+    for (int i : alone) {
+      try {
+        results[i] = DiskResult.done(inject(builds.get(i)));
+      } catch (InjectionInputException | InjectionFailedException e) {
+        results[i] = DiskResult.failed(e.getMessage());
+      }
+    }
+    return List.of(results);
+  }
+
+  /** Builds of one shared launch, relaunched for the rest when a failing write ends it. */
+  private final class SharedRun {
+    private final List<DiskBuild> builds;
+    private final DiskResult[] results;
+    private final List<Integer> alone;
+    private final Map<String, String> env;
+    private final Path work;
+
+    SharedRun(
+        List<DiskBuild> builds,
+        DiskResult[] results,
+        List<Integer> alone,
+        Map<String, String> env,
+        Path work) {
+      this.builds = builds;
+      this.results = results;
+      this.alone = alone;
+      this.env = env;
+      this.work = work;
+    }
+
+    void run(List<Integer> pending) {
+      if (pending.size() < 2) {
+        alone.addAll(pending);
+        return;
+      }
+      long runStarted = System.nanoTime();
+      GuestfishSession session;
+      try {
+        session =
+            GuestfishSession.openShared(
+                pending.stream().map(i -> builds.get(i).disk()).toList(),
+                pending.stream().map(i -> builds.get(i).format()).toList(),
+                env,
+                work,
+                TIMEOUT_SECONDS);
+      } catch (InjectionFailedException e) {
+        // One disk may have stopped the launch: each alone names its own problem.
+        step("a shared launch failed, building each disk alone: %s", runStarted, e.getMessage());
+        alone.addAll(pending);
+        return;
+      }
+      try (session) {
+        Map<Integer, List<SharedLayout.Mount>> layout = inspect(session, pending.size());
+        long launched = System.nanoTime();
+        double launchSeconds = (launched - runStarted) / 1e9;
+        step("launched the appliance on %d disks", runStarted, pending.size());
+        for (int k = 0; k < pending.size(); k++) {
+          int i = pending.get(k);
+          DiskBuild build = builds.get(i);
+          List<SharedLayout.Mount> mounts = layout.get(k);
+          if (mounts == null) {
+            step("%s: built alone (its layout needs a launch of its own)", launched, build.disk());
+            alone.add(i);
+            continue;
+          }
+          long diskStarted = System.nanoTime();
+          try {
+            mount(session, mounts, build);
+            Applied applied = apply(session, build, work.resolve("disk-" + i), build.buildTime());
+            session.run("umount-all\nsync\n");
+            double own = (System.nanoTime() - diskStarted) / 1e9;
+            results[i] = DiskResult.done(applied.report(launchSeconds + own, launchSeconds));
+            step(
+                "%s: applied %d files, %d removals",
+                diskStarted,
+                build.disk(),
+                applied.script().filesAdded(),
+                applied.script().filesRemoved());
+          } catch (InjectionInputException | InjectionFailedException e) {
+            results[i] = DiskResult.failed(e.getMessage());
+            step("%s: failed: %s", diskStarted, build.disk(), e.getMessage());
+            if (!session.alive()) {
+              // A failed write ends the listener: the disks after this one get a new launch.
+              run(pending.subList(k + 1, pending.size()));
+              return;
+            }
+            try {
+              session.run("umount-all\n");
+            } catch (InjectionFailedException unmount) {
+              run(pending.subList(k + 1, pending.size()));
+              return;
+            }
+          }
+        }
+      }
+    }
+  }
+
+  /** Each disk's mounts by its position in the launch; a disk without is built alone. */
+  private static Map<Integer, List<SharedLayout.Mount>> inspect(
+      GuestfishSession session, int disks) {
+    Map<String, String> answers =
+        Guest.parse(
+            session.run(
+                Guest.sections(
+                    Map.of(
+                        "devices", "list-devices",
+                        "partitions", "list-partitions",
+                        "roots", "inspect-os"))));
+    List<String> roots = Guest.lines(answers.get("roots"));
+    Map<String, String> queries = new LinkedHashMap<>();
+    for (int r = 0; r < roots.size(); r++) {
+      queries.put("root" + r, "inspect-get-mountpoints " + roots.get(r));
+    }
+    Map<String, String> mountpoints =
+        roots.isEmpty() ? Map.of() : Guest.parse(session.run(Guest.sections(queries)));
+    Map<String, Map<String, String>> byRoot = new LinkedHashMap<>();
+    for (int r = 0; r < roots.size(); r++) {
+      Map<String, String> mounts = new LinkedHashMap<>();
+      for (String line : Guest.lines(mountpoints.get("root" + r))) {
+        int colon = line.lastIndexOf(": ");
+        if (colon > 0) {
+          mounts.put(line.substring(0, colon), line.substring(colon + 2));
+        }
+      }
+      byRoot.put(roots.get(r), mounts);
+    }
+    SharedLayout layout =
+        new SharedLayout(
+            Guest.lines(answers.get("devices")), Guest.lines(answers.get("partitions")));
+    Map<Integer, List<SharedLayout.Mount>> out = new LinkedHashMap<>();
+    for (int k = 0; k < disks; k++) {
+      int disk = k;
+      layout.mounts(disk, byRoot).ifPresent(m -> out.put(disk, m));
+    }
+    return out;
+  }
+
+  /**
+   * Mounts the disk's filesystems read-write, as {@code guestfish -i} would: a filesystem that does
+   * not mount is left out (and reported as a write error if a file needs it), the root must.
+   */
+  private static void mount(
+      GuestfishSession session, List<SharedLayout.Mount> mounts, DiskBuild build) {
+    StringBuilder script = new StringBuilder();
+    for (SharedLayout.Mount m : mounts) {
+      script.append("-mount ").append(m.device()).append(' ').append(m.mountpoint()).append('\n');
+    }
+    script.append("echo ==graft:mounted\nmountpoints\n");
+    String out = session.run(script.toString());
+    String root = mounts.get(0).device();
+    boolean mounted =
+        out.substring(Math.max(0, out.indexOf("==graft:mounted")))
+            .lines()
+            .anyMatch(l -> l.equals(root + ": /"));
+    if (!mounted) {
+      throw new InjectionFailedException(
+          "could not mount the root filesystem of the image " + build.image() + " (" + root + ")");
+    }
+  }
+
+  /**
+   * Everything that can be checked before the appliance starts: the disk, the format, the payload
+   * kinds, the paths, modes and numeric owners.
+   *
+   * @throws InjectionInputException naming the field of the first bad value
+   */
+  public static void check(DiskBuild build) {
+    Path disk = build.disk();
+    if (!Files.isRegularFile(disk) && !isBlockDevice(disk)) {
+      throw new InjectionInputException("--disk", "no such image file: " + Quoted.of("" + disk));
+    }
+    String format = build.format();
+    if (format != null && !format.equals("raw") && !format.equals("qcow2")) {
+      throw new InjectionInputException(
+          "--format", "must be raw or qcow2, got " + Quoted.of(format));
+    }
+    List<FileToInject> files = build.files();
+    for (int i = 0; i < files.size(); i++) {
+      Payload payload = files.get(i) == null ? null : files.get(i).payload();
+      if (payload != null
+          && !(payload instanceof Payload.Inline)
+          && !(payload instanceof Payload.LocalFile)) {
+        throw new InjectionInputException(
+            "files[" + i + "]",
+            "only content, contentBase64 or contentFile can be injected by the local executor");
+      }
+    }
+    // Everything but owner names is checked before the appliance starts.
+    InjectionScript.generate(
+        GuestAccounts.withNamesAsRoot(files), build.removes(), (i, f) -> "/x", "/x");
+  }
+
+  /** A disk written: its script and the bytes of its files. */
+  private record Applied(InjectionScript script, long bytes, String selinux) {
+    InjectionReport report(double seconds, double launchSeconds) {
+      return new InjectionReport(
+          bytes, script.filesAdded(), script.filesRemoved(), seconds, launchSeconds, selinux);
+    }
+  }
+
+  /**
+   * Reads the mounted guest (owners, parents, space, SELinux), then writes the disk's files and
+   * removals; {@code work} holds its payloads.
+   */
+  private Applied apply(GuestfishSession session, DiskBuild build, Path work, long buildTime) {
+    List<FileToInject> files = build.files();
+    String image = build.image();
+    Guest guest = Guest.read(session, files);
+    List<FileToInject> resolved = guest.resolveOwners(files, image);
+    guest.checkParents(resolved, image);
+    guest.checkSpace(resolved, image);
+
+    long started = System.nanoTime();
+    Path payloads = work.resolve("payloads");
+    Path archive = work.resolve("payload.tar");
+    InjectionScript script =
+        InjectionScript.generate(
+            resolved,
+            build.removes(),
+            (i, file) ->
+                GuestfishCommand.scriptPath(
+                    "payload directory", payloads.resolve(PayloadLocator.fileName(i))),
+            GuestfishCommand.scriptPath("payload directory", archive),
+            new InjectionScript.Options(
+                InjectionScript.Options.UPLOAD_ABOVE, buildTime, guest.relabel()));
+    long bytes = writePayloads(payloads, archive, resolved, script, buildTime);
+    step("wrote %d payloads, %d bytes", started, files.size(), bytes);
+    try {
+      session.run(script.text());
+    } catch (InjectionFailedException e) {
+      throw new InjectionFailedException(
+          "guestfish failed with exit status 1: " + GuestFailures.explainWrite(image, e));
+    }
+    return new Applied(script, bytes, guest.selinux());
   }
 
   private void step(String format, long startedNanos, Object... args) {

@@ -44,6 +44,60 @@ class JobMainTest {
   }
 
   @Test
+  void severalDisksFailOneByOneWithALinePerDisk(@TempDir Path dir) throws Exception {
+    // Neither disk reaches an appliance: a bad spec and a missing disk each fail their own disk.
+    Path bad =
+        Files.writeString(
+            dir.resolve("bad.json"), "{\"files\":[{\"path\":\"rel\",\"content\":\"x\"}]}");
+    Path good = Files.writeString(dir.resolve("good.json"), "{\"files\":[]}");
+    Files.writeString(dir.resolve("disk0.img"), "");
+    Path result = dir.resolve("termination-log");
+    int status =
+        JobMain.run(
+            new String[] {
+              "--disk", dir.resolve("disk0.img").toString(),
+              "--spec", bad.toString(),
+              "--image", "images/a",
+              "--disk", dir.resolve("missing.img").toString(),
+              "--spec", good.toString(),
+              "--image", "images/b",
+              "--result", result.toString()
+            });
+    assertThat(status).as("each disk's fate is in the message").isZero();
+    assertThat(Files.readString(result).lines().toList())
+        .containsExactly(
+            "GRAFT-RESULTS 2",
+            "0 graft: files[0].path: must be an absolute path, got \"rel\"",
+            "1 graft: --disk: no such image file: \"" + dir.resolve("missing.img") + "\"");
+  }
+
+  @Test
+  void disksSpecsAndImagesComeInTriples(@TempDir Path dir) throws Exception {
+    Path result = dir.resolve("termination-log");
+    int status =
+        JobMain.run(
+            new String[] {
+              "--disk",
+              "a",
+              "--spec",
+              "a.json",
+              "--image",
+              "ns/a",
+              "--disk",
+              "b",
+              "--spec",
+              "b.json",
+              "--result",
+              result.toString()
+            });
+    assertThat(status).isEqualTo(1);
+    assertThat(Files.readString(result))
+        .isEqualTo(
+            "graft: --disk: given 2 times, but --spec 2 and --image 1 times (one of each per"
+                + " disk)\n");
+  }
+
+  @Test
   void kvmFollowsWhatTheJobAskedFor() {
     assertThat(JobMain.kvm(Map.of("LIBGUESTFS_BACKEND_SETTINGS", "force_tcg")))
         .isEqualTo(KvmMode.NEVER);
