@@ -41,15 +41,7 @@ public final class InjectionConfigMap {
         binary.put(JobLayout.inlineKey(i), Base64.getEncoder().encodeToString(content.bytes()));
       }
     }
-    if (inline > MAX_INLINE_BYTES) {
-      throw new InjectionInputException(
-          "files",
-          "inline content totals "
-              + inline
-              + " bytes, more than a ConfigMap carries ("
-              + MAX_INLINE_BYTES
-              + "): use configMapKeyRef, secretKeyRef or url for large files");
-    }
+    checkInline(inline);
     Map<String, String> data = new LinkedHashMap<>();
     data.put(JobLayout.SPEC, spec(request));
     data.put(
@@ -69,13 +61,70 @@ public final class InjectionConfigMap {
         .build();
   }
 
+  /**
+   * The ConfigMap of a several-disk Job, named {@link InjectionJobGroup#configMapName()}: each
+   * disk's spec ({@link InjectionJobGroup#specKey}), with its payloads where {@link
+   * InjectionJobGroup#layout} puts them, the inline bytes of every disk and one entry point.
+   *
+   * @throws InjectionInputException for a bad build, or inline content too large for a ConfigMap
+   */
+  public static ConfigMap build(InjectionJobGroup group) {
+    Map<String, String> data = new LinkedHashMap<>();
+    Map<String, String> binary = new LinkedHashMap<>();
+    long inline = 0;
+    for (int d = 0; d < group.disks().size(); d++) {
+      InjectionJobRequest disk = group.disks().get(d);
+      disk.script(); // validates the build
+      for (int i = 0; i < disk.files().size(); i++) {
+        if (disk.files().get(i).payload() instanceof Payload.Inline content) {
+          inline += content.bytes().length;
+          binary.put(groupInlineKey(d, i), Base64.getEncoder().encodeToString(content.bytes()));
+        }
+      }
+      data.put(InjectionJobGroup.specKey(d), spec(disk, InjectionJobGroup.layout(d).locator()));
+    }
+    checkInline(inline);
+    data.put(JobLayout.RUN, GroupRunScript.generate(group));
+    return new ConfigMapBuilder()
+        .withNewMetadata()
+        .withName(group.configMapName())
+        .withNamespace(group.namespace())
+        .withLabels(group.labels())
+        .withAnnotations(group.annotations())
+        .endMetadata()
+        .withData(data)
+        .withBinaryData(binary)
+        .withImmutable(true)
+        .build();
+  }
+
+  /** The key of the {@code file}-th file's inline bytes of the {@code disk}-th disk. */
+  static String groupInlineKey(int disk, int file) {
+    return "disk-" + disk + "-" + JobLayout.inlineKey(file);
+  }
+
+  private static void checkInline(long inline) {
+    if (inline > MAX_INLINE_BYTES) {
+      throw new InjectionInputException(
+          "files",
+          "inline content totals "
+              + inline
+              + " bytes, more than a ConfigMap carries ("
+              + MAX_INLINE_BYTES
+              + "): use configMapKeyRef, secretKeyRef or url for large files");
+    }
+  }
+
   private static final ObjectMapper JSON = new ObjectMapper();
 
   /** The spec the engine runs: paths, modes and owners as written (names resolved in the pod). */
   static String spec(InjectionJobRequest request) {
+    return spec(request, JobLayout.POD.locator());
+  }
+
+  private static String spec(InjectionJobRequest request, PayloadLocator locator) {
     ObjectNode root = JSON.createObjectNode();
     ArrayNode files = root.putArray("files");
-    PayloadLocator locator = JobLayout.POD.locator();
     for (int i = 0; i < request.files().size(); i++) {
       FileToInject f = request.files().get(i);
       ObjectNode file = files.addObject();

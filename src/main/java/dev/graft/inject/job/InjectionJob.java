@@ -52,27 +52,108 @@ public final class InjectionJob {
   public static Job build(
       InjectionJobRequest request, InjectorSettings settings, JobPlacement placement) {
     request.script(); // validates before anything is built
-    boolean kvm = settings.useKvm(request.kvmNodesAvailable());
+    return assemble(
+        request.namespace(),
+        request.jobName(),
+        request.labels(),
+        request.annotations(),
+        request.configMapName(),
+        List.of(
+            new KeyToPath(JobLayout.SPEC, null, JobLayout.SPEC),
+            new KeyToPath(JobLayout.RUN, null, JobLayout.RUN)),
+        projections(request, request.configMapName(), JobLayout::inlineKey, ""),
+        List.of(
+            new DiskVolume(
+                "disk",
+                request.pvcName(),
+                request.blockVolume(),
+                request.blockVolume()
+                    ? InjectionJobRequest.DISK_DEVICE
+                    : InjectionJobRequest.DISK_MOUNT)),
+        settings.useKvm(request.kvmNodesAvailable()),
+        settings,
+        placement);
+  }
+
+  /**
+   * The Job that builds every disk of {@code group} in one appliance launch: each clone PVC is a
+   * volume of its own (a file system mount or a block device, as its volume mode says), each disk's
+   * payloads are projected under a directory of their own.
+   */
+  public static Job build(
+      InjectionJobGroup group, InjectorSettings settings, JobPlacement placement) {
+    List<KeyToPath> scripts = new ArrayList<>();
+    List<VolumeProjection> projections = new ArrayList<>();
+    List<DiskVolume> disks = new ArrayList<>();
+    for (int i = 0; i < group.disks().size(); i++) {
+      InjectionJobRequest disk = group.disks().get(i);
+      disk.script(); // validates before anything is built
+      int index = i;
+      scripts.add(new KeyToPath(InjectionJobGroup.specKey(i), null, InjectionJobGroup.specKey(i)));
+      projections.addAll(
+          projections(
+              disk,
+              group.configMapName(),
+              f -> InjectionConfigMap.groupInlineKey(index, f),
+              i + "/"));
+      disks.add(
+          new DiskVolume(
+              "disk-" + i,
+              disk.pvcName(),
+              disk.blockVolume(),
+              disk.blockVolume()
+                  ? InjectionJobRequest.DISK_DEVICE + "-" + i
+                  : InjectionJobRequest.DISK_MOUNT + "-" + i));
+    }
+    scripts.add(new KeyToPath(JobLayout.RUN, null, JobLayout.RUN));
+    return assemble(
+        group.namespace(),
+        group.jobName(),
+        group.labels(),
+        group.annotations(),
+        group.configMapName(),
+        scripts,
+        projections,
+        disks,
+        settings.useKvm(group.kvmNodesAvailable()),
+        settings,
+        placement);
+  }
+
+  /** A clone PVC in the pod: a directory holding disk.img, or a block device. */
+  private record DiskVolume(String volume, String pvc, boolean block, String path) {}
+
+  private static Job assemble(
+      String namespace,
+      String jobName,
+      Map<String, String> labels,
+      Map<String, String> annotations,
+      String configMapName,
+      List<KeyToPath> scriptItems,
+      List<VolumeProjection> projections,
+      List<DiskVolume> disks,
+      boolean kvm,
+      InjectorSettings settings,
+      JobPlacement placement) {
     JobLayout layout = JobLayout.POD;
 
     List<Volume> volumes = new ArrayList<>();
-    volumes.add(
-        new VolumeBuilder()
-            .withName("disk")
-            .withNewPersistentVolumeClaim(request.pvcName(), false)
-            .build());
+    for (DiskVolume disk : disks) {
+      volumes.add(
+          new VolumeBuilder()
+              .withName(disk.volume())
+              .withNewPersistentVolumeClaim(disk.pvc(), false)
+              .build());
+    }
     volumes.add(
         new VolumeBuilder()
             .withName("script")
             .withNewConfigMap()
-            .withName(request.configMapName())
-            .withItems(
-                new KeyToPath(JobLayout.SPEC, null, JobLayout.SPEC),
-                new KeyToPath(JobLayout.RUN, null, JobLayout.RUN))
+            .withName(configMapName)
+            .withItems(scriptItems)
             .withDefaultMode(0444)
             .endConfigMap()
             .build());
-    List<VolumeProjection> projections = projections(request);
     if (!projections.isEmpty()) {
       volumes.add(
           new VolumeBuilder()
@@ -92,10 +173,10 @@ public final class InjectionJob {
     Job job =
         new JobBuilder()
             .withNewMetadata()
-            .withName(request.jobName())
-            .withNamespace(request.namespace())
-            .withLabels(request.labels())
-            .withAnnotations(request.annotations())
+            .withName(jobName)
+            .withNamespace(namespace)
+            .withLabels(labels)
+            .withAnnotations(annotations)
             .endMetadata()
             .withNewSpec()
             .withBackoffLimit(settings.backoffLimit())
@@ -103,7 +184,7 @@ public final class InjectionJob {
             .withTtlSecondsAfterFinished(settings.ttlSecondsAfterFinished())
             .withNewTemplate()
             .withNewMetadata()
-            .withLabels(request.labels())
+            .withLabels(labels)
             .endMetadata()
             .withNewSpec()
             .withRestartPolicy("Never")
@@ -121,7 +202,7 @@ public final class InjectionJob {
                     .withType("RuntimeDefault")
                     .endSeccompProfile()
                     .build())
-            .withContainers(container(request, settings, kvm, layout, !projections.isEmpty()))
+            .withContainers(container(disks, settings, kvm, layout, !projections.isEmpty()))
             .withVolumes(volumes)
             .endSpec()
             .endTemplate()
@@ -132,7 +213,7 @@ public final class InjectionJob {
   }
 
   private static Container container(
-      InjectionJobRequest request,
+      List<DiskVolume> disks,
       InjectorSettings settings,
       boolean kvm,
       JobLayout layout,
@@ -204,31 +285,40 @@ public final class InjectionJob {
           .withReadOnly(true)
           .endVolumeMount();
     }
-    if (request.blockVolume()) {
-      container
-          .addNewVolumeDevice()
-          .withName("disk")
-          .withDevicePath(InjectionJobRequest.DISK_DEVICE)
-          .endVolumeDevice();
-    } else {
-      container
-          .addNewVolumeMount()
-          .withName("disk")
-          .withMountPath(InjectionJobRequest.DISK_MOUNT)
-          .endVolumeMount();
+    for (DiskVolume disk : disks) {
+      if (disk.block()) {
+        container
+            .addNewVolumeDevice()
+            .withName(disk.volume())
+            .withDevicePath(disk.path())
+            .endVolumeDevice();
+      } else {
+        container
+            .addNewVolumeMount()
+            .withName(disk.volume())
+            .withMountPath(disk.path())
+            .endVolumeMount();
+      }
     }
     return container.build();
   }
 
-  /** One projection per non-URL file, each mapping its key to the file's index name. */
-  private static List<VolumeProjection> projections(InjectionJobRequest request) {
+  /**
+   * One projection per non-URL file, each mapping its key to the file's index name under {@code
+   * dir}; inline bytes come from {@code configMapName} under the keys {@code inlineKey} gives.
+   */
+  private static List<VolumeProjection> projections(
+      InjectionJobRequest request,
+      String configMapName,
+      java.util.function.IntFunction<String> inlineKey,
+      String dir) {
     List<VolumeProjection> projections = new ArrayList<>();
     List<KeyToPath> inline = new ArrayList<>();
     for (int i = 0; i < request.files().size(); i++) {
-      String name = JobLayout.payloadName(i);
+      String name = dir + JobLayout.payloadName(i);
       Payload payload = request.files().get(i).payload();
       if (payload instanceof Payload.Inline) {
-        inline.add(new KeyToPath(JobLayout.inlineKey(i), null, name));
+        inline.add(new KeyToPath(inlineKey.apply(i), null, name));
       } else if (payload instanceof Payload.ConfigMapKey ref) {
         projections.add(
             new VolumeProjectionBuilder()
@@ -252,7 +342,7 @@ public final class InjectionJob {
       projections.add(
           new VolumeProjectionBuilder()
               .withNewConfigMap()
-              .withName(request.configMapName())
+              .withName(configMapName)
               .withItems(inline)
               .endConfigMap()
               .build());
