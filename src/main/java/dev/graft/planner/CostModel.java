@@ -6,13 +6,17 @@ import org.roaringbitmap.RoaringBitmap;
  * The cost of building one image from another (plan-format.md):
  *
  * <pre>
- * cost(x -> r) = perBuild + missingBytes * size(missing) + inject * injectCost(missing)
+ * cost(x -> r) = fixed + missingBytes * size(missing) + inject * injectCost(missing)
  *              + remove * removeCost(excess) + excessBytes * size(excess)
+ * fixed        = perBuild + perDisk + perLaunch / disksPerLaunch
  * </pre>
  *
- * With per-file add cost {@code a(f)} and drop cost {@code d(f)} this is {@code perBuild + A(r) +
- * D(x) - sum over r∩x of (a(f) + d(f))}, which lets the nearest-image index score a candidate from
- * the shared files alone.
+ * <p>(the launch shared by up to {@code disksPerLaunch} builds, {@link Weights#fixedCost()}; below,
+ * {@code perBuild} stands for that fixed cost.)
+ *
+ * <p>With per-file add cost {@code a(f)} and drop cost {@code d(f)} this is {@code perBuild + A(r)
+ * + D(x) - sum over r∩x of (a(f) + d(f))}, which lets the nearest-image index score a candidate
+ * from the shared files alone.
  */
 public final class CostModel {
   private final Weights weights;
@@ -46,7 +50,7 @@ public final class CostModel {
     if (source.equals(target)) {
       return 0;
     }
-    return weights.perBuild()
+    return weights.fixedCost()
         + addCost(RoaringBitmap.andNot(target, source))
         + dropCost(RoaringBitmap.andNot(source, target));
   }

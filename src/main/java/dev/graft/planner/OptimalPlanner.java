@@ -86,7 +86,7 @@ final class OptimalPlanner {
   static void requestEdges(
       Problem problem, List<Integer> pending, List<Integer> group, double[] below, EdgeSink sink) {
     CostModel model = problem.model();
-    double perBuild = model.weights().perBuild();
+    double perBuild = model.weights().fixedCost();
     int m = group.size();
     if (m < 2) {
       return;

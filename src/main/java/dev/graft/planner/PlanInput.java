@@ -12,7 +12,14 @@ public record PlanInput(
 
   /** Weights as given; a missing one takes its default. */
   public record WeightsInput(
-      Double missingBytes, Double inject, Double remove, Double excessBytes, Double perBuild) {}
+      Double missingBytes,
+      Double inject,
+      Double remove,
+      Double excessBytes,
+      Double perBuild,
+      Double perLaunch,
+      Double perDisk,
+      Integer disksPerLaunch) {}
 
   /** One file: id, path, size in bytes, per-file inject and remove costs (default 0). */
   public record FileInput(

@@ -91,7 +91,10 @@ public final class PlanInputReader {
           or(w.inject(), d.inject()),
           or(w.remove(), d.remove()),
           or(w.excessBytes(), d.excessBytes()),
-          or(w.perBuild(), d.perBuild()));
+          or(w.perBuild(), d.perBuild()),
+          or(w.perLaunch(), d.perLaunch()),
+          or(w.perDisk(), d.perDisk()),
+          w.disksPerLaunch() == null ? d.disksPerLaunch() : w.disksPerLaunch());
     } catch (IllegalArgumentException e) {
       String[] parts = e.getMessage().split(": ", 2);
       throw new PlanInputException(parts[0], parts[1]);

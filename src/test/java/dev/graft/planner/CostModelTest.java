@@ -25,6 +25,49 @@ class CostModelTest {
   }
 
   @Test
+  void aSharedLaunchAddsTheDiskAndItsShareOfTheLaunchToTheFixedCost() {
+    Weights shared = new Weights(1.0, 2.0, 3.0, 0.5, 7.0).withLaunches(16, 1, 4);
+    assertThat(shared.fixedCost()).isEqualTo(7 + 1 + 16 / 4.0);
+    Problem p =
+        new Instances()
+            .weights(shared)
+            .file("a", 100, 5, 1)
+            .file("b", 40, 1, 2)
+            .image("base", "os")
+            .image("ab", "os", "a", "b")
+            .problem();
+    // base -> ab: 12 + 1*(100+40) + 2*(5+1) = 164 (159 with perBuild alone)
+    assertThat(p.model().cost(p.images().get(0).files(), p.images().get(1).files()))
+        .isEqualTo(164.0);
+    // 10 builds, 4 per launch: 3 launches and 10 disks.
+    assertThat(shared.launchCost(10)).isEqualTo(3 * 16 + 10 * 1.0);
+    assertThat(Weights.DEFAULT.fixedCost()).isEqualTo(Weights.DEFAULT.perBuild());
+  }
+
+  @Test
+  void thePlanFormatReadsTheLaunchTermsAndOldInputsPlanAsBefore() {
+    String json =
+        """
+        {"weights": {"perBuild": 2, WEIGHTS},
+         "files": [{"id": "f", "path": "/f", "size": 10}],
+         "images": [{"name": "base", "os": "os", "files": []}],
+         "requests": [{"name": "r", "os": "os", "files": ["f"]}]}
+        """;
+    Problem withLaunches =
+        PlanInputReader.read(
+            json.replace("WEIGHTS", "\"perLaunch\": 16, \"perDisk\": 1, \"disksPerLaunch\": 4"));
+    assertThat(withLaunches.model().weights()).isEqualTo(new Weights(1, 1, 1, 0, 2, 16, 1, 4));
+    Problem old = PlanInputReader.read(json.replace(", WEIGHTS", ""));
+    assertThat(old.model().weights()).isEqualTo(new Weights(1, 1, 1, 0, 2));
+    assertThat(Strategy.OPTIMAL.plan(withLaunches).totalCost())
+        .isEqualTo(Strategy.OPTIMAL.plan(old).totalCost() + 1 + 4);
+    org.assertj.core.api.Assertions.assertThatThrownBy(
+            () -> PlanInputReader.read(json.replace("WEIGHTS", "\"disksPerLaunch\": 0")))
+        .isInstanceOf(PlanInputException.class)
+        .hasMessageContaining("weights.disksPerLaunch: must be an integer >= 1, got 0");
+  }
+
+  @Test
   void equalSetsCostNothingNotEvenThePerBuildTerm() {
     assertThat(cost(1, 1)).isZero();
   }
