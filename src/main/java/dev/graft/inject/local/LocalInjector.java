@@ -164,6 +164,8 @@ public final class LocalInjector {
         results[i] = DiskResult.done(inject(builds.get(i)));
       } catch (InjectionInputException | InjectionFailedException e) {
         results[i] = DiskResult.failed(e.getMessage());
+      } catch (RuntimeException e) {
+        results[i] = DiskResult.failed("injection failed: " + e);
       }
     }
     return List.of(results);
@@ -212,7 +214,14 @@ public final class LocalInjector {
         return;
       }
       try (session) {
-        Map<Integer, List<SharedLayout.Mount>> layout = inspect(session, pending.size());
+        Map<Integer, List<SharedLayout.Mount>> layout;
+        try {
+          layout = inspect(session, pending.size());
+        } catch (InjectionFailedException e) {
+          step("inspection failed, building each disk alone: %s", runStarted, e.getMessage());
+          alone.addAll(pending);
+          return;
+        }
         long launched = System.nanoTime();
         double launchSeconds = (launched - runStarted) / 1e9;
         step("launched the appliance on %d disks", runStarted, pending.size());
@@ -238,9 +247,14 @@ public final class LocalInjector {
                 build.disk(),
                 applied.script().filesAdded(),
                 applied.script().filesRemoved());
-          } catch (InjectionInputException | InjectionFailedException e) {
-            results[i] = DiskResult.failed(e.getMessage());
-            step("%s: failed: %s", diskStarted, build.disk(), e.getMessage());
+          } catch (RuntimeException e) {
+            // Bad input, libguestfs's error, or a payload that cannot be read: this disk only.
+            String why =
+                e instanceof InjectionInputException || e instanceof InjectionFailedException
+                    ? e.getMessage()
+                    : "injection failed: " + e;
+            results[i] = DiskResult.failed(why);
+            step("%s: failed: %s", diskStarted, build.disk(), why);
             if (!session.alive()) {
               // A failed write ends the listener: the disks after this one get a new launch.
               run(pending.subList(k + 1, pending.size()));
