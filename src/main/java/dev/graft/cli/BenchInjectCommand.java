@@ -1,6 +1,7 @@
 package dev.graft.cli;
 
 import dev.graft.bench.InjectionBenchmark;
+import dev.graft.bench.MultiDiskBenchmark;
 import dev.graft.bench.UploadCrossover;
 import dev.graft.planner.Calibration;
 import java.io.PrintWriter;
@@ -33,6 +34,16 @@ public final class BenchInjectCommand implements Callable<Integer> {
               + " launch, and print where upload starts to win.")
   boolean uploadCrossover;
 
+  @Option(
+      names = "--multi-disk",
+      paramLabel = "N[,N...]",
+      split = ",",
+      arity = "0..1",
+      description =
+          "Instead: build N disks in one appliance launch and the same N disks one launch each,"
+              + " for each N (default 1,4,10), and print the times and their ratio.")
+  List<Integer> multiDisk;
+
   @CommandLine.Mixin KvmOption kvm;
 
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
@@ -40,6 +51,29 @@ public final class BenchInjectCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    if (multiDisk != null) {
+      List<Integer> sizes = multiDisk.isEmpty() ? MultiDiskBenchmark.DEFAULT_SIZES : multiDisk;
+      for (int n : sizes) {
+        if (n < 1) {
+          throw new dev.graft.inject.InjectionInputException(
+              "--multi-disk", "disk counts must be at least 1, got " + n);
+        }
+      }
+      List<MultiDiskBenchmark.Row> rows =
+          new MultiDiskBenchmark(
+                  kvm.mode(),
+                  line -> {
+                    out.println("graft bench-inject: " + line);
+                    out.flush();
+                  })
+              .run(sizes);
+      out.println();
+      out.print(MultiDiskBenchmark.table(rows));
+      out.println();
+      out.println(MultiDiskBenchmark.terms(rows));
+      out.flush();
+      return 0;
+    }
     if (uploadCrossover) {
       List<UploadCrossover.Row> rows =
           new UploadCrossover(
