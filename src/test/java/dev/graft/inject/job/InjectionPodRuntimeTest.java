@@ -174,6 +174,98 @@ class InjectionPodRuntimeTest {
   }
 
   /**
+   * A several-image Job (issue 17): two clone PVCs of one image in one pod, one appliance launch;
+   * the first disk's owner name is unknown to the guest, so it fails alone with its message in its
+   * line of the termination message, and the second is written.
+   */
+  @Test
+  void aGroupJobBuildsEachPvcInOneLaunchAndFailsOnlyTheBadDisk(@TempDir Path dir) throws Exception {
+    requireRuntime();
+    Path build = dir.resolve("build");
+    Path disk =
+        TestGuestfs.linuxLikeDisk(build, Map.of("etc/old.conf", "old\n"), Map.of(), 16L << 20);
+    Path ghostClaim = Files.createDirectories(dir.resolve("pvc-ghost"));
+    Path webClaim = Files.createDirectories(dir.resolve("pvc-web"));
+    Files.copy(disk, ghostClaim.resolve(InjectionJobRequest.DISK_IMG));
+    Files.move(disk, webClaim.resolve(InjectionJobRequest.DISK_IMG));
+    Scratch.delete(build);
+    InjectionJobRequest ghost =
+        new InjectionJobRequest(
+            "images",
+            "x",
+            "x",
+            "gi-ghost",
+            false,
+            Map.of(),
+            Map.of(),
+            List.of(
+                new FileToInject(
+                    "/etc/ghost.conf",
+                    null,
+                    "ghost:root",
+                    new Payload.ConfigMapKey("app-config", "app.yaml"))),
+            List.of("/etc/old.conf"),
+            false);
+    InjectionJobRequest web =
+        new InjectionJobRequest(
+            "images",
+            "x",
+            "x",
+            "gi-web",
+            false,
+            Map.of(),
+            Map.of(),
+            FILES,
+            List.of("/etc/old.conf"),
+            false);
+    InjectionJobGroup group =
+        new InjectionJobGroup(
+            "images",
+            "graft-inject-group",
+            "graft-inject-group",
+            Map.of("app.kubernetes.io/managed-by", "graft"),
+            Map.of(),
+            List.of(ghost, web),
+            false);
+    Job job = InjectionJob.build(group, InjectionJobTest.SETTINGS, JobPlacement.NONE);
+    PodSpec pod =
+        Serialization.unmarshal(Serialization.asJson(job), Job.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+    long started = System.nanoTime();
+    PodRuntime.Result result =
+        runtime(dir.resolve("node"), webClaim, web)
+            .configMap(InjectionConfigMap.build(group))
+            .claim("gi-ghost", ghostClaim)
+            .run(pod, InjectionJob.CONTAINER, 1800);
+    System.out.printf("group injection pod: %.1f s%n", (System.nanoTime() - started) / 1e9);
+
+    assertThat(result.exitCode()).as("container log:%n%s", result.log()).isZero();
+    String message = result.terminationMessage();
+    assertThat(message).as(result.log()).startsWith("GRAFT-RESULTS 2\n");
+    assertThat(dev.graft.inject.InjectionResults.read(message, 0, 2).orElseThrow().failure())
+        .isEqualTo("files[0].owner: no user \"ghost\" in /etc/passwd of the image images/gi-ghost");
+    InjectionReport report =
+        dev.graft.inject.InjectionResults.read(message, 1, 2).orElseThrow().report();
+    assertThat(report.filesAdded()).isEqualTo(4);
+    assertThat(report.filesRemoved()).isEqualTo(1);
+    assertThat(result.log()).containsOnlyOnce("launched the appliance on 2 disks");
+
+    Map<String, Entry> image =
+        TestGuestfs.readMounted(
+            List.of(
+                ghostClaim.resolve(InjectionJobRequest.DISK_IMG),
+                webClaim.resolve(InjectionJobRequest.DISK_IMG)),
+            "mkmountpoint /g\nmkmountpoint /w\nmount-ro /dev/sda /g\nmount-ro /dev/sdb /w\n",
+            List.of("/w/etc/motd", "/w/etc/app/token", "/g/etc/old.conf"),
+            List.of("/w/etc/old.conf", "/g/etc/ghost.conf", "/g/etc/motd"));
+    assertThat(image.get("/w/etc/motd").text()).isEqualTo("hi\n");
+    assertThat(image.get("/w/etc/app/token").bytes()).isEqualTo(TOKEN);
+    assertThat(image.get("/w/etc/app/token").uid()).isEqualTo(1000);
+  }
+
+  /**
    * The Job does what {@code graft inject} does on a real layout: on the RHEL-like guest (LVM, XFS,
    * SELinux enforcing with its policy), owners given by name get the guest's own ids and the files
    * get the labels of the guest's file_contexts, and the result says so.
