@@ -165,12 +165,13 @@ class CdiBehaviourTest {
     start();
     String ns = "cdi-copy";
     simulator.cloneFallbackReason("no common CSI driver");
-    simulator.hostAssistedCloneRate(4L << 30); // 4 GiB/s
+    simulator.hostAssistedCloneRate(2L << 30); // 2 GiB/s: 0.5 s for 1Gi, 4 s for 8Gi
     try {
       long small = cloneMillis(ns, "small", "1Gi");
       long large = cloneMillis(ns, "large", "8Gi");
-      assertThat(large).isGreaterThanOrEqualTo(2000);
-      assertThat(large).isGreaterThan(small * 3);
+      assertThat(large).isGreaterThanOrEqualTo(4000);
+      // The same overhead (events, writes) in both: the difference is the copy of 7Gi.
+      assertThat(large - small).as("large %d ms, small %d ms", large, small).isGreaterThan(2800);
       assertThat(
               client
                   .persistentVolumeClaims()
