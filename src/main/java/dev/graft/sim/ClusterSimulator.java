@@ -78,7 +78,8 @@ public final class ClusterSimulator implements AutoCloseable {
     this.client = client;
     this.jobsAndGarbage = jobsAndGarbage;
     this.kubevirt =
-        new KubeVirtSimulator(client, jobsAndGarbage ? 0 : RESYNC_MILLIS, jobsAndGarbage);
+        new KubeVirtSimulator(
+            client, jobsAndGarbage ? 0 : RESYNC_MILLIS, jobsAndGarbage, this::consume);
   }
 
   /** Plays CDI only: for a real API server whose own controllers run the Jobs and collect. */
@@ -274,18 +275,17 @@ public final class ClusterSimulator implements AutoCloseable {
     String ns = job.getMetadata().getNamespace();
     for (var volume : spec.getVolumes()) {
       if (volume.getPersistentVolumeClaim() != null) {
-        String key = ns + "/" + volume.getPersistentVolumeClaim().getClaimName();
-        if (waitingForConsumer.remove(key)) {
-          DataVolume dv =
-              client
-                  .resources(DataVolume.class)
-                  .inNamespace(ns)
-                  .withName(volume.getPersistentVolumeClaim().getClaimName())
-                  .get();
-          if (dv != null) {
-            complete(dv);
-          }
-        }
+        consume(ns, volume.getPersistentVolumeClaim().getClaimName());
+      }
+    }
+  }
+
+  /** A pod mounts this PVC (a Job's, or a VM's virt-launcher): its DataVolume goes on. */
+  void consume(String ns, String claim) {
+    if (waitingForConsumer.remove(ns + "/" + claim)) {
+      DataVolume dv = client.resources(DataVolume.class).inNamespace(ns).withName(claim).get();
+      if (dv != null) {
+        complete(dv);
       }
     }
   }

@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
@@ -21,7 +22,8 @@ import java.util.function.Predicate;
  * ({@link #dataVolumeTemplates}) it creates the DataVolumes of a VM's dataVolumeTemplates (owned by
  * the VM, with the template's labels and annotations) and reports DataVolumesReady from them; a VM
  * whose run strategy asks it to run stays Provisioning until its DataVolumes succeeded
- * (DataVolumeError while one of them fails persistently), then goes through Starting to Running and
+ * (WaitingForVolumeBinding while one waits for its first consumer, which its virt-launcher pod then
+ * is; DataVolumeError while one fails persistently), then goes through Starting to Running and
  * ready, a Halted one (or one without a strategy) to Stopped, one it is told cannot be scheduled to
  * ErrorUnschedulable with KubeVirt's PodScheduled condition. A running VM keeps the volumes it
  * started with: a spec that changes them gets KubeVirt's RestartRequired condition until {@link
@@ -41,10 +43,18 @@ final class KubeVirtSimulator {
 
   private volatile boolean dataVolumeTemplates;
 
-  KubeVirtSimulator(KubernetesClient client, long resyncMillis, boolean collectGarbage) {
+  /** A virt-launcher pod mounts a PVC (namespace, claim): what binds WaitForFirstConsumer ones. */
+  private final BiConsumer<String, String> mount;
+
+  KubeVirtSimulator(
+      KubernetesClient client,
+      long resyncMillis,
+      boolean collectGarbage,
+      BiConsumer<String, String> mount) {
     this.client = client;
     this.resyncMillis = resyncMillis;
     this.collectGarbage = collectGarbage;
+    this.mount = mount;
   }
 
   void start() {
@@ -156,7 +166,19 @@ final class KubeVirtSimulator {
     want.observedGeneration = vm.getMetadata().getGeneration();
     want.conditions = new ArrayList<>();
     boolean startsNow = !started.containsKey(key(vm));
-    if (run && startsNow && disks.startsWith(ERROR)) {
+    if (run && startsNow && disks.startsWith(WAITING_FOR_BINDING)) {
+      // KubeVirt starts the VMI anyway: its virt-launcher pod is the first consumer.
+      want.printableStatus = "WaitingForVolumeBinding";
+      want.ready = false;
+      want.conditions.add(
+          condition(
+              "DataVolumesReady",
+              "False",
+              "NotReady",
+              disks.substring(WAITING_FOR_BINDING.length())));
+      want.conditions.add(condition("Ready", "False", "PodNotExists", "virt-launcher is Pending"));
+      dataVolumeVolumes(vm).forEach(name -> mount.accept(vm.getMetadata().getNamespace(), name));
+    } else if (run && startsNow && disks.startsWith(ERROR)) {
       want.printableStatus = "DataVolumeError";
       want.ready = false;
       want.conditions.add(
@@ -238,6 +260,7 @@ final class KubeVirtSimulator {
   }
 
   private static final String ERROR = "error: ";
+  private static final String WAITING_FOR_BINDING = "binding: ";
 
   /**
    * Creates the DataVolumes of the VM's dataVolumeTemplates that do not exist, as virt-controller
@@ -290,14 +313,16 @@ final class KubeVirtSimulator {
   }
 
   /**
-   * Empty when every DataVolume the VM's volumes name has succeeded; else what is not ready, or
-   * {@code "error: ..."} when one of them fails persistently (CDI keeps retrying) or failed.
+   * Empty when every DataVolume the VM's volumes name has succeeded; else what is not ready,
+   * prefixed {@code "binding: "} when one waits for its first consumer, or {@code "error: ..."}
+   * when one of them fails persistently (CDI keeps retrying) or failed.
    */
   private String dataVolumes(VirtualMachine vm) {
     if (dataVolumes == null) {
       return "";
     }
     List<String> waiting = new ArrayList<>();
+    boolean binding = false;
     for (String name : dataVolumeVolumes(vm)) {
       DataVolume dv = dataVolumes.getStore().getByKey(vm.getMetadata().getNamespace() + "/" + name);
       if (dv == null) {
@@ -311,8 +336,11 @@ final class KubeVirtSimulator {
       if (!dv.succeeded()) {
         waiting.add(report.describe());
       }
+      if ("WaitForFirstConsumer".equals(report.phase())) {
+        binding = true;
+      }
     }
-    return String.join("; ", waiting);
+    return (binding ? WAITING_FOR_BINDING : "") + String.join("; ", waiting);
   }
 
   private static List<String> dataVolumeVolumes(VirtualMachine vm) {

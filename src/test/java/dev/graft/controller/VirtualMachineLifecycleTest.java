@@ -58,14 +58,19 @@ class VirtualMachineLifecycleTest {
     start(ns, null);
   }
 
-  /** The rich sample in {@code ns}, with another run strategy when not null. */
-  @SuppressWarnings("unchecked")
-  private void start(String ns, String runStrategy) throws Exception {
+  private ClusterSimulator simulator() {
     synchronized (VirtualMachineLifecycleTest.class) {
       if (simulator == null) {
         simulator = new ClusterSimulator(client).withVmDataVolumes().start();
       }
+      return simulator;
     }
+  }
+
+  /** The rich sample in {@code ns}, with another run strategy when not null. */
+  @SuppressWarnings("unchecked")
+  private void start(String ns, String runStrategy) throws Exception {
+    simulator();
     client.resource(baseImage(ns, "fedora", "fedora-40")).create();
     for (String doc : Files.readString(RichSample.FILE).split("(?m)^---$")) {
       if (doc.contains("kind: Secret")) {
@@ -242,6 +247,34 @@ class VirtualMachineLifecycleTest {
     until(client, ns, () -> dataVolume(ns, oldRoot) == null);
     assertThat(dataVolume(ns, "web-rich-data")).isNotNull();
     until(client, ns, () -> dataVolume(ns, newRoot) != null);
+  }
+
+  @Test
+  void onWaitForFirstConsumerStorageTheVmsOwnPodBindsItsDisks() throws Exception {
+    String ns = "vm-wffc";
+    simulator().waitForFirstConsumer(true);
+    try {
+      start(ns);
+      until(client, ns, () -> ready(gvm(client, ns, "web-rich")));
+    } finally {
+      simulator.waitForFirstConsumer(false);
+    }
+    // The VM's disks do not ask to bind at once (its virt-launcher pod consumes them); the
+    // builds' do (nothing else would ever consume them). All are filled.
+    String root = vm(ns).getSpec().template.spec.volumes.get(0).dataVolume.name;
+    for (var dv :
+        client.resources(dev.graft.kubevirt.DataVolume.class).inNamespace(ns).list().getItems()) {
+      String name = dv.getMetadata().getName();
+      boolean vmDisk = name.equals(root) || name.equals("web-rich-data");
+      var annotations = dv.getMetadata().getAnnotations();
+      assertThat(
+              annotations != null
+                  && "true".equals(annotations.get(dev.graft.kubevirt.DataVolumes.BIND_IMMEDIATE)))
+          .as(name)
+          .isEqualTo(!vmDisk);
+      assertThat(dv.succeeded()).as(name).isTrue();
+    }
+    assertThat(simulator.waitingForConsumer()).noneMatch(k -> k.startsWith(ns + "/"));
   }
 
   private dev.graft.kubevirt.DataVolume dataVolume(String ns, String name) {

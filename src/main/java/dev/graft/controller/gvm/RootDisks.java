@@ -69,6 +69,9 @@ public record RootDisks(List<DataVolume> dataVolumes, Set<String> namedElsewhere
 
   /** Whether the VM runs from what its spec names, or does not run. */
   private static boolean settled(VirtualMachine vm, String printableStatus) {
+    if (printableStatus == null) {
+      return false; // KubeVirt has not reported the VM yet
+    }
     if ("Stopped".equals(printableStatus)) {
       return true;
     }

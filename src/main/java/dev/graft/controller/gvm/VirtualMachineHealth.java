@@ -61,6 +61,7 @@ final class VirtualMachineHealth {
     VirtualMachine.Status s = vm.getStatus();
     String printable = s == null ? null : s.printableStatus;
     if (rootDisk != null
+        && printable != null
         && VOLUME_STATES.contains(printable)
         && !DataVolume.SUCCEEDED.equals(rootDisk.phase())) {
       String disk = rootDisk.failing() ? rootDisk.failure() : rootDisk.describe();
