@@ -27,6 +27,10 @@ import java.util.List;
     jsonPath = ".status.baseGeneration",
     type = AdditionalPrinterColumn.Type.INTEGER)
 @AdditionalPrinterColumn(
+    name = "Pinned",
+    jsonPath = ".spec.baseGeneration",
+    type = AdditionalPrinterColumn.Type.INTEGER)
+@AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",
     type = AdditionalPrinterColumn.Type.DATE)
