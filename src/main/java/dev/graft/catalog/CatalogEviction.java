@@ -143,7 +143,9 @@ public class CatalogEviction {
             .toList();
     long bytes = images.stream().mapToLong(CatalogEviction::sizeBytes).sum();
     if (!limits.exceeded(images.size(), bytes)) {
-      return new Pass(expireOutdated(os, images), false);
+      List<String> expired = expireOutdated(os, images);
+      // Once the images of an old generation are gone, its base may go on the next pass.
+      return new Pass(expired, !expired.isEmpty());
     }
     // Only now, over a limit, read which images VMs use: a rare and bounded list call.
     Decision decision = decide(os, images, usage(namespace), limits);
@@ -181,7 +183,14 @@ public class CatalogEviction {
       }
       metrics.eviction(os);
     }
-    return new Pass(victims.stream().map(CacheEntry::name).toList(), false);
+    int current = BaseGenerations.currentGeneration(images, os);
+    boolean outdatedGone =
+        images.stream()
+            .filter(
+                gi -> victims.stream().anyMatch(v -> v.name().equals(gi.getMetadata().getName())))
+            .anyMatch(gi -> BaseGenerations.outdated(gi, current));
+    // An outdated image gone may leave the base of its generation unneeded: look again.
+    return new Pass(victims.stream().map(CacheEntry::name).toList(), outdatedGone);
   }
 
   /**

@@ -134,6 +134,9 @@ class BaseUpdateRealTest {
     gvm.getSpec().os = "fedora-40";
     gvm.getSpec().files = new java.util.ArrayList<>(List.of(FileSpec.inline(path, name)));
     gvm.getSpec().virtualMachineTemplate = VirtualMachineTemplate.running(1, "1Gi");
+    // Halted: a new image becomes its root disk at once (a running VM under the default
+    // updatePolicy RestartRequired would wait, not Ready, for a restart nobody makes here).
+    gvm.getSpec().virtualMachineTemplate.spec.put("runStrategy", "Halted");
     return gvm;
   }
 }
