@@ -8,6 +8,7 @@ import dev.graft.config.GraftConfig;
 import dev.graft.controller.base.BaseDecision;
 import dev.graft.controller.base.BaseView;
 import dev.graft.controller.base.SourceIdentity;
+import dev.graft.controller.base.SourceIdentity.DataSourceRead;
 import dev.graft.controller.flow.Decision;
 import dev.graft.controller.flow.Plumbing;
 import dev.graft.k8s.Informers;
@@ -86,10 +87,16 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
     String ns = catalogNamespace(bi.getMetadata().getNamespace());
     String os = bi.getSpec().os;
     String dsNs = BaseSources.dataSourceNamespace(bi);
-    DataSource ds =
-        bi.getSpec().sourceRef == null
-            ? null
-            : Informers.get(ctx, DataSource.class, dsNs, bi.getSpec().sourceRef.name).orElse(null);
+    SourceReads reads = new SourceReads(ctx.getClient());
+    DataSourceRead ds = DataSourceRead.cached(null);
+    if (bi.getSpec().sourceRef != null) {
+      String name = bi.getSpec().sourceRef.name;
+      // Not in the cache: maybe in a namespace the operator does not watch; then it is polled.
+      ds =
+          Informers.get(ctx, DataSource.class, dsNs, name)
+              .map(DataSourceRead::cached)
+              .orElseGet(() -> reads.dataSource(dsNs, name));
+    }
     List<GoldenImage> images =
         Informers.source(ctx, GoldenImage.class)
             .list(ns, gi -> gi.getSpec() != null && os.equals(gi.getSpec().os))
@@ -108,7 +115,7 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
     return new BaseView(
         bi,
         ns,
-        SourceIdentity.of(bi.getSpec(), dsNs, ds),
+        SourceIdentity.of(bi.getSpec(), dsNs, ds, reads),
         BaseGenerations.bases(images, os),
         BaseGenerations.outdatedCount(images, os),
         owner,

@@ -819,6 +819,40 @@ public final class ClusterSimulator implements AutoCloseable {
     }
   }
 
+  /**
+   * Plays a DataImportCron on storage whose StorageProfile prefers snapshots: the import ends as
+   * VolumeSnapshot {@code snapshot} and the DataSource points at it ({@code source.snapshot}).
+   */
+  public void importCronSnapshot(String namespace, String dataSource, String snapshot) {
+    var snapshots =
+        client
+            .genericKubernetesResources(dev.graft.kubevirt.VolumeSnapshots.CONTEXT)
+            .inNamespace(namespace);
+    if (snapshots.withName(snapshot).get() == null) {
+      var vs = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+      vs.setApiVersion("snapshot.storage.k8s.io/v1");
+      vs.setKind("VolumeSnapshot");
+      vs.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+      vs.getMetadata().setName(snapshot);
+      vs.getMetadata().setNamespace(namespace);
+      vs.getMetadata().setLabels(Map.of("cdi.kubevirt.io/dataImportCron", dataSource));
+      vs.setAdditionalProperty(
+          "spec", Map.of("source", Map.of("persistentVolumeClaimName", snapshot)));
+      snapshots.resource(vs).create();
+    }
+    client
+        .resources(DataSource.class)
+        .inNamespace(namespace)
+        .withName(dataSource)
+        .edit(
+            d -> {
+              d.setSpec(new DataSource.Spec());
+              d.getSpec().source = new DataSource.Source();
+              d.getSpec().source.snapshot = new DataVolume.Pvc(namespace, snapshot);
+              return d;
+            });
+  }
+
   @Override
   public void close() {
     cdiPods.shutdownNow();

@@ -84,6 +84,9 @@ class CrdUpToDateTest {
         .contains("Phase", "OS", "Parent", "Files", "Size", "Hits", "Age");
     JsonNode gvm =
         YAML.readTree(Files.readString(Path.of("crds", "graftedvirtualmachines.graft.dev-v1.yml")));
+    // kubectl get gvm: the generation a VM is on, and the one it pins.
+    assertThat(gvm.at("/spec/versions/0/additionalPrinterColumns").findValuesAsText("jsonPath"))
+        .contains(".status.baseGeneration", ".spec.baseGeneration");
     JsonNode file =
         gvm.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/files/items");
     assertThat(file.at("/required").toString()).contains("path");
