@@ -76,7 +76,8 @@ public class LoadRunner {
       ApiCalls calls,
       long reconciles,
       long heapBefore,
-      long heapAfter) {
+      long heapAfter,
+      Map<String, Integer> writes) {
 
     public double callsPerVm() {
       return (double) calls.total() / vms;
@@ -106,6 +107,7 @@ public class LoadRunner {
       while (readyBases(harness, ns) < LoadFleet.baseImages(ns).size()) {
         waitOrFail(deadline, "base images of " + ns + " not Ready");
       }
+      StatusLog log = new StatusLog(harness, ns);
       quiesce(server);
       long heapBefore = heapAfterGc();
       long reconcilesBefore = reconciles();
@@ -122,7 +124,18 @@ public class LoadRunner {
       ApiCalls calls = quiesce(server);
       long heapAfter = heapAfterGc();
       long reconciles = reconcilesBefore < 0 ? -1 : reconciles() - reconcilesBefore;
-      return inventory(harness, ns, n, seconds, ready, calls, reconciles, heapBefore, heapAfter);
+      log.close();
+      return inventory(
+          harness,
+          ns,
+          n,
+          seconds,
+          ready,
+          calls,
+          reconciles,
+          heapBefore,
+          heapAfter,
+          log.writes(harness, ns));
     } finally {
       harness.close();
     }
@@ -191,7 +204,8 @@ public class LoadRunner {
       ApiCalls calls,
       long reconciles,
       long heapBefore,
-      long heapAfter) {
+      long heapAfter,
+      Map<String, Integer> writes) {
     List<GoldenImage> images =
         client.resources(GoldenImage.class).inNamespace(ns).list().getItems();
     List<VirtualMachine> vms =
@@ -240,7 +254,8 @@ public class LoadRunner {
         calls,
         reconciles,
         heapBefore,
-        heapAfter);
+        heapAfter,
+        writes);
   }
 
   private static <T extends HasMetadata> void duplicates(
