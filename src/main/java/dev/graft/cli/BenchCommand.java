@@ -1,11 +1,14 @@
 package dev.graft.cli;
 
+import dev.graft.bench.BootTimes;
 import dev.graft.bench.CacheSimulation;
 import dev.graft.bench.DepthGapBenchmark;
+import dev.graft.bench.FleetBootFigure;
 import dev.graft.bench.FleetScenario;
 import dev.graft.bench.LearningConvergence;
 import dev.graft.bench.LoadReport;
 import dev.graft.bench.LoadRunner;
+import dev.graft.bench.SampleFleet;
 import dev.graft.bench.SyntheticCatalog;
 import dev.graft.cache.CacheLimits;
 import dev.graft.config.DefaultWeights;
@@ -55,7 +58,8 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--suite",
       defaultValue = "planner",
       description =
-          "planner (planning, nearest lookup, fleet), cache (eviction hit ratios), learn (cost"
+          "planner (planning, nearest lookup, fleet), boot (when every VM of the sample fleet"
+              + " could boot, by strategy), cache (eviction hit ratios), learn (cost"
               + " learning on simulated builds), depth (the"
               + " depth-limited planner's gap to the exact optimum) or load (many"
               + " GraftedVirtualMachines at once against the operator on an embedded API server).")
@@ -77,6 +81,51 @@ public final class BenchCommand implements Callable<Integer> {
       description = "load: how long to wait for every VM to be Ready (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Option(
+      names = "--fleet",
+      paramLabel = "FILE",
+      defaultValue = "config/demo/fleet.yaml",
+      description = "boot: the fleet, a scenario file of graft demo (default: ${DEFAULT-VALUE}).")
+  java.nio.file.Path fleetFile;
+
+  @Option(
+      names = "--launch-seconds",
+      paramLabel = "S",
+      description =
+          "boot: one appliance launch (default: the per-build weight, 21.9 s measured by"
+              + " bench-inject).")
+  Double launchSeconds;
+
+  @Option(
+      names = "--extra-disk-seconds",
+      paramLabel = "S",
+      defaultValue = "0",
+      description = "boot: what each disk after the first adds to a launch (default: 0).")
+  double extraDiskSeconds;
+
+  @Option(
+      names = "--disks-per-job",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "boot: builds of one wave sharing a launch (default: 1, one Job per build).")
+  int disksPerJob;
+
+  @Option(
+      names = "--slots",
+      paramLabel = "N",
+      defaultValue = "20",
+      description =
+          "boot: Jobs at once besides one at a time (default: 20, graft.build.max-concurrent-builds;"
+              + " 0: no limit).")
+  int slots;
+
+  @Option(
+      names = "--clone-seconds",
+      paramLabel = "S",
+      defaultValue = "0",
+      description = "boot: the clone before each Job (default: 0, not measured).")
+  double cloneSeconds;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -89,6 +138,9 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (suite.equals("load")) {
       return load(out);
+    }
+    if (suite.equals("boot")) {
+      return boot(out);
     }
     if (suite.equals("learn")) {
       LearningConvergence.print(out, seed);
@@ -286,6 +338,32 @@ public final class BenchCommand implements Callable<Integer> {
     LoadReport.print(results, out);
     boolean ok = results.stream().allMatch(r -> r.ready() == r.vms() && r.duplicates().isEmpty());
     return ok ? 0 : 1;
+  }
+
+  private int boot(PrintWriter out) {
+    Weights weights = DefaultWeights.get();
+    BootTimes.Settings settings;
+    try {
+      settings =
+          new BootTimes.Settings(
+              launchSeconds == null ? weights.perBuild() : launchSeconds,
+              extraDiskSeconds,
+              disksPerJob,
+              slots,
+              cloneSeconds);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("graft bench: " + e.getMessage());
+      return GraftCommand.BAD_INPUT;
+    }
+    SampleFleet fleet;
+    try {
+      fleet = SampleFleet.read(fleetFile);
+    } catch (java.io.IOException e) {
+      spec.commandLine().getErr().println("graft bench: --fleet: " + e.getMessage());
+      return GraftCommand.BAD_INPUT;
+    }
+    FleetBootFigure.print(out, fleetFile.toString(), fleet, weights, settings);
+    return 0;
   }
 
   private static String ms(long nanos) {
