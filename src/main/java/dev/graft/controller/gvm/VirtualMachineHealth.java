@@ -45,8 +45,12 @@ final class VirtualMachineHealth {
     VirtualMachine.Status s = vm.getStatus();
     String printable = s == null ? null : s.printableStatus;
     if (printable == null) {
+      // The message of the reconcile that created it: no second status patch until KubeVirt
+      // reports.
       return State.progressing(
-          Phase.Pending, "Provisioning", "VirtualMachine " + name + ": waiting for KubeVirt");
+          Phase.Pending,
+          "Provisioning",
+          "VirtualMachine " + name + " created, cloning image " + imageName);
     }
     if (ERRORS.contains(printable)) {
       return State.degraded(
