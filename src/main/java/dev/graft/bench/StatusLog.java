@@ -3,6 +3,7 @@ package dev.graft.bench;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftStatus;
 import dev.graft.api.GraftedVirtualMachine;
+import dev.graft.api.Phase;
 import dev.graft.k8s.Conditions;
 import io.fabric8.kubernetes.api.model.Event;
 import io.fabric8.kubernetes.client.CustomResource;
@@ -14,6 +15,7 @@ import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -26,6 +28,7 @@ import java.util.concurrent.ConcurrentHashMap;
 final class StatusLog implements AutoCloseable {
   private final Map<String, String> last = new ConcurrentHashMap<>();
   private final Map<String, Integer> changes = new ConcurrentHashMap<>();
+  private final Set<String> ready = ConcurrentHashMap.newKeySet();
   private final List<Watch> watches;
   private final KubernetesSerialization json = new KubernetesSerialization();
 
@@ -44,6 +47,13 @@ final class StatusLog implements AutoCloseable {
           return;
         }
         String key = resource.getKind() + "/" + resource.getMetadata().getName();
+        if (resource instanceof GraftedVirtualMachine) {
+          if (resource.getStatus().phase == Phase.Ready) {
+            ready.add(key);
+          } else {
+            ready.remove(key);
+          }
+        }
         String status = json.asJson(resource.getStatus());
         if (Objects.equals(last.put(key, status), status)) {
           return;
@@ -64,6 +74,11 @@ final class StatusLog implements AutoCloseable {
       @Override
       public void onClose(WatcherException cause) {}
     };
+  }
+
+  /** How many GraftedVirtualMachines the watch last saw Ready. */
+  int ready() {
+    return ready.size();
   }
 
   /** Status changes by "status Kind phase reason", then Events by "event Kind reason". */
