@@ -42,7 +42,10 @@ public interface GraftConfig {
     @WithDefault("2s")
     java.time.Duration batchWindow();
 
-    /** Re-fit the weights from measured build durations as builds finish. */
+    /**
+     * Learn the weights and clone times from measured builds (status.timings); the run-time
+     * ConfigMap graft-planner-weights may pin weights or switch this.
+     */
     @WithDefault("true")
     boolean calibrate();
   }

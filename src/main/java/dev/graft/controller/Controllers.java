@@ -23,9 +23,18 @@ public final class Controllers {
 
   public static List<Reconciler<?>> standalone(
       KubernetesClient client, GraftConfig config, InjectionJobs jobs, GraftMetrics metrics) {
+    return standalone(client, config, jobs, metrics, new CatalogPlanner(config, metrics));
+  }
+
+  /** The same around a given planner (a test looks at what it learned). */
+  public static List<Reconciler<?>> standalone(
+      KubernetesClient client,
+      GraftConfig config,
+      InjectionJobs jobs,
+      GraftMetrics metrics,
+      CatalogPlanner planner) {
     EventRecorder events = new EventRecorder(client);
     Plumbing plumbing = Plumbing.of(events, metrics);
-    CatalogPlanner planner = new CatalogPlanner(config, metrics);
     UsageLedger ledger = new UsageLedger();
     CatalogEviction eviction = new CatalogEviction(config, client, events, metrics, ledger);
     return List.of(

@@ -7,7 +7,7 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * <pre>
  * cost(x -> r) = perBuild + missingBytes * size(missing) + inject * injectCost(missing)
- *              + remove * removeCost(excess) + excessBytes * size(excess)
+ *              + remove * removeCost(excess) + excessBytes * size(excess) + cloneCost(x)
  * </pre>
  *
  * With per-file add cost {@code a(f)} and drop cost {@code d(f)} this is {@code perBuild + A(r) +
@@ -49,6 +49,12 @@ public final class CostModel {
     return weights.perBuild()
         + addCost(RoaringBitmap.andNot(target, source))
         + dropCost(RoaringBitmap.andNot(source, target));
+  }
+
+  /** Cost of building {@code target} from the image {@code source}, its clone term included. */
+  public double cost(ImageSet source, ImageSet target) {
+    double files = cost(source.files(), target.files());
+    return source.files().equals(target.files()) ? files : files + source.cloneCost();
   }
 
   /** Sum of the per-file add costs of a set (what injecting all of it costs). */
