@@ -11,17 +11,18 @@ import dev.graft.controller.flow.Plumbing;
 import dev.graft.k8s.Conditions;
 import dev.graft.k8s.Informers;
 import dev.graft.kubevirt.DataSource;
+import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
-import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -40,7 +41,7 @@ import java.util.stream.Collectors;
     retry = Retries.class,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = Retries.RESYNC_MINUTES, timeUnit = TimeUnit.MINUTES))
-public class ClusterBaseImageReconciler implements Reconciler<ClusterBaseImage> {
+public class ClusterBaseImageReconciler implements ConfigurableReconciler<ClusterBaseImage> {
   private final GraftConfig config;
   private final Plumbing plumbing;
 
@@ -51,6 +52,18 @@ public class ClusterBaseImageReconciler implements Reconciler<ClusterBaseImage> 
 
   private Optional<String> catalogNamespace() {
     return config.catalogNamespace().filter(s -> !s.isBlank());
+  }
+
+  /**
+   * Cluster-wide, whatever namespaces the other controllers watch: the SDK looks a cluster-scoped
+   * object up in the informer of "all namespaces", which a per-namespace watch does not have (and
+   * {@code quarkus.operator-sdk.controllers.clusterbaseimage.namespaces} cannot say "all" over
+   * {@code quarkus.operator-sdk.namespaces}).
+   */
+  @Override
+  public void updateConfigurationFrom(
+      ControllerConfigurationOverrider<ClusterBaseImage> overrider) {
+    overrider.watchingAllNamespaces();
   }
 
   @Override

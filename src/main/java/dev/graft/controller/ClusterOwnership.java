@@ -4,6 +4,7 @@ import dev.graft.api.BaseImage;
 import dev.graft.api.ClusterBaseImage;
 import dev.graft.controller.base.ClusterBaseDecision;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -31,6 +32,8 @@ final class ClusterOwnership {
     return List.of(
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(ClusterBaseImage.class, BaseImage.class)
+                // cluster-scoped: one informer for the cluster, not one per watched namespace
+                .withNamespaces(java.util.Set.of(Constants.WATCH_ALL_NAMESPACES))
                 .withSecondaryToPrimaryMapper(
                     (ClusterBaseImage c) ->
                         c.getSpec() == null

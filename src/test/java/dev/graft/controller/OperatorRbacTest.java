@@ -77,6 +77,10 @@ class OperatorRbacTest {
                   .build())
           .create();
       client.resource(baseImage(ns, "fedora", "fedora-40")).create();
+      // Without a shared catalog a ClusterBaseImage only says so, in its status.
+      var cbi = ClusterBaseImageTest.clusterBaseImage("rbac-alma", "alma-9", "os-images", "disk");
+      client.resource(cbi).create();
+      until(client, ns, () -> client.resource(cbi).get().getStatus() != null);
       GraftedVirtualMachine full = gvm(ns, "full", "fedora-40", file("/etc/motd", "hi"));
       full.getSpec().files.add(ref("/etc/app.conf", new KeySelector("app", "app.conf"), false));
       full.getSpec().files.add(ref("/etc/token", new KeySelector("creds", "token"), true));
@@ -113,7 +117,8 @@ class OperatorRbacTest {
             new RbacAudit.Access("create", "kubevirt.io", "virtualmachines"),
             new RbacAudit.Access("create", "batch", "jobs"),
             new RbacAudit.Access("create", "cdi.kubevirt.io", "datavolumes"),
-            new RbacAudit.Access("patch", "graft.dev", "goldenimages/status"));
+            new RbacAudit.Access("patch", "graft.dev", "goldenimages/status"),
+            new RbacAudit.Access("patch", "graft.dev", "clusterbaseimages/status"));
     assertThat(RbacAudit.fromRole(Path.of("config/rbac/role.yaml")).denied(calls))
         .as("calls the shipped ClusterRole does not allow")
         .isEmpty();
