@@ -47,7 +47,8 @@ class ClusterBaseImageAccessTest {
   private static KubernetesClient as(String user) {
     // Impersonated without groups: the API server adds system:authenticated, as for a real login.
     return new KubernetesClientBuilder()
-        .withConfig(new ConfigBuilder(admin.getConfiguration()).withImpersonateUsername(user).build())
+        .withConfig(
+            new ConfigBuilder(admin.getConfiguration()).withImpersonateUsername(user).build())
         .build();
   }
 

@@ -236,7 +236,8 @@ public final class RealControlPlane {
                 "--kubeconfig",
                 adminKubeconfig.toString(),
                 "--controllers",
-                // clusterrole-aggregation: the chart's ClusterBaseImage viewer joins view/edit/admin
+                // clusterrole-aggregation: the chart's ClusterBaseImage viewer joins
+                // view/edit/admin
                 "garbage-collector-controller,job-controller,clusterrole-aggregation-controller",
                 "--leader-elect=false",
                 "--secure-port=0",
