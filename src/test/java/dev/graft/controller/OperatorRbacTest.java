@@ -122,7 +122,27 @@ class OperatorRbacTest {
     assertThat(RbacAudit.fromRole(Path.of("config/rbac/role.yaml")).denied(calls))
         .as("calls the shipped ClusterRole does not allow")
         .isEmpty();
+    // Secrets: only those with Graft's labels are listed or watched (the files selector, or the
+    // payload Secrets Graft made), and no other Secret is read by name (issue 16, item 6).
+    List<String> secretCalls = rawCalls.stream().filter(c -> c.contains("/secrets")).toList();
+    assertThat(secretCalls).as("the operator's Secret calls were recorded").isNotEmpty();
+    for (String c : secretCalls) {
+      String query = java.net.URLDecoder.decode(c, java.nio.charset.StandardCharsets.UTF_8);
+      boolean collection = query.matches("GET \\S*/secrets(\\?.*)?");
+      if (collection) {
+        assertThat(query)
+            .as("a list or watch of Secrets")
+            .containsAnyOf(
+                "labelSelector=graft.dev/files=true", "labelSelector=graft.dev/golden-image");
+      } else if (query.startsWith("GET ")) {
+        assertThat(query)
+            .as("a Secret read by name")
+            .matches("GET \\S*/secrets/[^/?]*-payload(\\?.*)?");
+      }
+    }
   }
+
+  private final List<String> rawCalls = new ArrayList<>();
 
   private static FileSpec ref(String path, KeySelector key, boolean secret) {
     FileSpec f = new FileSpec();
@@ -149,6 +169,7 @@ class OperatorRbacTest {
       String agent = request.getHeader("User-Agent");
       if (agent == null || !agent.contains(TESTER)) {
         calls.add(RbacAudit.access(request.getMethod(), request.getPath()));
+        rawCalls.add(request.getMethod() + " " + request.getPath());
       }
     }
     return calls;
