@@ -135,7 +135,7 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
   @Override
   public ErrorStatusUpdateControl<BaseImage> updateErrorStatus(
       BaseImage bi, Context<BaseImage> ctx, Exception e) {
-    return plumbing.failed(bi, e, BaseImage.Status.class);
+    return plumbing.failed(bi, ctx, e, BaseImage.Status.class);
   }
 
   /**

@@ -46,7 +46,7 @@ public class FileSetReconciler implements Reconciler<FileSet> {
   @Override
   public ErrorStatusUpdateControl<FileSet> updateErrorStatus(
       FileSet fs, Context<FileSet> ctx, Exception e) {
-    return plumbing.failed(fs, e, FileSet.Status.class);
+    return plumbing.failed(fs, ctx, e, FileSet.Status.class);
   }
 
   /** Decide: the FileSet is its own whole view (nothing it names is read). */

@@ -211,7 +211,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         gi.getMetadata().getNamespace(),
         gi.getMetadata().getName(),
         taken.remove(ResourceID.fromResource(gi)));
-    return plumbing.failed(gi, e, GoldenImage.Status.class);
+    return plumbing.failed(gi, ctx, e, GoldenImage.Status.class);
   }
 
   @Override

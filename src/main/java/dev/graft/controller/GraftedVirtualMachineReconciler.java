@@ -112,7 +112,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   @Override
   public ErrorStatusUpdateControl<GraftedVirtualMachine> updateErrorStatus(
       GraftedVirtualMachine gvm, Context<GraftedVirtualMachine> ctx, Exception e) {
-    return plumbing.failed(gvm, e, GraftedVirtualMachine.Status.class);
+    return plumbing.failed(gvm, ctx, e, GraftedVirtualMachine.Status.class);
   }
 
   /** Whether another reconcile was creating this request's image, and this one waited for it. */

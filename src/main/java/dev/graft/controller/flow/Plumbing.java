@@ -44,8 +44,8 @@ public class Plumbing {
   }
 
   public <P extends CustomResource<?, S>, S extends GraftStatus> ErrorStatusUpdateControl<P> failed(
-      P resource, Exception failure, Class<S> statusType) {
-    return failures.handle(resource, failure, statusType);
+      P resource, Context<P> ctx, Exception failure, Class<S> statusType) {
+    return failures.handle(resource, failure, statusType, ctx.getRetryInfo());
   }
 
   public Act act() {

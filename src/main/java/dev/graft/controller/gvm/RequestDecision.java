@@ -27,6 +27,9 @@ import java.util.Objects;
  * GoldenImage reconciler writes it). Pure: no client calls.
  */
 public final class RequestDecision {
+  /** How soon a request that starts waiting for an image looks at it once more. */
+  static final java.time.Duration FIRST_WAIT_RECHECK = java.time.Duration.ofSeconds(2);
+
   private RequestDecision() {}
 
   public static Decision decide(
@@ -147,12 +150,17 @@ public final class RequestDecision {
     if (!imageReady) {
       actions.addAll(missingPayloads(v, image, parent));
       Phase p = image.getStatus() == null ? Phase.Pending : image.getStatus().phase;
-      return Decision.of(
-          State.progressing(
-              Phase.Building,
-              "Building",
-              "image " + imageName + " is " + (p == null ? "Pending" : p)),
-          actions);
+      Decision building =
+          Decision.of(
+              State.progressing(
+                  Phase.Building,
+                  "Building",
+                  "image " + imageName + " is " + (p == null ? "Pending" : p)),
+              actions);
+      // The image mapper finds this request by status.image in the informer cache. If the image
+      // turns Ready before this status patch reaches the cache, its event finds no request: one
+      // look after the patch has landed closes that window.
+      return firstUse ? building.recheckAfter(FIRST_WAIT_RECHECK) : building;
     }
     Decision vm = VirtualMachineStep.decide(v, status, image, firstUse, ledger);
     return Decision.of(vm.state(), concat(actions, vm.actions()));

@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
@@ -95,7 +96,8 @@ class RequestDecisionTest {
                     + ": +1 -0 files, cost 1.50 (optimal)",
                 "count cacheMiss fedora-40",
                 "event Building: image " + IMAGE + " is Pending"),
-            null),
+            // An image that turns Ready before this status reaches the cache is not missed.
+            RequestDecision.FIRST_WAIT_RECHECK),
         new Row(
             "planned by another reconcile: wait for the image",
             v -> planned(with(v, MANIFEST, null, null, base(), null), "fedora-40-other"),
@@ -274,6 +276,18 @@ class RequestDecisionTest {
     } else {
       assertThat(d.recheck()).as(row.name()).isEqualTo(row.recheck());
     }
+  }
+
+  @Test
+  void aRequestAlreadyWaitingForItsImageIsWokenByTheImageAlone() {
+    RequestView view = with(null, MANIFEST, null, image(Phase.Building), base(), null);
+    GraftedVirtualMachine.Status status = new GraftedVirtualMachine.Status();
+    status.image = IMAGE;
+    status.imageNamespace = NS;
+    Decision d = RequestDecision.decide(view, RequestView.Plan.NONE, status, new UsageLedger());
+    assertThat(d.state().reason()).isEqualTo("Building");
+    // The cache already names the image: its events find this request, no polling needed.
+    assertThat(d.recheck()).isNull();
   }
 
   private static RequestView with(
