@@ -154,6 +154,6 @@ public class ClusterBaseImageReconciler implements ConfigurableReconciler<Cluste
   @Override
   public ErrorStatusUpdateControl<ClusterBaseImage> updateErrorStatus(
       ClusterBaseImage cbi, Context<ClusterBaseImage> ctx, Exception e) {
-    return plumbing.failed(cbi, e, BaseImage.Status.class);
+    return plumbing.failed(cbi, ctx, e, BaseImage.Status.class);
   }
 }
