@@ -22,10 +22,12 @@ import java.util.List;
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "VM", jsonPath = ".status.virtualMachine.printableStatus")
+// Printer columns in this order (PrinterColumnsAsDeclared); the base generation only in -o wide.
 @AdditionalPrinterColumn(
     name = "Base",
     jsonPath = ".status.baseGeneration",
-    type = AdditionalPrinterColumn.Type.INTEGER)
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    priority = 1)
 @AdditionalPrinterColumn(
     name = "Age",
     jsonPath = ".metadata.creationTimestamp",

@@ -10,6 +10,8 @@ import dev.graft.catalog.Tenancy;
 import dev.graft.config.GraftConfig;
 import dev.graft.k8s.Informers;
 import dev.graft.k8s.Labels;
+import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.DataVolumeReport;
 import dev.graft.kubevirt.VirtualMachine;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
@@ -29,7 +31,7 @@ import java.util.stream.Collectors;
 /**
  * What a GraftedVirtualMachine watches, and how an event of each maps back to the requests it
  * concerns: its FileSets, the ConfigMaps and Secrets meant for Graft (label selectors), the
- * GoldenImages, and its VirtualMachine.
+ * GoldenImages, its VirtualMachine and its root disk DataVolumes.
  */
 final class RequestSources {
   static final String BY_FILESET = "byFileSet";
@@ -105,6 +107,23 @@ final class RequestSources {
                                 vm.getMetadata().getNamespace())))
                 .build(),
             context);
+    // The VMs' root disks: an old one is deleted once nothing uses it; what CDI reports of the
+    // current one (phase, conditions, restarts) explains a VM that is not running yet.
+    var rootDisks =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(DataVolume.class, GraftedVirtualMachine.class)
+                .withLabelSelector(Labels.ROOT_DISK_OF)
+                .withOnAddFilter(dv -> false)
+                .withOnUpdateFilter((now, before) -> !DataVolumeReport.same(now, before))
+                .withOnDeleteFilter((dv, unknown) -> false)
+                .withSecondaryToPrimaryMapper(
+                    (DataVolume dv) ->
+                        Set.of(
+                            new ResourceID(
+                                dv.getMetadata().getLabels().get(Labels.ROOT_DISK_OF),
+                                dv.getMetadata().getNamespace())))
+                .build(),
+            context);
     // A BaseImage's update policy decides which base generation its os's requests are built on.
     var baseImages =
         new InformerEventSource<>(
@@ -126,7 +145,7 @@ final class RequestSources {
                                         && Objects.equals(gvm.getSpec().os, bi.getSpec().os))))
                 .build(),
             context);
-    return List.of(fileSets, configMaps, secrets, images, vms, baseImages);
+    return List.of(fileSets, configMaps, secrets, images, vms, rootDisks, baseImages);
   }
 
   /** A base image (a generation of an os) concerns every request of its os: it may move them. */

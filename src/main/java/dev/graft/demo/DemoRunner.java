@@ -126,7 +126,8 @@ public class DemoRunner {
   public int run(
       String scenarioYaml, Path dumpDir, Duration timeout, PrintStream out, boolean simulate)
       throws IOException {
-    ClusterSimulator simulator = simulate ? new ClusterSimulator(client).start() : null;
+    ClusterSimulator simulator =
+        simulate ? new ClusterSimulator(client).withVmDataVolumes().start() : null;
     try {
       Instant start = Instant.now();
       Instant deadline = start.plus(timeout);

@@ -8,6 +8,12 @@ public final class Labels {
   /** The GraftedVirtualMachine a VirtualMachine belongs to. */
   public static final String GVM = "graft.dev/grafted-vm";
 
+  /**
+   * On a VM's root disk DataVolume (set in its dataVolumeTemplate; KubeVirt copies it): the
+   * VirtualMachine whose root disk it is. Graft's old root disks are found (and deleted) by it.
+   */
+  public static final String ROOT_DISK_OF = "graft.dev/root-disk-of";
+
   /** The os of a GoldenImage. */
   public static final String OS = "graft.dev/os";
 

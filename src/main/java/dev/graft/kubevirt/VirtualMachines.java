@@ -142,6 +142,8 @@ public final class VirtualMachines {
     VirtualMachine.DataVolumeTemplate root = new VirtualMachine.DataVolumeTemplate();
     root.metadata = new VirtualMachine.ObjectMeta();
     root.metadata.name = dataVolume;
+    root.metadata.labels =
+        new LinkedHashMap<>(Map.of(Labels.ROOT_DISK_OF, gvm.getMetadata().getName()));
     root.metadata.annotations = new LinkedHashMap<>(Map.of(Annotations.IMAGE_REF, imageRef));
     root.spec = new DataVolume.Spec();
     root.spec.source = new DataVolume.Source();
@@ -161,6 +163,25 @@ public final class VirtualMachines {
       }
     }
     return root;
+  }
+
+  /** Names of the DataVolumes a VM spec names: its dataVolumeTemplates and DataVolume volumes. */
+  public static java.util.Set<String> dataVolumeNames(VirtualMachine.Spec spec) {
+    java.util.Set<String> names = new java.util.HashSet<>();
+    if (spec == null) {
+      return names;
+    }
+    if (spec.dataVolumeTemplates != null) {
+      spec.dataVolumeTemplates.stream()
+          .filter(t -> t.metadata != null && t.metadata.name != null)
+          .forEach(t -> names.add(t.metadata.name));
+    }
+    if (spec.template != null && spec.template.spec != null && spec.template.spec.volumes != null) {
+      spec.template.spec.volumes.stream()
+          .filter(v -> v.dataVolume != null && v.dataVolume.name != null)
+          .forEach(v -> names.add(v.dataVolume.name));
+    }
+    return names;
   }
 
   /** The image (namespace/name) a VirtualMachine's root disk clones, from its annotation. */

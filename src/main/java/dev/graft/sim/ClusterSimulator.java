@@ -24,6 +24,9 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 import java.util.stream.Stream;
 
@@ -47,6 +50,17 @@ public final class ClusterSimulator implements AutoCloseable {
   private volatile Predicate<String> failImage = image -> false;
   private volatile String failMessage;
   private volatile String cloneFallbackReason;
+  private volatile long hostAssistedBytesPerSecond;
+  private volatile Predicate<DataVolume> failClone = dv -> false;
+  private volatile int cloneFailures;
+  private final ScheduledExecutorService cdiPods =
+      Executors.newSingleThreadScheduledExecutor(
+          r -> {
+            Thread t = new Thread(r, "simulated-cdi-pods");
+            t.setDaemon(true);
+            return t;
+          });
+  private static final long RESTART_MILLIS = 300;
   private volatile boolean waitForFirstConsumer;
   private final Set<String> waitingForConsumer = ConcurrentHashMap.newKeySet();
   private SharedIndexInformer<DataVolume> dataVolumes;
@@ -63,7 +77,9 @@ public final class ClusterSimulator implements AutoCloseable {
   private ClusterSimulator(KubernetesClient client, boolean jobsAndGarbage) {
     this.client = client;
     this.jobsAndGarbage = jobsAndGarbage;
-    this.kubevirt = new KubeVirtSimulator(client, jobsAndGarbage ? 0 : RESYNC_MILLIS);
+    this.kubevirt =
+        new KubeVirtSimulator(
+            client, jobsAndGarbage ? 0 : RESYNC_MILLIS, jobsAndGarbage, this::consume);
   }
 
   /** Plays CDI only: for a real API server whose own controllers run the Jobs and collect. */
@@ -88,7 +104,7 @@ public final class ClusterSimulator implements AutoCloseable {
                       heldDataVolumes.add(
                           dv.getMetadata().getNamespace() + "/" + dv.getMetadata().getName());
                     } else {
-                      complete(dv);
+                      populate(dv);
                     }
                   }
 
@@ -167,6 +183,17 @@ public final class ClusterSimulator implements AutoCloseable {
     return this;
   }
 
+  /**
+   * Plays virt-controller's DataVolumes too: it creates those of a VM's dataVolumeTemplates (owned
+   * by the VM, with the template's labels and annotations, collected with the VM), and a starting
+   * VM stays Provisioning until they succeeded (DataVolumeError while one fails persistently). Off
+   * by default: a VM's volumes are then ready at once, and only Graft's build DataVolumes exist.
+   */
+  public ClusterSimulator withVmDataVolumes() {
+    kubevirt.dataVolumeTemplates(true);
+    return this;
+  }
+
   /** VMs matching this cannot be scheduled (KubeVirt's ErrorUnschedulable) until told otherwise. */
   public void unschedulableVms(Predicate<VirtualMachine> which) {
     kubevirt.unschedulable(which);
@@ -219,6 +246,16 @@ public final class ClusterSimulator implements AutoCloseable {
                 s.phase = "WaitForFirstConsumer";
                 s.progress = "N/A";
                 s.claimName = name;
+                // As CDI's updateBoundCondition writes it for a Pending claim.
+                s.conditions =
+                    List.of(
+                        Map.of(
+                            "type", "Bound",
+                            "status", "False",
+                            "reason", "Pending",
+                            "message", "PVC " + name + " Pending"),
+                        Map.of("type", "Running", "status", "False", "reason", "", "message", ""),
+                        Map.of("type", "Ready", "status", "False", "reason", "", "message", ""));
                 d.setStatus(s);
                 return d;
               });
@@ -238,18 +275,17 @@ public final class ClusterSimulator implements AutoCloseable {
     String ns = job.getMetadata().getNamespace();
     for (var volume : spec.getVolumes()) {
       if (volume.getPersistentVolumeClaim() != null) {
-        String key = ns + "/" + volume.getPersistentVolumeClaim().getClaimName();
-        if (waitingForConsumer.remove(key)) {
-          DataVolume dv =
-              client
-                  .resources(DataVolume.class)
-                  .inNamespace(ns)
-                  .withName(volume.getPersistentVolumeClaim().getClaimName())
-                  .get();
-          if (dv != null) {
-            complete(dv);
-          }
-        }
+        consume(ns, volume.getPersistentVolumeClaim().getClaimName());
+      }
+    }
+  }
+
+  /** A pod mounts this PVC (a Job's, or a VM's virt-launcher): its DataVolume goes on. */
+  void consume(String ns, String claim) {
+    if (waitingForConsumer.remove(ns + "/" + claim)) {
+      DataVolume dv = client.resources(DataVolume.class).inNamespace(ns).withName(claim).get();
+      if (dv != null) {
+        complete(dv);
       }
     }
   }
@@ -326,6 +362,179 @@ public final class ClusterSimulator implements AutoCloseable {
   /** Clones report this CDI fallback reason (e.g. no CSI clone between storage classes). */
   public void cloneFallbackReason(String reason) {
     this.cloneFallbackReason = reason;
+  }
+
+  /**
+   * Host-assisted clones (CDI's fallback: {@link #cloneFallbackReason} set) copy at this rate, so
+   * that they take time in proportion to their size; 0 (the default) completes them at once.
+   */
+  public void hostAssistedCloneRate(long bytesPerSecond) {
+    this.hostAssistedBytesPerSecond = bytesPerSecond;
+  }
+
+  /**
+   * CDI's pod of new clones matching {@code which} fails {@code restarts} times before it succeeds,
+   * as CDI reports it: restartCount counts up, Running is False with reason Error and the pod's
+   * message, the phase stays CloneInProgress (CDI retries by itself). {@link Integer#MAX_VALUE}: it
+   * fails until {@link #stopFailingClones()}.
+   */
+  public void failClones(Predicate<DataVolume> which, int restarts) {
+    this.cloneFailures = restarts;
+    this.failClone = which;
+  }
+
+  /** Failing clones succeed at their next retry. */
+  public void stopFailingClones() {
+    this.failClone = dv -> false;
+  }
+
+  private static boolean isClone(DataVolume dv) {
+    return dv.getSpec() != null && dv.getSpec().source != null && dv.getSpec().source.pvc != null;
+  }
+
+  /** What CDI does with a new DataVolume: fail and retry, copy for a while, or complete. */
+  private void populate(DataVolume dv) {
+    if (isClone(dv) && failClone.test(dv)) {
+      failOnce(dv, 1);
+    } else if (isClone(dv) && cloneFallbackReason != null && hostAssistedBytesPerSecond > 0) {
+      copy(dv);
+    } else {
+      complete(dv);
+    }
+  }
+
+  /** CDI's clone pod failed for the n-th time; CDI restarts it. */
+  private void failOnce(DataVolume dv, int restart) {
+    String pod = "cdi-upload-" + dv.getMetadata().getName();
+    boolean written =
+        writeStatus(
+            dv,
+            "CloneInProgress",
+            "N/A",
+            restart,
+            cdiConditions(
+                dv.getMetadata().getName(),
+                "False",
+                "Error",
+                "Unable to process data: pod "
+                    + pod
+                    + " failed: read tcp: connection reset by peer",
+                false));
+    if (!written) {
+      return;
+    }
+    cdiPods.schedule(
+        () -> {
+          if (restart < cloneFailures && failClone.test(dv)) {
+            failOnce(dv, restart + 1);
+          } else if (cloneFallbackReason != null && hostAssistedBytesPerSecond > 0) {
+            copy(dv);
+          } else {
+            complete(dv);
+          }
+        },
+        RESTART_MILLIS,
+        TimeUnit.MILLISECONDS);
+  }
+
+  /** A host-assisted copy: in progress for size / rate, then complete. */
+  private void copy(DataVolume dv) {
+    long bytes = Quantity.getAmountInBytes(new Quantity(size(dv))).longValue();
+    long millis = bytes * 1000 / hostAssistedBytesPerSecond;
+    writeStatus(
+        dv,
+        "CloneInProgress",
+        "0.00%",
+        restarts(dv),
+        cdiConditions(dv.getMetadata().getName(), "True", "", "", false));
+    cdiPods.schedule(() -> complete(dv), millis, TimeUnit.MILLISECONDS);
+  }
+
+  private int restarts(DataVolume dv) {
+    DataVolume now =
+        client
+            .resources(DataVolume.class)
+            .inNamespace(dv.getMetadata().getNamespace())
+            .withName(dv.getMetadata().getName())
+            .get();
+    return now == null || now.getStatus() == null || now.getStatus().restartCount == null
+        ? 0
+        : now.getStatus().restartCount;
+  }
+
+  /** Writes a DataVolume's status; false when it is gone. */
+  private boolean writeStatus(
+      DataVolume dv,
+      String phase,
+      String progress,
+      int restarts,
+      List<Map<String, Object>> conditions) {
+    try {
+      client
+          .resources(DataVolume.class)
+          .inNamespace(dv.getMetadata().getNamespace())
+          .withName(dv.getMetadata().getName())
+          .editStatus(
+              d -> {
+                DataVolume.Status s = new DataVolume.Status();
+                s.phase = phase;
+                s.progress = progress;
+                s.claimName = dv.getMetadata().getName();
+                s.restartCount = restarts;
+                s.conditions = conditions;
+                d.setStatus(s);
+                return d;
+              });
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+      return false;
+    }
+  }
+
+  /**
+   * Bound, Running and Ready as CDI's datavolume/conditions.go writes them: the PVC bound; Running
+   * with the pod's state; Ready once done (TransferRunning while the pod runs).
+   */
+  static List<Map<String, Object>> cdiConditions(
+      String claim, String running, String reason, String message, boolean done) {
+    String now = Instant.now().toString();
+    return List.of(
+        Map.of(
+            "type", "Bound",
+            "status", "True",
+            "reason", "Bound",
+            "message", "PVC " + claim + " Bound",
+            "lastTransitionTime", now),
+        Map.of(
+            "type", "Running",
+            "status", running,
+            "reason", reason,
+            "message", message,
+            "lastTransitionTime", now),
+        Map.of(
+            "type",
+            "Ready",
+            "status",
+            done ? "True" : "False",
+            "reason",
+            done || !"True".equals(running) ? "" : "TransferRunning",
+            "message",
+            "",
+            "lastTransitionTime",
+            now));
+  }
+
+  private static String size(DataVolume dv) {
+    if (dv.getSpec() != null
+        && dv.getSpec().storage != null
+        && dv.getSpec().storage.resources != null
+        && dv.getSpec().storage.resources.requests != null) {
+      return dv.getSpec().storage.resources.requests.getOrDefault("storage", "10Gi");
+    }
+    return "10Gi";
   }
 
   /** New DataVolumes stay in progress. */
@@ -441,6 +650,16 @@ public final class ClusterSimulator implements AutoCloseable {
                 s.phase = DataVolume.SUCCEEDED;
                 s.progress = "100.0%";
                 s.claimName = name;
+                if (d.getStatus() != null) {
+                  s.restartCount = d.getStatus().restartCount;
+                }
+                s.conditions =
+                    cdiConditions(
+                        name,
+                        "False",
+                        "Completed",
+                        clone ? "Clone Complete" : "Import Complete",
+                        true);
                 d.setStatus(s);
                 return d;
               });
@@ -602,6 +821,7 @@ public final class ClusterSimulator implements AutoCloseable {
 
   @Override
   public void close() {
+    cdiPods.shutdownNow();
     kubevirt.close();
     if (dataVolumes != null) {
       dataVolumes.close();

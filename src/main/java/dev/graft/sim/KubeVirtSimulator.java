@@ -1,24 +1,34 @@
 package dev.graft.sim;
 
+import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.DataVolumeReport;
 import dev.graft.kubevirt.VirtualMachine;
+import io.fabric8.kubernetes.api.model.OwnerReferenceBuilder;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.function.Predicate;
 
 /**
- * Plays KubeVirt's virt-controller for VirtualMachines, as far as Graft reads them: a VM whose run
- * strategy asks it to run goes through Provisioning and Starting to Running and ready, a Halted one
- * (or one without a strategy) to Stopped, one it is told cannot be scheduled to ErrorUnschedulable
- * with KubeVirt's PodScheduled condition. A running VM keeps the volumes it started with: a spec
- * that changes them gets KubeVirt's RestartRequired condition until {@link #restart} starts it
- * again. status.observedGeneration follows the spec's generation, as KubeVirt's does.
+ * Plays KubeVirt's virt-controller for VirtualMachines, as far as Graft reads them: when asked
+ * ({@link #dataVolumeTemplates}) it creates the DataVolumes of a VM's dataVolumeTemplates (owned by
+ * the VM, with the template's labels and annotations) and reports DataVolumesReady from them; a VM
+ * whose run strategy asks it to run stays Provisioning until its DataVolumes succeeded
+ * (WaitingForVolumeBinding while one waits for its first consumer, which its virt-launcher pod then
+ * is; DataVolumeError while one fails persistently), then goes through Starting to Running and
+ * ready, a Halted one (or one without a strategy) to Stopped, one it is told cannot be scheduled to
+ * ErrorUnschedulable with KubeVirt's PodScheduled condition. A running VM keeps the volumes it
+ * started with: a spec that changes them gets KubeVirt's RestartRequired condition until {@link
+ * #restart} starts it again. status.observedGeneration follows the spec's generation, as KubeVirt's
+ * does.
  */
 final class KubeVirtSimulator {
   private final KubernetesClient client;
@@ -26,10 +36,25 @@ final class KubeVirtSimulator {
   private final Map<String, List<String>> started = new ConcurrentHashMap<>();
   private volatile Predicate<VirtualMachine> unschedulable = vm -> false;
   private SharedIndexInformer<VirtualMachine> vms;
+  private SharedIndexInformer<DataVolume> dataVolumes;
 
-  KubeVirtSimulator(KubernetesClient client, long resyncMillis) {
+  /** Whether it also plays the garbage collector for the DataVolumes a deleted VM owned. */
+  private final boolean collectGarbage;
+
+  private volatile boolean dataVolumeTemplates;
+
+  /** A virt-launcher pod mounts a PVC (namespace, claim): what binds WaitForFirstConsumer ones. */
+  private final BiConsumer<String, String> mount;
+
+  KubeVirtSimulator(
+      KubernetesClient client,
+      long resyncMillis,
+      boolean collectGarbage,
+      BiConsumer<String, String> mount) {
     this.client = client;
     this.resyncMillis = resyncMillis;
+    this.collectGarbage = collectGarbage;
+    this.mount = mount;
   }
 
   void start() {
@@ -52,9 +77,53 @@ final class KubeVirtSimulator {
                   @Override
                   public void onDelete(VirtualMachine vm, boolean unknown) {
                     started.remove(key(vm));
+                    if (collectGarbage) {
+                      collect(vm);
+                    }
                   }
                 },
                 resyncMillis);
+    // A VM's DataVolume that changes (CDI finished, or failed) settles the VM again.
+    dataVolumes =
+        client
+            .resources(DataVolume.class)
+            .inAnyNamespace()
+            .inform(
+                new ResourceEventHandler<>() {
+                  @Override
+                  public void onAdd(DataVolume dv) {
+                    owner(dv);
+                  }
+
+                  @Override
+                  public void onUpdate(DataVolume old, DataVolume dv) {
+                    owner(dv);
+                  }
+
+                  @Override
+                  public void onDelete(DataVolume dv, boolean unknown) {}
+                },
+                resyncMillis);
+  }
+
+  private void owner(DataVolume dv) {
+    if (vms == null || dv.getMetadata().getOwnerReferences() == null) {
+      return;
+    }
+    for (var o : dv.getMetadata().getOwnerReferences()) {
+      if ("VirtualMachine".equals(o.getKind())) {
+        VirtualMachine vm =
+            vms.getStore().getByKey(dv.getMetadata().getNamespace() + "/" + o.getName());
+        if (vm != null) {
+          settle(vm);
+        }
+      }
+    }
+  }
+
+  /** Whether it creates the DataVolumes of dataVolumeTemplates and waits for them (off: ready). */
+  void dataVolumeTemplates(boolean on) {
+    this.dataVolumeTemplates = on;
   }
 
   void unschedulable(Predicate<VirtualMachine> which) {
@@ -88,10 +157,40 @@ final class KubeVirtSimulator {
       strategy = Boolean.TRUE.equals(vm.getSpec().running) ? "Always" : "Halted";
     }
     boolean run = !strategy.equals("Halted") && !strategy.equals("Manual");
+    String disks = "";
+    if (dataVolumeTemplates) {
+      createDataVolumes(vm);
+      disks = dataVolumes(vm);
+    }
     VirtualMachine.Status want = new VirtualMachine.Status();
     want.observedGeneration = vm.getMetadata().getGeneration();
     want.conditions = new ArrayList<>();
-    if (run && unschedulable.test(vm)) {
+    boolean startsNow = !started.containsKey(key(vm));
+    if (run && startsNow && disks.startsWith(WAITING_FOR_BINDING)) {
+      // KubeVirt starts the VMI anyway: its virt-launcher pod is the first consumer.
+      want.printableStatus = "WaitingForVolumeBinding";
+      want.ready = false;
+      want.conditions.add(
+          condition(
+              "DataVolumesReady",
+              "False",
+              "NotReady",
+              disks.substring(WAITING_FOR_BINDING.length())));
+      want.conditions.add(condition("Ready", "False", "PodNotExists", "virt-launcher is Pending"));
+      dataVolumeVolumes(vm).forEach(name -> mount.accept(vm.getMetadata().getNamespace(), name));
+    } else if (run && startsNow && disks.startsWith(ERROR)) {
+      want.printableStatus = "DataVolumeError";
+      want.ready = false;
+      want.conditions.add(
+          condition(
+              "DataVolumesReady", "False", "DataVolumeError", disks.substring(ERROR.length())));
+      want.conditions.add(condition("Ready", "False", "DataVolumeError", "a DataVolume failed"));
+    } else if (run && startsNow && !disks.isEmpty()) {
+      want.printableStatus = "Provisioning";
+      want.ready = false;
+      want.conditions.add(condition("DataVolumesReady", "False", "NotReady", disks));
+      want.conditions.add(condition("Ready", "False", "PodNotExists", "the VM is provisioning"));
+    } else if (run && unschedulable.test(vm)) {
       started.remove(key(vm));
       want.printableStatus = "ErrorUnschedulable";
       want.ready = false;
@@ -114,7 +213,14 @@ final class KubeVirtSimulator {
       want.printableStatus = "Running";
       want.ready = true;
       want.conditions.add(condition("Ready", "True", null, null));
-      want.conditions.add(condition("DataVolumesReady", "True", null, null));
+      want.conditions.add(
+          disks.isEmpty()
+              ? condition(
+                  "DataVolumesReady",
+                  "True",
+                  "AllDVsReady",
+                  "All of the VMI's DVs are bound and ready")
+              : condition("DataVolumesReady", "False", "NotReady", disks));
       if (!running.equals(volumes)) {
         want.conditions.add(
             condition(
@@ -149,6 +255,123 @@ final class KubeVirtSimulator {
       // Gone meanwhile (editStatus reads it first), or changed: the next event settles it again.
       if (e.getCode() != 404 && e.getCode() != 409 && e.getCode() != 0) {
         throw e;
+      }
+    }
+  }
+
+  private static final String ERROR = "error: ";
+  private static final String WAITING_FOR_BINDING = "binding: ";
+
+  /**
+   * Creates the DataVolumes of the VM's dataVolumeTemplates that do not exist, as virt-controller
+   * does: owned by the VM, labelled created-by its uid, with the template's labels and annotations.
+   */
+  private void createDataVolumes(VirtualMachine vm) {
+    if (vm.getSpec().dataVolumeTemplates == null || dataVolumes == null) {
+      return;
+    }
+    String ns = vm.getMetadata().getNamespace();
+    for (VirtualMachine.DataVolumeTemplate t : vm.getSpec().dataVolumeTemplates) {
+      if (t.metadata == null || t.metadata.name == null) {
+        continue;
+      }
+      if (dataVolumes.getStore().getByKey(ns + "/" + t.metadata.name) != null) {
+        continue;
+      }
+      DataVolume dv = new DataVolume();
+      dv.getMetadata().setName(t.metadata.name);
+      dv.getMetadata().setNamespace(ns);
+      Map<String, String> labels = new LinkedHashMap<>();
+      if (t.metadata.labels != null) {
+        labels.putAll(t.metadata.labels);
+      }
+      labels.put("kubevirt.io/created-by", vm.getMetadata().getUid());
+      dv.getMetadata().setLabels(labels);
+      if (t.metadata.annotations != null) {
+        dv.getMetadata().setAnnotations(new LinkedHashMap<>(t.metadata.annotations));
+      }
+      dv.getMetadata()
+          .setOwnerReferences(
+              List.of(
+                  new OwnerReferenceBuilder()
+                      .withApiVersion("kubevirt.io/v1")
+                      .withKind("VirtualMachine")
+                      .withName(vm.getMetadata().getName())
+                      .withUid(vm.getMetadata().getUid())
+                      .withController(true)
+                      .withBlockOwnerDeletion(true)
+                      .build()));
+      dv.setSpec(t.spec);
+      try {
+        client.resource(dv).create();
+      } catch (KubernetesClientException e) {
+        if (e.getCode() != 409) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /**
+   * Empty when every DataVolume the VM's volumes name has succeeded; else what is not ready,
+   * prefixed {@code "binding: "} when one waits for its first consumer, or {@code "error: ..."}
+   * when one of them fails persistently (CDI keeps retrying) or failed.
+   */
+  private String dataVolumes(VirtualMachine vm) {
+    if (dataVolumes == null) {
+      return "";
+    }
+    List<String> waiting = new ArrayList<>();
+    boolean binding = false;
+    for (String name : dataVolumeVolumes(vm)) {
+      DataVolume dv = dataVolumes.getStore().getByKey(vm.getMetadata().getNamespace() + "/" + name);
+      if (dv == null) {
+        waiting.add("DataVolume " + name + " not found");
+        continue;
+      }
+      DataVolumeReport report = DataVolumeReport.of(dv);
+      if (dv.failed() || report.persistentFailure()) {
+        return ERROR + report.failure();
+      }
+      if (!dv.succeeded()) {
+        waiting.add(report.describe());
+      }
+      if ("WaitForFirstConsumer".equals(report.phase())) {
+        binding = true;
+      }
+    }
+    return (binding ? WAITING_FOR_BINDING : "") + String.join("; ", waiting);
+  }
+
+  private static List<String> dataVolumeVolumes(VirtualMachine vm) {
+    if (vm.getSpec().template == null
+        || vm.getSpec().template.spec == null
+        || vm.getSpec().template.spec.volumes == null) {
+      return List.of();
+    }
+    return vm.getSpec().template.spec.volumes.stream()
+        .filter(v -> v.dataVolume != null && v.dataVolume.name != null)
+        .map(v -> v.dataVolume.name)
+        .toList();
+  }
+
+  /** The garbage collector's part: the DataVolumes a deleted VM owned go with it. */
+  void collect(VirtualMachine vm) {
+    if (dataVolumes == null) {
+      return;
+    }
+    String uid = vm.getMetadata().getUid();
+    for (DataVolume dv : dataVolumes.getStore().list()) {
+      if (dv.getMetadata().getOwnerReferences() != null
+          && dv.getMetadata().getOwnerReferences().stream()
+              .anyMatch(o -> uid != null && uid.equals(o.getUid()))) {
+        try {
+          client.resource(dv).delete();
+        } catch (KubernetesClientException e) {
+          if (e.getCode() != 404) {
+            throw e;
+          }
+        }
       }
     }
   }
@@ -191,6 +414,9 @@ final class KubeVirtSimulator {
   void close() {
     if (vms != null) {
       vms.close();
+    }
+    if (dataVolumes != null) {
+      dataVolumes.close();
     }
   }
 }

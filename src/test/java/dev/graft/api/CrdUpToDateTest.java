@@ -42,6 +42,40 @@ class CrdUpToDateTest {
     }
   }
 
+  /**
+   * kubectl get gvm shows OS, IMAGE, PHASE, VM, AGE in that order (the base generation only with -o
+   * wide), in the CRD the build generates and in the chart's copy: fabric8 sorts columns by JSON
+   * path (Age first) unless PrinterColumnsAsDeclared restores the declared order.
+   */
+  @Test
+  void graftedVirtualMachineColumnsAreOsImagePhaseVmAge() throws IOException {
+    String file = "graftedvirtualmachines.graft.dev-v1.yml";
+    for (Path crd :
+        List.of(
+            Path.of("target", "kubernetes", file),
+            Path.of("helm", "graft", "files", "crds", file))) {
+      JsonNode columns =
+          YAML.readTree(Files.readString(crd)).at("/spec/versions/0/additionalPrinterColumns");
+      List<String> shown = new java.util.ArrayList<>();
+      columns.forEach(
+          c -> {
+            if (c.path("priority").asInt(0) == 0) {
+              shown.add(c.path("name").asText());
+            }
+          });
+      assertThat(shown).as(crd.toString()).containsExactly("OS", "Image", "Phase", "VM", "Age");
+      assertThat(columns.get(3).path("jsonPath").asText())
+          .isEqualTo(".status.virtualMachine.printableStatus");
+    }
+    JsonNode gi =
+        YAML.readTree(
+            Files.readString(Path.of("target", "kubernetes", "goldenimages.graft.dev-v1.yml")));
+    assertThat(gi.at("/spec/versions/0/additionalPrinterColumns").findValuesAsText("name"))
+        .as("every Graft CRD keeps its declared order")
+        .startsWith("OS", "Phase", "Parent")
+        .endsWith("Age");
+  }
+
   @Test
   void crdsHaveStatusSubresourceValidationAndPrinterColumns() throws IOException {
     JsonNode gi = YAML.readTree(Files.readString(Path.of("crds", "goldenimages.graft.dev-v1.yml")));

@@ -598,7 +598,8 @@ class OperatorWorkflowTest {
     double errors = count("graft.reconcile.errors", "kind", "GraftedVirtualMachine");
     new GraftedVirtualMachineReconciler(
             config, new PlanningService(planner), new UsageLedger(), Plumbing.of(events, metrics))
-        .updateErrorStatus(gvm(client, ns, "m1"), null, new IllegalStateException("test"));
+        .updateErrorStatus(
+            gvm(client, ns, "m1"), firstAttempt(), new IllegalStateException("test"));
     assertThat(count("graft.reconcile.errors", "kind", "GraftedVirtualMachine") - errors)
         .isEqualTo(1);
   }
@@ -623,5 +624,21 @@ class OperatorWorkflowTest {
     } catch (ResolutionException e) {
       throw new AssertionError(e);
     }
+  }
+
+  /** A reconcile context on its first attempt (no retry yet): all the error path reads. */
+  @SuppressWarnings("unchecked")
+  private static io.javaoperatorsdk.operator.api.reconciler.Context<GraftedVirtualMachine>
+      firstAttempt() {
+    return (io.javaoperatorsdk.operator.api.reconciler.Context<GraftedVirtualMachine>)
+        java.lang.reflect.Proxy.newProxyInstance(
+            OperatorWorkflowTest.class.getClassLoader(),
+            new Class<?>[] {io.javaoperatorsdk.operator.api.reconciler.Context.class},
+            (proxy, method, args) -> {
+              if (method.getName().equals("getRetryInfo")) {
+                return java.util.Optional.empty();
+              }
+              throw new UnsupportedOperationException(method.getName());
+            });
   }
 }

@@ -55,11 +55,22 @@ class VirtualMachineLifecycleTest {
   }
 
   private void start(String ns) throws Exception {
+    start(ns, null);
+  }
+
+  private ClusterSimulator simulator() {
     synchronized (VirtualMachineLifecycleTest.class) {
       if (simulator == null) {
-        simulator = new ClusterSimulator(client).start();
+        simulator = new ClusterSimulator(client).withVmDataVolumes().start();
       }
+      return simulator;
     }
+  }
+
+  /** The rich sample in {@code ns}, with another run strategy when not null. */
+  @SuppressWarnings("unchecked")
+  private void start(String ns, String runStrategy) throws Exception {
+    simulator();
     client.resource(baseImage(ns, "fedora", "fedora-40")).create();
     for (String doc : Files.readString(RichSample.FILE).split("(?m)^---$")) {
       if (doc.contains("kind: Secret")) {
@@ -69,6 +80,10 @@ class VirtualMachineLifecycleTest {
       }
     }
     GraftedVirtualMachine g = RichSample.gvm();
+    if (runStrategy != null) {
+      ((Map<String, Object>) g.getSpec().virtualMachineTemplate.spec)
+          .put("runStrategy", runStrategy);
+    }
     g.getMetadata().setNamespace(ns);
     g.getMetadata().setUid(null);
     client.resource(g).create();
@@ -177,17 +192,105 @@ class VirtualMachineLifecycleTest {
     assertThat(client.v1().events().inNamespace(ns).list().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("RestartRequired"));
 
+    // The old root disk stays while the running VM booted from it.
+    String oldRoot = firstVolumes.get(0);
+    String newRoot = vm.getSpec().template.spec.volumes.get(0).dataVolume.name;
+    until(client, ns, () -> dataVolume(ns, newRoot) != null);
+    Thread.sleep(500);
+    assertThat(dataVolume(ns, oldRoot)).as("old root disk while the VM runs from it").isNotNull();
+
     simulator.restartVm(ns, "web-rich");
     until(client, ns, () -> ready(gvm(client, ns, "web-rich")));
     assertThat(gvm(client, ns, "web-rich").getStatus().virtualMachine.runningImage).isNull();
-    assertThat(simulator.runningVolumes(ns, "web-rich").get(0))
-        .isEqualTo(vm.getSpec().template.spec.volumes.get(0).dataVolume.name);
+    assertThat(simulator.runningVolumes(ns, "web-rich").get(0)).isEqualTo(newRoot);
+    // Restarted onto the new disk: the old one goes, the data disk and the new root stay.
+    until(client, ns, () -> dataVolume(ns, oldRoot) == null);
+    assertThat(dataVolume(ns, newRoot)).isNotNull();
+    assertThat(dataVolume(ns, "web-rich-data")).isNotNull();
+    assertThat(client.v1().events().inNamespace(ns).list().getItems())
+        .anySatisfy(
+            e ->
+                assertThat(e.getReason() + " " + e.getMessage())
+                    .startsWith("RootDiskDeleted DataVolume " + oldRoot));
+  }
+
+  @Test
+  void aHaltedVmSwitchesDisksAndItsOldRootDiskGoesAtOnce() throws Exception {
+    String ns = "vm-halted";
+    start(ns, "Halted");
+    until(client, ns, () -> ready(gvm(client, ns, "web-rich")));
+    assertThat(gvm(client, ns, "web-rich").getStatus().virtualMachine.printableStatus)
+        .isEqualTo("Stopped");
+    String oldRoot = vm(ns).getSpec().template.spec.volumes.get(0).dataVolume.name;
+    until(client, ns, () -> dataVolume(ns, oldRoot) != null);
+    String first = gvm(client, ns, "web-rich").getStatus().image;
+    client
+        .resources(GraftedVirtualMachine.class)
+        .inNamespace(ns)
+        .withName("web-rich")
+        .edit(
+            e -> {
+              e.getSpec().files = new ArrayList<>(e.getSpec().files);
+              e.getSpec().files.add(FileSpec.inline("/etc/app/release", "4\n"));
+              return e;
+            });
+    until(
+        client,
+        ns,
+        () -> {
+          GraftedVirtualMachine g = gvm(client, ns, "web-rich");
+          return ready(g) && !first.equals(g.getStatus().image);
+        });
+    String newRoot = vm(ns).getSpec().template.spec.volumes.get(0).dataVolume.name;
+    assertThat(newRoot).isNotEqualTo(oldRoot);
+    assertThat(gvm(client, ns, "web-rich").getStatus().virtualMachine.runningImage).isNull();
+    until(client, ns, () -> dataVolume(ns, oldRoot) == null);
+    assertThat(dataVolume(ns, "web-rich-data")).isNotNull();
+    until(client, ns, () -> dataVolume(ns, newRoot) != null);
+  }
+
+  @Test
+  void onWaitForFirstConsumerStorageTheVmsOwnPodBindsItsDisks() throws Exception {
+    String ns = "vm-wffc";
+    simulator().waitForFirstConsumer(true);
+    try {
+      start(ns);
+      until(client, ns, () -> ready(gvm(client, ns, "web-rich")));
+    } finally {
+      simulator.waitForFirstConsumer(false);
+    }
+    // The VM's disks do not ask to bind at once (its virt-launcher pod consumes them); the
+    // builds' do (nothing else would ever consume them). All are filled.
+    String root = vm(ns).getSpec().template.spec.volumes.get(0).dataVolume.name;
+    for (var dv :
+        client.resources(dev.graft.kubevirt.DataVolume.class).inNamespace(ns).list().getItems()) {
+      String name = dv.getMetadata().getName();
+      boolean vmDisk = name.equals(root) || name.equals("web-rich-data");
+      var annotations = dv.getMetadata().getAnnotations();
+      assertThat(
+              annotations != null
+                  && "true".equals(annotations.get(dev.graft.kubevirt.DataVolumes.BIND_IMMEDIATE)))
+          .as(name)
+          .isEqualTo(!vmDisk);
+      assertThat(dv.succeeded()).as(name).isTrue();
+    }
+    assertThat(simulator.waitingForConsumer()).noneMatch(k -> k.startsWith(ns + "/"));
+  }
+
+  private dev.graft.kubevirt.DataVolume dataVolume(String ns, String name) {
+    return client
+        .resources(dev.graft.kubevirt.DataVolume.class)
+        .inNamespace(ns)
+        .withName(name)
+        .get();
   }
 
   @Test
   void withUpdatePolicyAutomaticAFileEditRestartsTheVmOntoTheNewImageOnce() throws Exception {
     String ns = "vm-auto";
     AtomicInteger restarts = new AtomicInteger();
+    // Whether the VM's new root disk had been filled by CDI when Graft asked for the restart.
+    List<Boolean> rootDiskReadyAtRestart = new java.util.concurrent.CopyOnWriteArrayList<>();
     // KubeVirt's restart subresource (virtctl restart), which the mock server does not serve.
     server
         .expect()
@@ -200,13 +303,26 @@ class VirtualMachineLifecycleTest {
             200,
             request -> {
               restarts.incrementAndGet();
-              CompletableFuture.runAsync(() -> simulator.restartVm(ns, "web-rich"));
+              CompletableFuture.runAsync(
+                  () -> {
+                    String root = vm(ns).getSpec().template.spec.volumes.get(0).dataVolume.name;
+                    var disk = dataVolume(ns, root);
+                    rootDiskReadyAtRestart.add(disk != null && disk.succeeded());
+                    simulator.restartVm(ns, "web-rich");
+                  });
               return "";
             })
         .always();
     start(ns);
     until(client, ns, () -> ready(gvm(client, ns, "web-rich")));
     String first = gvm(client, ns, "web-rich").getStatus().image;
+    // The new root disk takes a while: CDI's pod fails twice before it succeeds.
+    simulator.failClones(
+        dv ->
+            ns.equals(dv.getMetadata().getNamespace())
+                && dv.getMetadata().getLabels() != null
+                && dv.getMetadata().getLabels().containsKey(dev.graft.k8s.Labels.ROOT_DISK_OF),
+        2);
     client
         .resources(GraftedVirtualMachine.class)
         .inNamespace(ns)
@@ -229,6 +345,8 @@ class VirtualMachineLifecycleTest {
     assertThat(simulator.runningVolumes(ns, "web-rich").get(0))
         .isEqualTo(vm.getSpec().template.spec.volumes.get(0).dataVolume.name);
     assertThat(restarts.get()).isEqualTo(1);
+    assertThat(rootDiskReadyAtRestart).containsExactly(true);
+    simulator.stopFailingClones();
     assertThat(client.v1().events().inNamespace(ns).list().getItems())
         .anySatisfy(e -> assertThat(e.getReason()).isEqualTo("Restarting"));
   }

@@ -16,15 +16,16 @@ import org.luaj.vm2.LuaValue;
 import org.luaj.vm2.lib.jse.JsePlatform;
 
 /** Runs the ArgoCD health checks in config/argocd/ with a real Lua interpreter (LuaJ). */
-class ArgoHealthTest {
+public class ArgoHealthTest {
 
   static final Path DIR = Repo.CONFIG.resolve("argocd");
-  static final String GVM = "graftedvirtualmachine-health.lua";
+  public static final String GVM = "graftedvirtualmachine-health.lua";
   static final String GI = "goldenimage-health.lua";
 
-  record Health(String status, String message) {}
+  public record Health(String status, String message) {}
 
-  static Health run(String script, String objectYaml) throws Exception {
+  /** What ArgoCD's health check {@code script} says of an object. */
+  public static Health run(String script, String objectYaml) throws Exception {
     JsonNode obj = Repo.YAML.readTree(objectYaml);
     Globals globals = JsePlatform.standardGlobals();
     globals.set("obj", toLua(obj));

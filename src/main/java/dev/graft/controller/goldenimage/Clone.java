@@ -6,6 +6,7 @@ import dev.graft.controller.flow.Action;
 import dev.graft.controller.flow.Decision;
 import dev.graft.k8s.Conditions.State;
 import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.DataVolumeReport;
 import dev.graft.kubevirt.DataVolumes;
 import java.time.Duration;
 import java.util.List;
@@ -67,6 +68,10 @@ public final class Clone implements BuildPhase {
       return Optional.of(
           Attempts.fail(view, status, "CloneFailed", "DataVolume " + name + " failed"));
     }
+    Optional<Decision> retrying = CdiRetries.decide(view, Phase.Cloning);
+    if (retrying.isPresent()) {
+      return retrying;
+    }
     if (!dv.succeeded()) {
       return Optional.of(
           Decision.of(
@@ -76,9 +81,11 @@ public final class Clone implements BuildPhase {
     return Optional.empty();
   }
 
+  /** CDI's progress, and what its conditions say (e.g. a PVC waiting to be bound). */
   static String progress(DataVolume dv) {
-    return dv.getStatus() == null || dv.getStatus().progress == null
-        ? "N/A"
-        : dv.getStatus().progress;
+    String progress =
+        dv.getStatus() == null || dv.getStatus().progress == null ? "N/A" : dv.getStatus().progress;
+    String detail = DataVolumeReport.of(dv).detail();
+    return detail.isEmpty() ? progress : progress + " (" + detail + ")";
   }
 }

@@ -33,6 +33,10 @@ public final class Import implements BuildPhase {
               State.degraded(Phase.Failed, "ImportFailed", message),
               Action.warning(view.image(), "ImportFailed", message)));
     }
+    Optional<Decision> retrying = CdiRetries.decide(view, Phase.Importing);
+    if (retrying.isPresent()) {
+      return retrying;
+    }
     if (!dv.succeeded()) {
       return Optional.of(
           Decision.of(

@@ -23,6 +23,7 @@ import java.util.function.Consumer;
  * @param parent the image {@code image} is built from, or null
  * @param storage the operator's storage settings (graft.storage.*) for the VM's root disk
  * @param batchWait how long the request still waits for neighbours before it is planned
+ * @param rootDisks the VM's root disk DataVolumes, old ones included
  */
 public record RequestView(
     GraftedVirtualMachine gvm,
@@ -35,7 +36,36 @@ public record RequestView(
     VirtualMachine vm,
     Duration batchWait,
     Duration batchWindow,
-    StorageDefaults storage) {
+    StorageDefaults storage,
+    RootDisks rootDisks) {
+
+  /** Without root disks in view (none to clean up). */
+  public RequestView(
+      GraftedVirtualMachine gvm,
+      String catalogNamespace,
+      Manifest manifest,
+      ResolutionException invalid,
+      GoldenImage image,
+      GoldenImage base,
+      GoldenImage parent,
+      VirtualMachine vm,
+      Duration batchWait,
+      Duration batchWindow,
+      StorageDefaults storage) {
+    this(
+        gvm,
+        catalogNamespace,
+        manifest,
+        invalid,
+        image,
+        base,
+        parent,
+        vm,
+        batchWait,
+        batchWindow,
+        storage,
+        RootDisks.NONE);
+  }
 
   /**
    * What the planning service planned while this request was reconciled: the images to create

@@ -2,6 +2,8 @@ package dev.graft.controller.gvm;
 
 import dev.graft.api.Phase;
 import dev.graft.k8s.Conditions.State;
+import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.DataVolumeReport;
 import dev.graft.kubevirt.VirtualMachine;
 import java.util.Set;
 
@@ -27,6 +29,10 @@ final class VirtualMachineHealth {
           "DataVolumeError",
           "Unknown");
 
+  /** Printable statuses of a VM that waits for (or failed on) its DataVolumes. */
+  static final Set<String> VOLUME_STATES =
+      Set.of("Provisioning", "WaitingForVolumeBinding", "DataVolumeError");
+
   private VirtualMachineHealth() {}
 
   /** The run strategy a VM spec asks for, as KubeVirt reads it. */
@@ -41,9 +47,33 @@ final class VirtualMachineHealth {
   }
 
   static State of(VirtualMachine vm, String runStrategy, String imageName) {
+    return of(vm, runStrategy, imageName, null);
+  }
+
+  /**
+   * As {@link #of(VirtualMachine, String, String)}; while the VM waits for its volumes (or one of
+   * them failed), what CDI reports of its root disk ({@code rootDisk}, null when not known) says
+   * why: the DataVolume's phase, progress, and its Bound or Running condition.
+   */
+  static State of(
+      VirtualMachine vm, String runStrategy, String imageName, DataVolumeReport rootDisk) {
     String name = vm.getMetadata().getName();
     VirtualMachine.Status s = vm.getStatus();
     String printable = s == null ? null : s.printableStatus;
+    if (rootDisk != null
+        && printable != null
+        && VOLUME_STATES.contains(printable)
+        && !DataVolume.SUCCEEDED.equals(rootDisk.phase())) {
+      String disk = rootDisk.failing() ? rootDisk.failure() : rootDisk.describe();
+      State state = of(vm, runStrategy, imageName, null);
+      return new State(
+          state.phase(),
+          state.ready(),
+          state.progressing(),
+          state.degraded(),
+          state.reason(),
+          state.message() + "; " + disk);
+    }
     if (printable == null) {
       return State.progressing(
           Phase.Pending, "Provisioning", "VirtualMachine " + name + ": waiting for KubeVirt");

@@ -7,6 +7,8 @@ import dev.graft.catalog.UsageLedger;
 import dev.graft.controller.flow.Action;
 import dev.graft.controller.flow.Decision;
 import dev.graft.k8s.Conditions.State;
+import dev.graft.kubevirt.DataVolume;
+import dev.graft.kubevirt.DataVolumeReport;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.kubevirt.VirtualMachinePatch;
 import dev.graft.kubevirt.VirtualMachines;
@@ -20,7 +22,8 @@ import java.util.Set;
  * or patched where the template or the image changed (a merge patch of Graft's fields only), and
  * its state is read back from KubeVirt's status. A running VM moved to a new image keeps its old
  * disk until it restarts (updatePolicy RestartRequired): the request says so and is not Ready
- * meanwhile. A VirtualMachine of the same name that is not this request's is never taken over.
+ * meanwhile. Its old root disks go once nothing uses them ({@link RootDisks}). A VirtualMachine of
+ * the same name that is not this request's is never taken over.
  */
 final class VirtualMachineStep {
   /** States in which a VM runs from the disk it started with. */
@@ -83,6 +86,7 @@ final class VirtualMachineStep {
     // stops, or KubeVirt has seen the spec and asks for no restart (it restarted meanwhile).
     vmStatus.runningImage =
         running && was != null && !runsItsSpec(existing) ? was.runningImage : null;
+    actions.addAll(v.rootDisks().cleanup(existing, desired, vmStatus.printableStatus, gvm));
     String previous = VirtualMachines.imageRef(existing);
     Optional<String> patch = VirtualMachinePatch.of(desired, existing);
     if (patch.isPresent()) {
@@ -117,9 +121,19 @@ final class VirtualMachineStep {
     } else if (patch.isPresent()) {
       actions.add(Action.normal(gvm, "VirtualMachineUpdated", "VirtualMachine template applied"));
     }
+    // The VM's current root disk as CDI reports it (null when not in the cache).
+    String rootDisk = VirtualMachines.rootDataVolume(vmStatus.name, image);
+    DataVolumeReport disk =
+        v.rootDisks().dataVolumes().stream()
+            .filter(dv -> rootDisk.equals(dv.getMetadata().getName()))
+            .findFirst()
+            .map(DataVolumeReport::of)
+            .orElse(null);
     if (vmStatus.runningImage != null
         && gvm.getSpec().updatePolicy == GraftedVirtualMachine.UpdatePolicy.Automatic) {
-      return restartOnto(gvm, existing, vmStatus, was, imageName, patch.isPresent(), actions);
+      boolean diskReady = disk == null || DataVolume.SUCCEEDED.equals(disk.phase());
+      return restartOnto(
+          gvm, existing, vmStatus, was, imageName, patch.isPresent() || !diskReady, actions);
     }
     if (vmStatus.runningImage != null) {
       return Decision.of(
@@ -135,12 +149,14 @@ final class VirtualMachineStep {
           actions);
     }
     String strategy = VirtualMachineHealth.runStrategy(desired.getSpec());
-    return Decision.of(VirtualMachineHealth.of(existing, strategy, imageName), actions);
+    return Decision.of(VirtualMachineHealth.of(existing, strategy, imageName, disk), actions);
   }
 
   /**
-   * updatePolicy Automatic: once the VM's spec names the new root disk and KubeVirt reports its
-   * DataVolumes ready, one restart (per image) moves the running VM onto it.
+   * updatePolicy Automatic: once the VM's spec names the new root disk, CDI reports that disk
+   * Succeeded (when Graft sees it) and KubeVirt reports the VM's DataVolumes ready, one restart
+   * (per image) moves the running VM onto it. {@code waiting}: not yet (a patch to land, a disk to
+   * fill).
    */
   private static Decision restartOnto(
       GraftedVirtualMachine gvm,
@@ -148,11 +164,11 @@ final class VirtualMachineStep {
       GraftedVirtualMachine.VirtualMachineStatus vmStatus,
       GraftedVirtualMachine.VirtualMachineStatus was,
       String imageName,
-      boolean patching,
+      boolean waiting,
       List<Action> actions) {
     vmStatus.restartRequestedFor = was == null ? null : was.restartRequestedFor;
     String name = vm.getMetadata().getName();
-    if (!patching && dataVolumesReady(vm) && !imageName.equals(vmStatus.restartRequestedFor)) {
+    if (!waiting && dataVolumesReady(vm) && !imageName.equals(vmStatus.restartRequestedFor)) {
       vmStatus.restartRequestedFor = imageName;
       actions.add(new Action.RestartVm(vm.getMetadata().getNamespace(), name));
       actions.add(
