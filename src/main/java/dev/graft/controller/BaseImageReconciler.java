@@ -56,7 +56,13 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
   @Override
   public List<EventSource<?, BaseImage>> prepareEventSources(
       EventSourceContext<BaseImage> context) {
-    return BaseSources.prepare(context);
+    var sources = new java.util.ArrayList<>(BaseSources.prepare(context));
+    sources.addAll(ClusterOwnership.prepare(context, sharedCatalog()));
+    return sources;
+  }
+
+  private java.util.Optional<String> sharedCatalog() {
+    return config.catalogNamespace().filter(s -> !s.isBlank());
   }
 
   String catalogNamespace(String baseImageNamespace) {
@@ -112,6 +118,8 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
             .min(OLDEST_FIRST)
             .map(BaseImageReconciler::key)
             .orElse(key(bi));
+    // A ClusterBaseImage of the os comes before every BaseImage of it.
+    owner = ClusterOwnership.owner(ctx, sharedCatalog(), ns, os).orElse(owner);
     return new BaseView(
         bi,
         ns,

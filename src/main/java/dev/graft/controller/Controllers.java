@@ -15,8 +15,8 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
 
 /**
- * The four controllers and the services they share, wired by hand for an operator started without
- * CDI (a second operator process in tests). In the application, CDI wires the same classes.
+ * The controllers and the services they share, wired by hand for an operator started without CDI (a
+ * second operator process in tests). In the application, CDI wires the same classes.
  */
 public final class Controllers {
   private Controllers() {}
@@ -39,6 +39,7 @@ public final class Controllers {
     CatalogEviction eviction = new CatalogEviction(config, client, events, metrics, ledger);
     return List.of(
         new BaseImageReconciler(config, plumbing),
+        new ClusterBaseImageReconciler(config, plumbing),
         new FileSetReconciler(config, plumbing),
         new GoldenImageReconciler(
             config, jobs, planner, eviction, new CatalogGauges(metrics), ledger, plumbing),

@@ -6,6 +6,7 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.FileResolver;
 import dev.graft.build.Manifest;
+import dev.graft.catalog.Tenancy;
 import dev.graft.config.GraftConfig;
 import dev.graft.k8s.Informers;
 import dev.graft.k8s.Labels;
@@ -171,6 +172,36 @@ final class RequestSources {
             images
                 .get(new ResourceID(name, ns))
                 .map(gi -> gi.getSpec() == null ? "" : gi.getSpec().manifestDigest)
+                .orElse(null));
+  }
+
+  /**
+   * The same for a request from {@code requestNs}: an image with its exact files that it may not
+   * reuse ({@link Tenancy#mayReuse}: another namespace's, with bytes of removed files in its free
+   * blocks) counts as taken, so the request gets its own image under a longer name.
+   */
+  static Manifest named(
+      Manifest m,
+      InformerEventSource<GoldenImage, GraftedVirtualMachine> images,
+      String ns,
+      String requestNs) {
+    Tenancy.Request request =
+        new Tenancy.Request(
+            Tenancy.namespacesOf(List.of(requestNs + "/"), ns), Tenancy.secretFiles(m.entries()));
+    java.util.function.Function<String, GoldenImage> byName =
+        name -> images.get(new ResourceID(name, ns)).orElse(null);
+    return m.namedAmong(
+        name ->
+            images
+                .get(new ResourceID(name, ns))
+                .map(
+                    gi ->
+                        gi.getSpec() == null
+                            ? ""
+                            : gi.getSpec().manifestDigest.equals(m.digest())
+                                    && !Tenancy.mayReuse(gi, byName, request, ns)
+                                ? "" // taken: not for this namespace
+                                : gi.getSpec().manifestDigest)
                 .orElse(null));
   }
 

@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class CrdUpToDateTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final List<String> CRDS =
-      List.of("baseimages", "filesets", "graftedvirtualmachines", "goldenimages");
+      List.of(
+          "baseimages", "clusterbaseimages", "filesets", "graftedvirtualmachines", "goldenimages");
 
   @Test
   void committedCrdsMatchTheGeneratedOnes() throws IOException {

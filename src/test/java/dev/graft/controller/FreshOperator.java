@@ -80,6 +80,11 @@ final class FreshOperator implements AutoCloseable {
           if (namespace != null) {
             o.settingNamespaces(namespace);
           }
+          // as QOSDK does: a cluster-scoped resource's controller watches the whole cluster
+          if (reconciler
+              instanceof io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler<P> c) {
+            c.updateConfigurationFrom(o);
+          }
         });
   }
 
