@@ -8,11 +8,13 @@ import dev.graft.build.FileResolver;
 import dev.graft.build.Manifest;
 import dev.graft.catalog.Tenancy;
 import dev.graft.config.GraftConfig;
+import dev.graft.controller.gvm.RootDisks;
 import dev.graft.k8s.Informers;
 import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.DataVolumeReport;
 import dev.graft.kubevirt.VirtualMachine;
+import dev.graft.kubevirt.VirtualMachines;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -23,6 +25,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -244,5 +247,29 @@ final class RequestSources {
         return secrets.get(new ResourceID(name, ns)).orElse(null);
       }
     };
+  }
+
+  /**
+   * The VM's root disk DataVolumes from the cache and, only when one of them is not in its spec (an
+   * old one), the DataVolumes the namespace's other VMs name.
+   */
+  static RootDisks rootDisks(Context<GraftedVirtualMachine> ctx, String ns, VirtualMachine vm) {
+    if (vm == null) {
+      return RootDisks.NONE;
+    }
+    String name = vm.getMetadata().getName();
+    List<DataVolume> disks =
+        Informers.source(ctx, DataVolume.class)
+            .list(ns, dv -> name.equals(dv.getMetadata().getLabels().get(Labels.ROOT_DISK_OF)))
+            .toList();
+    Set<String> named = VirtualMachines.dataVolumeNames(vm.getSpec());
+    if (disks.stream().allMatch(dv -> named.contains(dv.getMetadata().getName()))) {
+      return new RootDisks(disks, Set.of());
+    }
+    Set<String> elsewhere = new HashSet<>();
+    Informers.source(ctx, VirtualMachine.class)
+        .list(ns, other -> !name.equals(other.getMetadata().getName()))
+        .forEach(other -> elsewhere.addAll(VirtualMachines.dataVolumeNames(other.getSpec())));
+    return new RootDisks(disks, elsewhere);
   }
 }
