@@ -104,7 +104,7 @@ step_install() {
     --wait --timeout 5m
   # the CRDs are chart templates: the fleet may only be applied once they are served
   kubectl wait --for=condition=Established --timeout=2m \
-    crd/baseimages.graft.dev crd/filesets.graft.dev \
+    crd/baseimages.graft.dev crd/clusterbaseimages.graft.dev crd/filesets.graft.dev \
     crd/goldenimages.graft.dev crd/graftedvirtualmachines.graft.dev
   kubectl -n graft-system rollout status deployment/graft --timeout=5m
 }

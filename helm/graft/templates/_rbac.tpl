@@ -4,6 +4,12 @@ RbacConsistencyTest: the rules on cluster-scoped resources, and those on namespa
 go into the ClusterRole when all namespaces are watched and into a Role per namespace otherwise.
 */}}
 {{- define "graft.rbac.clusterRules" -}}
+- apiGroups: ["graft.dev"]
+  resources: ["clusterbaseimages"]
+  verbs: ["list", "watch"]
+- apiGroups: ["graft.dev"]
+  resources: ["clusterbaseimages/status"]
+  verbs: ["patch"]
 - apiGroups: [""]
   resources: ["nodes"]
   verbs: ["get", "list", "watch"]
@@ -48,6 +54,9 @@ go into the ClusterRole when all namespaces are watched and into a Role per name
 - apiGroups: ["cdi.kubevirt.io"]
   resources: ["datasources"]
   verbs: ["get", "list", "watch"]
+- apiGroups: ["snapshot.storage.k8s.io"]
+  resources: ["volumesnapshots"]
+  verbs: ["get"]
 - apiGroups: ["batch"]
   resources: ["jobs"]
   verbs: ["get", "list", "watch", "create"]

@@ -157,5 +157,8 @@ public class GoldenImage extends CustomResource<GoldenImage.Spec, GoldenImage.St
      * cdi.kubevirt.io/cloneFallbackReason} on the image's PVC).
      */
     public String cloneFallbackReason;
+
+    /** What the build measured (injector report, clone time): the cost model learns from it. */
+    public BuildTimings timings;
   }
 }

@@ -22,10 +22,16 @@ import java.util.List;
 @AdditionalPrinterColumn(name = "Image", jsonPath = ".status.image")
 @AdditionalPrinterColumn(name = "Phase", jsonPath = ".status.phase")
 @AdditionalPrinterColumn(name = "VM", jsonPath = ".status.virtualMachine.printableStatus")
-// Printer columns in this order (PrinterColumnsAsDeclared); the base generation only in -o wide.
+// Printer columns in this order (PrinterColumnsAsDeclared); the base generation and
+// its pin only in -o wide.
 @AdditionalPrinterColumn(
     name = "Base",
     jsonPath = ".status.baseGeneration",
+    type = AdditionalPrinterColumn.Type.INTEGER,
+    priority = 1)
+@AdditionalPrinterColumn(
+    name = "Pinned",
+    jsonPath = ".spec.baseGeneration",
     type = AdditionalPrinterColumn.Type.INTEGER,
     priority = 1)
 @AdditionalPrinterColumn(

@@ -6,16 +6,22 @@ import io.fabric8.generator.annotation.Required;
 import io.fabric8.generator.annotation.ValidationRule;
 
 /**
- * Where a base OS disk is imported from: one of http, registry or pvc (a CDI DataVolume source).
+ * Where a base OS disk is imported from: one of http, registry, pvc or snapshot (a CDI DataVolume
+ * source).
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 @ValidationRule(
-    value = "[has(self.http), has(self.registry), has(self.pvc)].filter(x, x).size() == 1",
-    message = "exactly one of http, registry, pvc is set")
+    value =
+        "[has(self.http), has(self.registry), has(self.pvc), has(self.snapshot)].filter(x,"
+            + " x).size() == 1",
+    message = "exactly one of http, registry, pvc, snapshot is set")
 public class ImageSource {
   public Url http;
   public Url registry;
   public PvcRef pvc;
+
+  /** A CSI VolumeSnapshot to restore (CDI's {@code source.snapshot}); same fields as a PVC. */
+  public PvcRef snapshot;
 
   /** A URL source. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
@@ -38,7 +44,7 @@ public class ImageSource {
     }
   }
 
-  /** An existing PVC. */
+  /** An existing PVC (or VolumeSnapshot): its namespace (unset: the BaseImage's) and name. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class PvcRef {
     public String namespace;

@@ -73,6 +73,18 @@ public final class LoadReport {
                 byResource.row(
                     call, Integer.toString(count), fmt2((double) count / largest.vms())));
     out.print(byResource.render());
+    out.printf(
+        Locale.ROOT,
+        "%nStatus changes (kind, phase, Ready reason; each one status patch) and Events (kind,"
+            + " reason; occurrences, a repeat is a patch), %d VMs, seen by the harness%n",
+        largest.vms());
+    TextTable byContent = new TextTable("WRITE", "COUNT", "PER VM");
+    largest
+        .writes()
+        .forEach(
+            (what, count) ->
+                byContent.row(what, Integer.toString(count), fmt2((double) count / largest.vms())));
+    out.print(byContent.render());
     for (LoadRunner.Result r : results) {
       if (r.usedImagesWithoutLastUse() > 0) {
         out.printf(

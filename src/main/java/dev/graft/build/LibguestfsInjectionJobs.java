@@ -3,6 +3,7 @@ package dev.graft.build;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ManifestEntry;
 import dev.graft.config.GraftConfig;
+import dev.graft.inject.DownloadHosts;
 import dev.graft.inject.FileToInject;
 import dev.graft.inject.KvmMode;
 import dev.graft.inject.Payload;
@@ -39,6 +40,7 @@ public class LibguestfsInjectionJobs implements InjectionJobs {
   private final Supplier<? extends Collection<Node>> nodes;
   private StorageDefaults storage = StorageDefaults.NONE;
   private JobPlacement placement = JobPlacement.NONE;
+  private DownloadHosts downloadHosts = DownloadHosts.ANY;
 
   @Inject
   public LibguestfsInjectionJobs(GraftConfig config, ClusterNodes nodes) {
@@ -49,6 +51,15 @@ public class LibguestfsInjectionJobs implements InjectionJobs {
             config.storage().volumeMode(),
             config.storage().accessModes());
     this.placement = JobPlacement.from(config.injector());
+    downloadingFrom(
+        DownloadHosts.parse(
+            "graft.downloads.allowed-hosts", config.downloads().allowedHosts().orElse(null)));
+  }
+
+  /** URL files (and their redirects) of the Jobs built from now on go only to these hosts. */
+  public LibguestfsInjectionJobs downloadingFrom(DownloadHosts hosts) {
+    this.downloadHosts = hosts;
+    return this;
   }
 
   /** Without a cluster: no node offers KVM. */
@@ -65,7 +76,7 @@ public class LibguestfsInjectionJobs implements InjectionJobs {
 
   @Override
   public ConfigMap script(GoldenImage gi, Diff diff) {
-    ConfigMap cm = InjectionConfigMap.build(request(gi, diff, 0));
+    ConfigMap cm = InjectionConfigMap.build(request(gi, diff, 0), downloadHosts);
     cm.getMetadata().setOwnerReferences(List.of(Owners.controller(gi)));
     return cm;
   }

@@ -33,8 +33,9 @@ import org.jboss.logging.Logger;
  * (GreedyDual-Size-Frequency with aging: the priority each image stored at its last use, clock +
  * measured build seconds × hits ÷ size, least recently used first on a tie), then raises the clock
  * to the last evicted priority (see {@link CacheClock}). Runs on its own timer, never in a
- * reconcile. Never evicted: base images, images that are not Ready, the parent of an unfinished
- * build, and any image a GraftedVirtualMachine uses (its VM clones from it).
+ * reconcile. Never evicted: the current base image of an os, images that are not Ready, the parent
+ * of an unfinished build, and any image a GraftedVirtualMachine uses (its VM clones from it). An
+ * older base goes only once no image of its generation is left and no VM pins that generation.
  */
 @ApplicationScoped
 public class CatalogEviction {
@@ -142,7 +143,9 @@ public class CatalogEviction {
             .toList();
     long bytes = images.stream().mapToLong(CatalogEviction::sizeBytes).sum();
     if (!limits.exceeded(images.size(), bytes)) {
-      return new Pass(expireOutdated(os, images), false);
+      List<String> expired = expireOutdated(os, images);
+      // Once the images of an old generation are gone, its base may go on the next pass.
+      return new Pass(expired, !expired.isEmpty());
     }
     // Only now, over a limit, read which images VMs use: a rare and bounded list call.
     Decision decision = decide(os, images, usage(namespace), limits);
@@ -180,7 +183,14 @@ public class CatalogEviction {
       }
       metrics.eviction(os);
     }
-    return new Pass(victims.stream().map(CacheEntry::name).toList(), false);
+    int current = BaseGenerations.currentGeneration(images, os);
+    boolean outdatedGone =
+        images.stream()
+            .filter(
+                gi -> victims.stream().anyMatch(v -> v.name().equals(gi.getMetadata().getName())))
+            .anyMatch(gi -> BaseGenerations.outdated(gi, current));
+    // An outdated image gone may leave the base of its generation unneeded: look again.
+    return new Pass(victims.stream().map(CacheEntry::name).toList(), outdatedGone);
   }
 
   /**
@@ -263,7 +273,10 @@ public class CatalogEviction {
   static String protectedReason(GoldenImage gi, Collection<GoldenImage> sameOs, Usage usage) {
     String name = gi.getMetadata().getName();
     if (gi.getSpec().parent == null) {
-      return "base image";
+      String why = baseProtection(gi, sameOs, usage);
+      if (why != null) {
+        return why;
+      }
     }
     if (gi.getStatus() == null || gi.getStatus().phase != Phase.Ready) {
       return "not Ready";
@@ -287,13 +300,54 @@ public class CatalogEviction {
     return null;
   }
 
-  /** Images VMs clone from, and GraftedVirtualMachines (namespace/name) still settling. */
-  record Usage(Set<String> images, Set<String> waiting) {}
+  /**
+   * Why a base image must stay, or null for an old base nothing needs any more: the current base
+   * (and a newer one still importing) stays; an older one stays while a VM uses it, a VM pins its
+   * generation, or any image built on its generation is still there (it goes after them, so the
+   * parent of an image in use or building never goes).
+   */
+  private static String baseProtection(
+      GoldenImage base, Collection<GoldenImage> sameOs, Usage usage) {
+    int generation = BaseGenerations.of(base);
+    String os = base.getSpec().os;
+    if (!BaseGenerations.outdated(base, BaseGenerations.currentGeneration(sameOs, os))) {
+      return "base image";
+    }
+    if (usage.images().contains(base.getMetadata().getName())) {
+      return "used by a VM";
+    }
+    if (usage.pinned().contains(os + "@" + generation)) {
+      return "base of generation " + generation + ", pinned by a VM";
+    }
+    for (GoldenImage other : sameOs) {
+      if (other.getSpec().parent != null
+          && os.equals(other.getSpec().os)
+          && BaseGenerations.of(other) == generation
+          && other.getMetadata().getDeletionTimestamp() == null) {
+        return "base of " + other.getMetadata().getName() + " (generation " + generation + ")";
+      }
+    }
+    return null;
+  }
+
+  /**
+   * Images VMs clone from, GraftedVirtualMachines (namespace/name) still settling, and the base
+   * generations VMs pin ({@code os@generation}).
+   */
+  record Usage(Set<String> images, Set<String> waiting, Set<String> pinned) {
+    Usage(Set<String> images, Set<String> waiting) {
+      this(images, waiting, Set.of());
+    }
+  }
 
   private Usage usage(String catalogNamespace) {
     Set<String> images = new HashSet<>();
     Set<String> waiting = new HashSet<>();
+    Set<String> pinned = new HashSet<>();
     for (GraftedVirtualMachine gvm : graftedVirtualMachines()) {
+      if (gvm.getSpec() != null && gvm.getSpec().baseGeneration != null) {
+        pinned.add(gvm.getSpec().os + "@" + gvm.getSpec().baseGeneration);
+      }
       var s = gvm.getStatus();
       if (s == null || s.phase != Phase.Ready) {
         waiting.add(gvm.getMetadata().getNamespace() + "/" + gvm.getMetadata().getName());
@@ -305,7 +359,7 @@ public class CatalogEviction {
         }
       }
     }
-    return new Usage(images, waiting);
+    return new Usage(images, waiting, pinned);
   }
 
   private List<GraftedVirtualMachine> graftedVirtualMachines() {

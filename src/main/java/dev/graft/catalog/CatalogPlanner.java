@@ -26,19 +26,21 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.CopyOnWriteArrayList;
 import org.roaringbitmap.RoaringBitmap;
 
 /**
  * Turns pending manifests plus the catalog into the GoldenImages to create, with the planner. Each
  * file counts injectCost=1 and removeCost=1, so with the configured weights a cost is predicted
- * build seconds. Measured builds are kept here to calibrate the weights.
+ * build seconds. The weights in use: those pinned in the run-time ConfigMap ({@link
+ * RuntimeWeights}), else the ones learned from measured builds ({@link CostLearning}) once there
+ * are enough, else the startup configuration's; each source image's clone time is learned per
+ * storage class and clone method.
  */
 @ApplicationScoped
 public class CatalogPlanner {
 
   /** Calibration starts once this many builds were measured. */
-  static final int MIN_SAMPLES = 8;
+  static final int MIN_SAMPLES = CostLearning.MIN_SAMPLES;
 
   /** One image to create: its manifest, its parent image, and the plan's diff and cost. */
   public record Order(
@@ -67,14 +69,27 @@ public class CatalogPlanner {
   private final GraftConfig.Planner config;
   private final CloneDepthLimits depthLimits;
   private final String defaultStorageClass;
-  private final List<Calibration.Measurement> measurements = new CopyOnWriteArrayList<>();
+  private final CostLearning learning;
+  private final RuntimeWeights runtime;
   private final GraftMetrics metrics;
+  private final java.util.Set<String> exportedClones =
+      java.util.concurrent.ConcurrentHashMap.newKeySet();
 
+  /** Without run-time overrides, learning from its own measurements. */
   public CatalogPlanner(GraftConfig config, GraftMetrics metrics) {
+    this(config, metrics, new CostLearning(), RuntimeWeights.none());
+  }
+
+  @jakarta.inject.Inject
+  public CatalogPlanner(
+      GraftConfig config, GraftMetrics metrics, CostLearning learning, RuntimeWeights runtime) {
     this.config = config.planner();
     this.metrics = metrics;
+    this.learning = learning;
+    this.runtime = runtime;
     this.depthLimits = CloneDepthLimits.parse(config.storage().maxCloneDepth());
     this.defaultStorageClass = config.storage().className().orElse("");
+    runtime.start();
     weights(); // exports the weights in use from the start
   }
 
@@ -83,26 +98,51 @@ public class CatalogPlanner {
     return Strategy.fromId(config.strategy());
   }
 
-  /** The configured weights, or weights fitted to measured builds once there are enough. */
+  /**
+   * The weights in use now (read at each planning round): pinned in the run-time ConfigMap, else
+   * learned from measured builds once there are {@link #MIN_SAMPLES} (when calibrating), else the
+   * startup configuration's. Exported as {@code graft_planner_weight}.
+   */
   public Weights weights() {
     var w = config.weights();
     Weights configured =
         new Weights(w.missingBytes(), w.inject(), w.remove(), w.excessBytes(), w.perBuild());
-    Weights inUse = configured;
-    if (config.calibrate() && measurements.size() >= MIN_SAMPLES) {
-      inUse = Calibration.fit(List.copyOf(measurements), configured).weights();
-    }
+    WeightOverrides overrides = runtime.current();
+    Calibration.Fit fit = learning() ? learning.fit(configured) : null;
+    Weights inUse = overrides.resolve(configured, fit == null ? null : fit.weights());
     metrics.plannerWeight("perBuild", inUse.perBuild());
     metrics.plannerWeight("missingBytes", inUse.missingBytes());
     metrics.plannerWeight("inject", inUse.inject());
     metrics.plannerWeight("remove", inUse.remove());
     metrics.plannerWeight("excessBytes", inUse.excessBytes());
+    exportCloneFits();
     return inUse;
   }
 
-  /** Records one finished build for calibration. */
-  public void measured(long bytesAdded, int filesAdded, int filesRemoved, double seconds) {
-    measurements.add(new Calibration.Measurement(bytesAdded, filesAdded, filesRemoved, seconds));
+  /**
+   * Whether weights are learned: the run-time ConfigMap's {@code calibrate}, else the startup's.
+   */
+  public boolean learning() {
+    Boolean runtimeCalibrate = runtime.current().calibrate();
+    return runtimeCalibrate != null ? runtimeCalibrate : config.calibrate();
+  }
+
+  /** The measured builds the weights are learned from. */
+  public CostLearning measurements() {
+    return learning;
+  }
+
+  /** The learned clone times, as {@code graft_planner_weight{weight="clone:CLASS:METHOD:..."}}. */
+  private void exportCloneFits() {
+    var learner = learning.learner();
+    for (String key : learner.cloneKeys()) {
+      int slash = key.lastIndexOf('/');
+      var fit = learner.clone(key.substring(0, slash), key.substring(slash + 1));
+      String name = "clone:" + key.replace('/', ':');
+      metrics.plannerWeight(name + ":fixedSeconds", fit.fixedSeconds());
+      metrics.plannerWeight(name + ":secondsPerByte", fit.secondsPerByte());
+      exportedClones.add(key);
+    }
   }
 
   /** Whether an image can be a source: not failed, not being deleted. */
@@ -122,6 +162,7 @@ public class CatalogPlanner {
       Collection<GoldenImage> catalog,
       String catalogNs) {
     Strategy strategy = strategy();
+    learning.prime(catalogNs, catalog);
     List<Order> orders =
         plan(
             pending,
@@ -130,11 +171,30 @@ public class CatalogPlanner {
             catalogNs,
             strategy,
             weights(),
-            depthLimits.forCatalog(catalog, defaultStorageClass));
+            depthLimits.forCatalog(catalog, defaultStorageClass),
+            cloneCosts());
     if (!pending.isEmpty()) {
       metrics.planCost(strategy.id(), orders.stream().mapToDouble(Order::cost).sum());
     }
     return orders;
+  }
+
+  /**
+   * What cloning an image costs as a build's source, from the learned clone time of its storage
+   * class and its size (0 while not learned, or when not learning).
+   */
+  CloneCosts cloneCosts() {
+    if (!learning()) {
+      return CloneCosts.NONE;
+    }
+    return gi -> {
+      var storage = gi.getSpec().storage;
+      String cls =
+          storage != null && storage.storageClassName != null && !storage.storageClassName.isBlank()
+              ? storage.storageClassName
+              : defaultStorageClass;
+      return learning.cloneSeconds(cls, CloneCosts.bytes(gi));
+    };
   }
 
   /** The same for requests of the catalog's own namespace. */
@@ -186,6 +246,23 @@ public class CatalogPlanner {
       Strategy strategy,
       Weights weights,
       DepthLimits limits) {
+    return plan(pending, tenancy, catalog, catalogNs, strategy, weights, limits, CloneCosts.NONE);
+  }
+
+  /**
+   * The same with the clone term: a build from an image also pays cloning it ({@code clones}); a
+   * request built from another request pays the clone of the first image of its key (images of one
+   * key share their storage class and size).
+   */
+  static List<Order> plan(
+      Collection<Manifest> pending,
+      Map<String, Tenancy.Request> tenancy,
+      Collection<GoldenImage> catalog,
+      String catalogNs,
+      Strategy strategy,
+      Weights weights,
+      DepthLimits limits,
+      CloneCosts clones) {
     Map<String, Manifest> requests = new LinkedHashMap<>();
     for (Manifest m : pending) {
       requests.putIfAbsent(m.imageName(), m);
@@ -216,6 +293,7 @@ public class CatalogPlanner {
     }
     List<ImageSet> images = new ArrayList<>();
     Set<String> keysWithSource = new HashSet<>();
+    Map<String, Double> cloneOfKey = new HashMap<>();
     Map<String, GoldenImage> byName = new HashMap<>();
     catalog.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
     for (GoldenImage gi : catalog) {
@@ -225,6 +303,7 @@ public class CatalogPlanner {
       RoaringBitmap files = bits(table, gi.getSpec().files);
       Set<String> tenants = Tenancy.tenantsOf(gi, catalogNs);
       Set<String> secrets = Tenancy.secretsOf(gi);
+      double clone = clones.seconds(gi);
       groups.forEach(
           (key, r) -> {
             if (key.startsWith(lineage(gi.getSpec().os, BaseGenerations.of(gi)) + "\u0000")
@@ -234,8 +313,10 @@ public class CatalogPlanner {
                       gi.getMetadata().getName(),
                       key,
                       files,
-                      CloneDepthLimits.depthOf(gi, byName)));
+                      CloneDepthLimits.depthOf(gi, byName),
+                      clone));
               keysWithSource.add(key);
+              cloneOfKey.putIfAbsent(key, clone);
             }
           });
     }
@@ -245,7 +326,13 @@ public class CatalogPlanner {
     for (Manifest m : requests.values()) {
       String key = groupOf.get(m.imageName());
       if (keysWithSource.contains(key)) {
-        wanted.add(new ImageSet(m.imageName(), key, bits(table, m.entries())));
+        wanted.add(
+            new ImageSet(
+                m.imageName(),
+                key,
+                bits(table, m.entries()),
+                0,
+                cloneOfKey.getOrDefault(key, 0.0)));
       }
     }
     if (wanted.isEmpty()) {

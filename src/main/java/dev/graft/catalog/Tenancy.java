@@ -98,6 +98,64 @@ public final class Tenancy {
   }
 
   /**
+   * Whether an existing image whose files are exactly a request's may serve it (exact-match reuse).
+   * Its own files are the request's (the same bytes), so what matters is what its builds left in
+   * free blocks: the content of its parent's lineage. It may serve the request when that lineage
+   * may be a source for it ({@link #mayServe} on the parent), or when no build of its lineage
+   * removed or replaced a file. An ancestor no longer in the catalog leaves the lineage unknown:
+   * then the image's own content must pass the source rule.
+   *
+   * @param byName the catalog's images by name (null: not there)
+   */
+  public static boolean mayReuse(
+      GoldenImage image,
+      java.util.function.Function<String, GoldenImage> byName,
+      Request request,
+      String catalogNs) {
+    var spec = image.getSpec();
+    if (spec == null || spec.parent == null) {
+      return true; // a base image: nobody's content
+    }
+    GoldenImage parent = byName.apply(spec.parent);
+    if (parent == null) {
+      return mayServe(tenantsOf(image, catalogNs), secretsOf(image), request);
+    }
+    return mayServe(tenantsOf(parent, catalogNs), secretsOf(parent), request)
+        || withoutRemnants(image, byName);
+  }
+
+  /** Whether every build from the base to this image only added files (by identity digest). */
+  static boolean withoutRemnants(
+      GoldenImage image, java.util.function.Function<String, GoldenImage> byName) {
+    GoldenImage child = image;
+    Set<String> seen = new TreeSet<>();
+    while (child.getSpec() != null && child.getSpec().parent != null) {
+      if (!seen.add(child.getMetadata().getName())) {
+        return false; // a cycle: not a lineage Graft made
+      }
+      GoldenImage parent = byName.apply(child.getSpec().parent);
+      if (parent == null || parent.getSpec() == null) {
+        return false;
+      }
+      if (!identities(child.getSpec().files).containsAll(identities(parent.getSpec().files))) {
+        return false;
+      }
+      child = parent;
+    }
+    return true;
+  }
+
+  private static Set<String> identities(Collection<ManifestEntry> entries) {
+    Set<String> out = new TreeSet<>();
+    if (entries != null) {
+      for (ManifestEntry e : entries) {
+        out.add(e.digest);
+      }
+    }
+    return out;
+  }
+
+  /**
    * The content a new image holds: its parent's (null for none) and its requesters'; returned as
    * sorted lists for {@code spec.tenants} and {@code spec.secretFiles}.
    */

@@ -1,11 +1,14 @@
 package dev.graft.cli;
 
+import dev.graft.bench.BootTimes;
 import dev.graft.bench.CacheSimulation;
 import dev.graft.bench.DepthGapBenchmark;
+import dev.graft.bench.FleetBootFigure;
 import dev.graft.bench.FleetScenario;
 import dev.graft.bench.LearningConvergence;
 import dev.graft.bench.LoadReport;
 import dev.graft.bench.LoadRunner;
+import dev.graft.bench.SampleFleet;
 import dev.graft.bench.SyntheticCatalog;
 import dev.graft.cache.CacheLimits;
 import dev.graft.config.DefaultWeights;
@@ -55,7 +58,9 @@ public final class BenchCommand implements Callable<Integer> {
       names = "--suite",
       defaultValue = "planner",
       description =
-          "planner (planning, nearest lookup, fleet), cache (eviction hit ratios), learn (cost"
+          "planner (planning, nearest lookup, fleet), boot (when every VM of the sample fleet"
+              + " could boot, by strategy), request (one new request against a large catalog),"
+              + " cache (eviction hit ratios), learn (cost"
               + " learning on simulated builds), depth (the"
               + " depth-limited planner's gap to the exact optimum) or load (many"
               + " GraftedVirtualMachines at once against the operator on an embedded API server).")
@@ -77,6 +82,51 @@ public final class BenchCommand implements Callable<Integer> {
       description = "load: how long to wait for every VM to be Ready (default: ${DEFAULT-VALUE}).")
   int timeoutSeconds;
 
+  @Option(
+      names = "--fleet",
+      paramLabel = "FILE",
+      defaultValue = "config/demo/fleet.yaml",
+      description = "boot: the fleet, a scenario file of graft demo (default: ${DEFAULT-VALUE}).")
+  java.nio.file.Path fleetFile;
+
+  @Option(
+      names = "--launch-seconds",
+      paramLabel = "S",
+      description =
+          "boot: one appliance launch (default: the per-build weight, 21.9 s measured by"
+              + " bench-inject).")
+  Double launchSeconds;
+
+  @Option(
+      names = "--extra-disk-seconds",
+      paramLabel = "S",
+      defaultValue = "0",
+      description = "boot: what each disk after the first adds to a launch (default: 0).")
+  double extraDiskSeconds;
+
+  @Option(
+      names = "--disks-per-job",
+      paramLabel = "N",
+      defaultValue = "1",
+      description = "boot: builds of one wave sharing a launch (default: 1, one Job per build).")
+  int disksPerJob;
+
+  @Option(
+      names = "--slots",
+      paramLabel = "N",
+      defaultValue = "20",
+      description =
+          "boot: Jobs at once besides one at a time (default: 20, graft.build.max-concurrent-builds;"
+              + " 0: no limit).")
+  int slots;
+
+  @Option(
+      names = "--clone-seconds",
+      paramLabel = "S",
+      defaultValue = "0",
+      description = "boot: the clone before each Job (default: 0, not measured).")
+  double cloneSeconds;
+
   @CommandLine.Spec CommandLine.Model.CommandSpec spec;
 
   @Override
@@ -89,6 +139,14 @@ public final class BenchCommand implements Callable<Integer> {
     }
     if (suite.equals("load")) {
       return load(out);
+    }
+    if (suite.equals("boot")) {
+      return boot(out);
+    }
+    if (suite.equals("request")) {
+      request(out, quick ? new int[] {5_000} : new int[] {10_000, 100_000}, quick ? 3 : 20);
+      out.flush();
+      return 0;
     }
     if (suite.equals("learn")) {
       LearningConvergence.print(out, seed);
@@ -191,6 +249,61 @@ public final class BenchCommand implements Callable<Integer> {
             .render());
   }
 
+  /**
+   * One new request against a large catalog: the whole plan as the operator runs it today (the
+   * problem and the nearest index of the request's os built from the catalog each time), against a
+   * lookup in an index that is kept (what an incremental planner would pay).
+   */
+  private void request(PrintWriter out, int[] sizes, int timed) {
+    out.printf(
+        Locale.ROOT,
+        "Planning one new request against a catalog (5,000 files, 5 OSes; %d requests each;"
+            + " target: under 5 ms)%n",
+        timed);
+    TextTable table =
+        new TextTable(
+            "IMAGES",
+            "WHOLE PLAN MEDIAN MS",
+            "WHOLE PLAN MAX MS",
+            "INDEX BUILD MS (ALL OSES)",
+            "KEPT INDEX LOOKUP MEDIAN MS",
+            "KEPT INDEX LOOKUP MAX MS");
+    for (int images : sizes) {
+      Problem problem =
+          new SyntheticCatalog(seed + 2, 5_000, 5).problem(images, timed, DefaultWeights.get());
+      long[] whole = new long[timed];
+      Strategy.OPTIMAL.plan(
+          new Problem(problem.model(), problem.images(), problem.requests().subList(0, 1)));
+      for (int i = 0; i < timed; i++) {
+        Problem one =
+            new Problem(problem.model(), problem.images(), List.of(problem.requests().get(i)));
+        long t = System.nanoTime();
+        Strategy.OPTIMAL.plan(one);
+        whole[i] = System.nanoTime() - t;
+      }
+      long t = System.nanoTime();
+      NearestIndex index = new NearestIndex(problem.model(), problem.images()).buildAll();
+      long build = System.nanoTime() - t;
+      long[] lookup = new long[timed];
+      problem.requests().forEach(index::nearest); // warm-up
+      for (int i = 0; i < timed; i++) {
+        long s = System.nanoTime();
+        index.nearest(problem.requests().get(i));
+        lookup[i] = System.nanoTime() - s;
+      }
+      Arrays.sort(whole);
+      Arrays.sort(lookup);
+      table.row(
+          Integer.toString(images),
+          ms(whole[timed / 2]),
+          ms(whole[timed - 1]),
+          ms(build),
+          ms3(lookup[timed / 2]),
+          ms3(lookup[timed - 1]));
+    }
+    out.println(table.render());
+  }
+
   private void fleet(PrintWriter out) {
     Map<String, Weights> weightSets = new java.util.LinkedHashMap<>();
     weightSets.put("operator defaults (seconds)", DefaultWeights.get());
@@ -286,6 +399,32 @@ public final class BenchCommand implements Callable<Integer> {
     LoadReport.print(results, out);
     boolean ok = results.stream().allMatch(r -> r.ready() == r.vms() && r.duplicates().isEmpty());
     return ok ? 0 : 1;
+  }
+
+  private int boot(PrintWriter out) {
+    Weights weights = DefaultWeights.get();
+    BootTimes.Settings settings;
+    try {
+      settings =
+          new BootTimes.Settings(
+              launchSeconds == null ? weights.perBuild() : launchSeconds,
+              extraDiskSeconds,
+              disksPerJob,
+              slots,
+              cloneSeconds);
+    } catch (IllegalArgumentException e) {
+      spec.commandLine().getErr().println("graft bench: " + e.getMessage());
+      return GraftCommand.BAD_INPUT;
+    }
+    SampleFleet fleet;
+    try {
+      fleet = SampleFleet.read(fleetFile);
+    } catch (java.io.IOException e) {
+      spec.commandLine().getErr().println("graft bench: --fleet: " + e.getMessage());
+      return GraftCommand.BAD_INPUT;
+    }
+    FleetBootFigure.print(out, fleetFile.toString(), fleet, weights, settings);
+    return 0;
   }
 
   private static String ms(long nanos) {

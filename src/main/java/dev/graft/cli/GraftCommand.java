@@ -17,7 +17,8 @@ import picocli.CommandLine.Command;
       BenchCommand.class,
       InjectCommand.class,
       BenchInjectCommand.class,
-      DemoCommand.class
+      DemoCommand.class,
+      WeightsCommand.class
     })
 public final class GraftCommand implements Runnable {
 

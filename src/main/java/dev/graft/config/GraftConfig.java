@@ -27,6 +27,17 @@ public interface GraftConfig {
 
   Build build();
 
+  Downloads downloads();
+
+  /** Where URL files come from. */
+  interface Downloads {
+    /**
+     * Hosts URL files and each of their redirects may lead to ({@code images.example.org}, {@code
+     * *.example.org}); empty: any host. Enforced by the injection Job.
+     */
+    Optional<java.util.List<String>> allowedHosts();
+  }
+
   /** How sources are chosen. */
   interface Planner {
     /** optimal, nearest, exact-only or base-only. */
@@ -42,7 +53,10 @@ public interface GraftConfig {
     @WithDefault("2s")
     java.time.Duration batchWindow();
 
-    /** Re-fit the weights from measured build durations as builds finish. */
+    /**
+     * Learn the weights and clone times from measured builds (status.timings); the run-time
+     * ConfigMap graft-planner-weights may pin weights or switch this.
+     */
     @WithDefault("true")
     boolean calibrate();
   }

@@ -8,6 +8,7 @@ import dev.graft.config.GraftConfig;
 import dev.graft.controller.base.BaseDecision;
 import dev.graft.controller.base.BaseView;
 import dev.graft.controller.base.SourceIdentity;
+import dev.graft.controller.base.SourceIdentity.DataSourceRead;
 import dev.graft.controller.flow.Decision;
 import dev.graft.controller.flow.Plumbing;
 import dev.graft.k8s.Informers;
@@ -55,7 +56,13 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
   @Override
   public List<EventSource<?, BaseImage>> prepareEventSources(
       EventSourceContext<BaseImage> context) {
-    return BaseSources.prepare(context);
+    var sources = new java.util.ArrayList<>(BaseSources.prepare(context));
+    sources.addAll(ClusterOwnership.prepare(context, sharedCatalog()));
+    return sources;
+  }
+
+  private java.util.Optional<String> sharedCatalog() {
+    return config.catalogNamespace().filter(s -> !s.isBlank());
   }
 
   String catalogNamespace(String baseImageNamespace) {
@@ -86,10 +93,16 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
     String ns = catalogNamespace(bi.getMetadata().getNamespace());
     String os = bi.getSpec().os;
     String dsNs = BaseSources.dataSourceNamespace(bi);
-    DataSource ds =
-        bi.getSpec().sourceRef == null
-            ? null
-            : Informers.get(ctx, DataSource.class, dsNs, bi.getSpec().sourceRef.name).orElse(null);
+    SourceReads reads = new SourceReads(ctx.getClient());
+    DataSourceRead ds = DataSourceRead.cached(null);
+    if (bi.getSpec().sourceRef != null) {
+      String name = bi.getSpec().sourceRef.name;
+      // Not in the cache: maybe in a namespace the operator does not watch; then it is polled.
+      ds =
+          Informers.get(ctx, DataSource.class, dsNs, name)
+              .map(DataSourceRead::cached)
+              .orElseGet(() -> reads.dataSource(dsNs, name));
+    }
     List<GoldenImage> images =
         Informers.source(ctx, GoldenImage.class)
             .list(ns, gi -> gi.getSpec() != null && os.equals(gi.getSpec().os))
@@ -105,10 +118,12 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
             .min(OLDEST_FIRST)
             .map(BaseImageReconciler::key)
             .orElse(key(bi));
+    // A ClusterBaseImage of the os comes before every BaseImage of it.
+    owner = ClusterOwnership.owner(ctx, sharedCatalog(), ns, os).orElse(owner);
     return new BaseView(
         bi,
         ns,
-        SourceIdentity.of(bi.getSpec(), dsNs, ds),
+        SourceIdentity.of(bi.getSpec(), dsNs, ds, reads),
         BaseGenerations.bases(images, os),
         BaseGenerations.outdatedCount(images, os),
         owner,

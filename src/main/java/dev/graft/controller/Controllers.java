@@ -15,21 +15,31 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import java.util.List;
 
 /**
- * The four controllers and the services they share, wired by hand for an operator started without
- * CDI (a second operator process in tests). In the application, CDI wires the same classes.
+ * The controllers and the services they share, wired by hand for an operator started without CDI (a
+ * second operator process in tests). In the application, CDI wires the same classes.
  */
 public final class Controllers {
   private Controllers() {}
 
   public static List<Reconciler<?>> standalone(
       KubernetesClient client, GraftConfig config, InjectionJobs jobs, GraftMetrics metrics) {
+    return standalone(client, config, jobs, metrics, new CatalogPlanner(config, metrics));
+  }
+
+  /** The same around a given planner (a test looks at what it learned). */
+  public static List<Reconciler<?>> standalone(
+      KubernetesClient client,
+      GraftConfig config,
+      InjectionJobs jobs,
+      GraftMetrics metrics,
+      CatalogPlanner planner) {
     EventRecorder events = new EventRecorder(client);
     Plumbing plumbing = Plumbing.of(events, metrics);
-    CatalogPlanner planner = new CatalogPlanner(config, metrics);
     UsageLedger ledger = new UsageLedger();
     CatalogEviction eviction = new CatalogEviction(config, client, events, metrics, ledger);
     return List.of(
         new BaseImageReconciler(config, plumbing),
+        new ClusterBaseImageReconciler(config, plumbing),
         new FileSetReconciler(config, plumbing),
         new GoldenImageReconciler(
             config, jobs, planner, eviction, new CatalogGauges(metrics), ledger, plumbing),

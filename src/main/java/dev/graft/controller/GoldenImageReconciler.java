@@ -66,6 +66,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
   private final Plumbing plumbing;
   private final int maxConcurrentBuilds;
   private final BuildSlots slots = new BuildSlots();
+  private final CatalogPlanner planner;
 
   /** Uses taken into a status write not known to have succeeded yet. */
   private final Map<ResourceID, UsageLedger.Uses> taken = new ConcurrentHashMap<>();
@@ -83,11 +84,12 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
             config.build().maxAttempts(),
             config.build().retryBackoff(),
             jobs,
-            planner::measured,
+            planner.measurements()::remember,
             StorageDefaults.of(
                 config.storage().className(),
                 config.storage().volumeMode(),
                 config.storage().accessModes()));
+    this.planner = planner;
     this.eviction = eviction;
     this.gauges = gauges;
     this.ledger = ledger;
@@ -117,6 +119,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
             ctx.getPrimaryCache().list(other -> !ResourceID.fromResource(other).equals(id)),
             Stream.of(gi)));
     if (status != null && status.phase == Phase.Ready) {
+      planner.measurements().remember(gi); // after a restart, learned again from the catalog
       // A Ready image may take the os over a cache limit.
       eviction.request(
           gi.getMetadata().getNamespace(),
@@ -184,7 +187,8 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         ready && gi.getSpec().parent == null ? ledger.pendingClock(ns, gi.getSpec().os, gi) : null,
         injectorMessage,
         CloneClaims.annotations(ctx, gi, dv.orElse(null)),
-        slots.catalog(gi, catalog, maxConcurrentBuilds, Instant.now()));
+        slots.catalog(gi, catalog, maxConcurrentBuilds, Instant.now()),
+        planner.learning() ? InjectorMessages.result(ctx.getClient(), gi, job.orElse(null)) : null);
   }
 
   /** The first build object of this name that another image (same name, earlier) owns, or null. */

@@ -14,13 +14,9 @@ import dev.graft.config.GraftConfig;
 import dev.graft.controller.flow.Plumbing;
 import dev.graft.controller.gvm.RequestDecision;
 import dev.graft.controller.gvm.RequestView;
-import dev.graft.controller.gvm.RootDisks;
 import dev.graft.k8s.Informers;
-import dev.graft.k8s.Labels;
-import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.StorageDefaults;
 import dev.graft.kubevirt.VirtualMachine;
-import dev.graft.kubevirt.VirtualMachines;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -33,11 +29,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -186,32 +180,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
             config.storage().className(),
             config.storage().volumeMode(),
             config.storage().accessModes()),
-        rootDisks(ctx, gvm.getMetadata().getNamespace(), vm));
-  }
-
-  /**
-   * The VM's root disk DataVolumes from the cache and, only when one of them is not in its spec (an
-   * old one), the DataVolumes the namespace's other VMs name.
-   */
-  private static RootDisks rootDisks(
-      Context<GraftedVirtualMachine> ctx, String ns, VirtualMachine vm) {
-    if (vm == null) {
-      return RootDisks.NONE;
-    }
-    String name = vm.getMetadata().getName();
-    List<DataVolume> disks =
-        Informers.source(ctx, DataVolume.class)
-            .list(ns, dv -> name.equals(dv.getMetadata().getLabels().get(Labels.ROOT_DISK_OF)))
-            .toList();
-    Set<String> named = VirtualMachines.dataVolumeNames(vm.getSpec());
-    if (disks.stream().allMatch(dv -> named.contains(dv.getMetadata().getName()))) {
-      return new RootDisks(disks, Set.of());
-    }
-    Set<String> elsewhere = new HashSet<>();
-    Informers.source(ctx, VirtualMachine.class)
-        .list(ns, other -> !name.equals(other.getMetadata().getName()))
-        .forEach(other -> elsewhere.addAll(VirtualMachines.dataVolumeNames(other.getSpec())));
-    return new RootDisks(disks, elsewhere);
+        RequestSources.rootDisks(ctx, gvm.getMetadata().getNamespace(), vm));
   }
 
   /**

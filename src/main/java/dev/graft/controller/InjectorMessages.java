@@ -28,6 +28,36 @@ final class InjectorMessages {
 
   /** The message of the latest terminated container of the Job's pods, or null. */
   static String of(KubernetesClient client, String namespace, String job, String container) {
+    return clean(raw(client, namespace, job, container));
+  }
+
+  /**
+   * The injector's report ({@code GRAFT-RESULT}) of a build's succeeded Job, read once: when the
+   * build registers (not Ready yet, nothing measured yet); null otherwise.
+   */
+  static String result(
+      KubernetesClient client,
+      dev.graft.api.GoldenImage gi,
+      io.fabric8.kubernetes.api.model.batch.v1.Job job) {
+    var status = gi.getStatus();
+    if (job == null
+        || !dev.graft.controller.goldenimage.Inject.succeeded(job)
+        || (status != null
+            && (status.timings != null || status.phase == dev.graft.api.Phase.Ready))) {
+      return null;
+    }
+    return raw(
+        client,
+        gi.getMetadata().getNamespace(),
+        job.getMetadata().getName(),
+        dev.graft.build.InjectionJobs.CONTAINER);
+  }
+
+  /**
+   * The termination message as the injector wrote it: for a Job that succeeded, its {@code
+   * GRAFT-RESULT} line (the measurements the cost model learns from); null if none could be read.
+   */
+  static String raw(KubernetesClient client, String namespace, String job, String container) {
     List<Pod> pods;
     try {
       pods = client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL, job).list().getItems();
@@ -53,7 +83,8 @@ final class InjectorMessages {
       if (container.equals(s.getName())
           && s.getState() != null
           && s.getState().getTerminated() != null) {
-        return clean(s.getState().getTerminated().getMessage());
+        String message = s.getState().getTerminated().getMessage();
+        return message == null || message.isBlank() ? null : message;
       }
     }
     return null;

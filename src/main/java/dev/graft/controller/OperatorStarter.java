@@ -25,6 +25,8 @@ public class OperatorStarter {
         config.storage().volumeMode(),
         config.storage().accessModes());
     JobPlacement.from(config.injector());
+    dev.graft.inject.DownloadHosts.parse(
+        "graft.downloads.allowed-hosts", config.downloads().allowedHosts().orElse(null));
     nodes.start();
     if (!operator.getRuntimeInfo().isStarted()) {
       operator.start();

@@ -55,7 +55,12 @@ final class RequestCatalog {
             .filter(CatalogPlanner::usable)
             .toList();
     BaseChoice choice = BaseChoice.of(gvm, policy(bases), bases);
-    Manifest m = RequestSources.named(files.onGeneration(choice.generation()), images, catalogNs);
+    Manifest m =
+        RequestSources.named(
+            files.onGeneration(choice.generation()),
+            images,
+            catalogNs,
+            gvm.getMetadata().getNamespace());
     GoldenImage source = image(m).orElse(choice.base());
     TemplateCheck.check(gvm, source);
     return new Resolved(m, choice.base());

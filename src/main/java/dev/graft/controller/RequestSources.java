@@ -6,12 +6,15 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.FileResolver;
 import dev.graft.build.Manifest;
+import dev.graft.catalog.Tenancy;
 import dev.graft.config.GraftConfig;
+import dev.graft.controller.gvm.RootDisks;
 import dev.graft.k8s.Informers;
 import dev.graft.k8s.Labels;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.DataVolumeReport;
 import dev.graft.kubevirt.VirtualMachine;
+import dev.graft.kubevirt.VirtualMachines;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
@@ -22,6 +25,7 @@ import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
 import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Objects;
 import java.util.Set;
@@ -174,6 +178,36 @@ final class RequestSources {
                 .orElse(null));
   }
 
+  /**
+   * The same for a request from {@code requestNs}: an image with its exact files that it may not
+   * reuse ({@link Tenancy#mayReuse}: another namespace's, with bytes of removed files in its free
+   * blocks) counts as taken, so the request gets its own image under a longer name.
+   */
+  static Manifest named(
+      Manifest m,
+      InformerEventSource<GoldenImage, GraftedVirtualMachine> images,
+      String ns,
+      String requestNs) {
+    Tenancy.Request request =
+        new Tenancy.Request(
+            Tenancy.namespacesOf(List.of(requestNs + "/"), ns), Tenancy.secretFiles(m.entries()));
+    java.util.function.Function<String, GoldenImage> byName =
+        name -> images.get(new ResourceID(name, ns)).orElse(null);
+    return m.namedAmong(
+        name ->
+            images
+                .get(new ResourceID(name, ns))
+                .map(
+                    gi ->
+                        gi.getSpec() == null
+                            ? ""
+                            : gi.getSpec().manifestDigest.equals(m.digest())
+                                    && !Tenancy.mayReuse(gi, byName, request, ns)
+                                ? "" // taken: not for this namespace
+                                : gi.getSpec().manifestDigest)
+                .orElse(null));
+  }
+
   private static String key(HasMetadata r) {
     return r.getMetadata().getNamespace() + "/" + r.getMetadata().getName();
   }
@@ -213,5 +247,29 @@ final class RequestSources {
         return secrets.get(new ResourceID(name, ns)).orElse(null);
       }
     };
+  }
+
+  /**
+   * The VM's root disk DataVolumes from the cache and, only when one of them is not in its spec (an
+   * old one), the DataVolumes the namespace's other VMs name.
+   */
+  static RootDisks rootDisks(Context<GraftedVirtualMachine> ctx, String ns, VirtualMachine vm) {
+    if (vm == null) {
+      return RootDisks.NONE;
+    }
+    String name = vm.getMetadata().getName();
+    List<DataVolume> disks =
+        Informers.source(ctx, DataVolume.class)
+            .list(ns, dv -> name.equals(dv.getMetadata().getLabels().get(Labels.ROOT_DISK_OF)))
+            .toList();
+    Set<String> named = VirtualMachines.dataVolumeNames(vm.getSpec());
+    if (disks.stream().allMatch(dv -> named.contains(dv.getMetadata().getName()))) {
+      return new RootDisks(disks, Set.of());
+    }
+    Set<String> elsewhere = new HashSet<>();
+    Informers.source(ctx, VirtualMachine.class)
+        .list(ns, other -> !name.equals(other.getMetadata().getName()))
+        .forEach(other -> elsewhere.addAll(VirtualMachines.dataVolumeNames(other.getSpec())));
+    return new RootDisks(disks, elsewhere);
   }
 }

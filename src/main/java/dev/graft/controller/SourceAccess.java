@@ -31,6 +31,9 @@ final class SourceAccess {
     if (spec.source != null && spec.source.pvc != null) {
       from.add(spec.source.pvc.namespace);
     }
+    if (spec.source != null && spec.source.snapshot != null) {
+      from.add(spec.source.snapshot.namespace);
+    }
     if (spec.sourceRef != null) {
       from.add(spec.sourceRef.namespace);
       DataSource ds =
@@ -39,11 +42,15 @@ final class SourceAccess {
               .inNamespace(spec.sourceRef.namespace)
               .withName(spec.sourceRef.name)
               .get();
-      // A DataSource points at a PVC, maybe in yet another namespace: CDI clones that one.
+      // A DataSource points at a PVC or snapshot, maybe in yet another namespace: CDI clones
+      // that one.
       if (ds != null && ds.getSpec() != null && ds.getSpec().source != null) {
-        var pvc = ds.getSpec().source.pvc;
-        if (pvc != null) {
-          from.add(orOwn(pvc.namespace, spec.sourceRef.namespace));
+        var target =
+            ds.getSpec().source.pvc != null
+                ? ds.getSpec().source.pvc
+                : ds.getSpec().source.snapshot;
+        if (target != null) {
+          from.add(orOwn(target.namespace, spec.sourceRef.namespace));
         }
       }
     }

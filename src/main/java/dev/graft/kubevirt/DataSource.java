@@ -24,11 +24,16 @@ public class DataSource extends CustomResource<DataSource.Spec, DataSource.Statu
     public Source source;
   }
 
-  /** A PVC source. */
+  /**
+   * What it points at: a PVC, a VolumeSnapshot (a DataImportCron on storage whose StorageProfile
+   * prefers snapshots), or another DataSource.
+   */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   @JsonIgnoreProperties(ignoreUnknown = true)
   public static class Source {
     public DataVolume.Pvc pvc;
+    public DataVolume.Pvc snapshot;
+    public DataVolume.Pvc dataSource;
   }
 
   /** Conditions as CDI reports them. */

@@ -28,12 +28,15 @@ public class DataVolume extends CustomResource<DataVolume.Spec, DataVolume.Statu
     public Storage storage;
   }
 
-  /** One of http, registry, pvc. */
+  /** One of http, registry, pvc, snapshot. */
   @JsonInclude(JsonInclude.Include.NON_NULL)
   public static class Source extends Unmodelled {
     public Url http;
     public Url registry;
     public Pvc pvc;
+
+    /** A VolumeSnapshot to restore: namespace and name, as a PVC's. */
+    public Pvc snapshot;
   }
 
   /** An http or registry URL. */

@@ -54,6 +54,10 @@ public final class DataVolumes {
       } else if (s.pvc != null) {
         String ns = s.pvc.namespace != null ? s.pvc.namespace : gi.getMetadata().getNamespace();
         source.pvc = new DataVolume.Pvc(ns, s.pvc.name);
+      } else if (s.snapshot != null) {
+        String ns =
+            s.snapshot.namespace != null ? s.snapshot.namespace : gi.getMetadata().getNamespace();
+        source.snapshot = new DataVolume.Pvc(ns, s.snapshot.name);
       }
       dv.getSpec().source = source;
     }

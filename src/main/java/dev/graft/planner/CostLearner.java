@@ -53,7 +53,8 @@ public final class CostLearner {
 
   /**
    * Weights learned from the injections: {@code perBuild} is the mean launch plus the fitted fixed
-   * part of the write; {@code excessBytes} is kept from {@code base}. Null without samples.
+   * part of the write; {@code excessBytes}, and any weight no sample measured (nothing removed,
+   * say), are kept from {@code base}. Null without samples.
    */
   public synchronized Calibration.Fit weights(Weights base) {
     if (injections.isEmpty()) {
@@ -73,9 +74,18 @@ public final class CostLearner {
     launch /= injections.size();
     Calibration.Fit write = Calibration.fit(writes, base);
     Weights w = write.weights();
+    // A weight no sample says anything about (no bytes, no file written, nothing removed) keeps
+    // its value from base instead of the fit's 0.
+    boolean bytes = writes.stream().anyMatch(m -> m.bytesAdded() > 0);
+    boolean added = writes.stream().anyMatch(m -> m.filesAdded() > 0);
+    boolean removed = writes.stream().anyMatch(m -> m.filesRemoved() > 0);
     return new Calibration.Fit(
         new Weights(
-            w.missingBytes(), w.inject(), w.remove(), w.excessBytes(), launch + w.perBuild()),
+            bytes ? w.missingBytes() : base.missingBytes(),
+            added ? w.inject() : base.inject(),
+            removed ? w.remove() : base.remove(),
+            w.excessBytes(),
+            launch + w.perBuild()),
         write.rmsErrorSeconds(),
         write.samples());
   }

@@ -7,7 +7,7 @@ import org.roaringbitmap.RoaringBitmap;
  *
  * <pre>
  * cost(x -> r) = fixed + missingBytes * size(missing) + inject * injectCost(missing)
- *              + remove * removeCost(excess) + excessBytes * size(excess)
+ *              + remove * removeCost(excess) + excessBytes * size(excess) + cloneCost(x)
  * fixed        = perBuild + perDisk + perLaunch / disksPerLaunch
  * </pre>
  *
@@ -53,6 +53,12 @@ public final class CostModel {
     return weights.fixedCost()
         + addCost(RoaringBitmap.andNot(target, source))
         + dropCost(RoaringBitmap.andNot(source, target));
+  }
+
+  /** Cost of building {@code target} from the image {@code source}, its clone term included. */
+  public double cost(ImageSet source, ImageSet target) {
+    double files = cost(source.files(), target.files());
+    return source.files().equals(target.files()) ? files : files + source.cloneCost();
   }
 
   /** Sum of the per-file add costs of a set (what injecting all of it costs). */

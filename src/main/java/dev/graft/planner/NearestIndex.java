@@ -10,7 +10,8 @@ import org.roaringbitmap.RoaringBitmap;
  * Finds the cheapest source image for a request without scanning every image: an inverted index
  * from file to the images holding it scores only the images that share a file with the request;
  * every other image costs {@code perBuild + A(r) + D(x)}, so among those only the one with the
- * smallest drop cost {@code D(x)} can win. Exact matches are a hash lookup.
+ * smallest drop cost {@code D(x)} (its clone cost included) can win. Exact matches are a hash
+ * lookup.
  *
  * <p>Not thread-safe: a query reuses per-OS scratch arrays.
  */
@@ -76,7 +77,7 @@ public final class NearestIndex {
     }
     OsIndex index = byOs.computeIfAbsent(request.os(), os -> new OsIndex(images));
     ImageSet best = index.cheapest(request.files(), maxSourceDepth);
-    return best == null ? null : new Match(best, model.cost(best.files(), request.files()));
+    return best == null ? null : new Match(best, model.cost(best, request));
   }
 
   /** Images of one OS with their drop costs and the file-to-image postings. */
@@ -101,7 +102,7 @@ public final class NearestIndex {
       int[] counts = new int[model.files().size()];
       java.util.TreeMap<Integer, Integer> cheapestAtDepth = new java.util.TreeMap<>();
       for (int i = 0; i < images.length; i++) {
-        drop[i] = model.dropCost(images[i].files());
+        drop[i] = model.dropCost(images[i].files()) + images[i].cloneCost();
         depth[i] = images[i].depth();
         images[i].files().forEach((int f) -> counts[f]++);
         Integer held = cheapestAtDepth.get(depth[i]);

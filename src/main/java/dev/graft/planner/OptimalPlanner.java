@@ -96,9 +96,10 @@ final class OptimalPlanner {
     double[] drop = new double[m];
     Map<Integer, List<Integer>> holders = new HashMap<>();
     for (int a = 0; a < m; a++) {
-      sets[a] = problem.requests().get(pending.get(group.get(a))).files();
+      ImageSet request = problem.requests().get(pending.get(group.get(a)));
+      sets[a] = request.files();
       add[a] = model.addCost(sets[a]);
-      drop[a] = model.dropCost(sets[a]);
+      drop[a] = model.dropCost(sets[a]) + request.cloneCost(); // a request as a source is cloned
       final int member = a;
       sets[a].forEach((int f) -> holders.computeIfAbsent(f, x -> new ArrayList<>()).add(member));
     }

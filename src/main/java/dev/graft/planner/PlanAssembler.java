@@ -88,7 +88,7 @@ final class PlanAssembler {
         kind,
         ids(RoaringBitmap.andNot(target.files(), source.files())),
         ids(RoaringBitmap.andNot(source.files(), target.files())),
-        model.cost(source.files(), target.files()),
+        model.cost(source, target),
         depth);
   }
 

@@ -26,8 +26,10 @@ public record PlanInput(
       String id, String path, Long size, Double injectCost, Double removeCost) {}
 
   /**
-   * An image or a request: name, os, the ids of its files, and (images only) its clone-chain depth
-   * (default 0: a base or a flattened image).
+   * An image or a request: name, os, the ids of its files, (images only) its clone-chain depth
+   * (default 0: a base or a flattened image), and what cloning it costs as a build's source
+   * (default 0).
    */
-  public record ImageInput(String name, String os, List<String> files, Integer depth) {}
+  public record ImageInput(
+      String name, String os, List<String> files, Integer depth, Double cloneCost) {}
 }

@@ -158,7 +158,8 @@ public final class PlanInputReader {
           throw new PlanInputException(fileAt, "file id \"" + ids.get(j) + "\" listed twice");
         }
       }
-      result.add(new ImageSet(name, os, files, depth));
+      double clone = nonNegative(item.cloneCost(), at + ".cloneCost");
+      result.add(new ImageSet(name, os, files, depth, clone));
     }
     return result;
   }

@@ -53,7 +53,7 @@ public final class PlanValidator {
       if (!ids(model, RoaringBitmap.andNot(source.files(), target.files())).equals(b.remove())) {
         errors.add(b.request() + ": remove list is not files(source) - files(request)");
       }
-      double expected = model.cost(source.files(), target.files());
+      double expected = model.cost(source, target);
       if (Math.abs(expected - b.cost()) > TOLERANCE * Math.max(1, expected)) {
         errors.add(b.request() + ": cost " + b.cost() + " but the model says " + expected);
       }

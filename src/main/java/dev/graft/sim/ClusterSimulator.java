@@ -50,6 +50,7 @@ public final class ClusterSimulator implements AutoCloseable {
   private volatile Predicate<String> failImage = image -> false;
   private volatile String failMessage;
   private volatile String cloneFallbackReason;
+  private volatile SimulatedCosts costs;
   private volatile long hostAssistedBytesPerSecond;
   private volatile Predicate<DataVolume> failClone = dv -> false;
   private volatile int cloneFailures;
@@ -149,6 +150,9 @@ public final class ClusterSimulator implements AutoCloseable {
                       heldJobs.add(
                           job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
                     } else {
+                      if (costs != null) {
+                        succeededPod(job, costs);
+                      }
                       finish(job, true);
                     }
                   }
@@ -660,6 +664,14 @@ public final class ClusterSimulator implements AutoCloseable {
                         "Completed",
                         clone ? "Clone Complete" : "Import Complete",
                         true);
+                if (costs != null) {
+                  // Known clone times: Ready comes cloneSeconds after the DataVolume's creation.
+                  List<Map<String, Object>> timed = new java.util.ArrayList<>();
+                  for (Map<String, Object> c : s.conditions) {
+                    timed.add("Ready".equals(c.get("type")) ? readyCondition(d, costs) : c);
+                  }
+                  s.conditions = timed;
+                }
                 d.setStatus(s);
                 return d;
               });
@@ -670,8 +682,70 @@ public final class ClusterSimulator implements AutoCloseable {
     }
   }
 
+  /**
+   * Builds take known times from now on: a succeeded injection Job's pod ends with the injector's
+   * {@code GRAFT-RESULT} termination message for its image's diff, and a clone DataVolume's Ready
+   * condition comes {@link SimulatedCosts#cloneSeconds} after its creation.
+   */
+  public void simulateCosts(SimulatedCosts costs) {
+    this.costs = costs;
+  }
+
+  private static Map<String, Object> readyCondition(DataVolume dv, SimulatedCosts costs) {
+    Instant created =
+        dv.getMetadata().getCreationTimestamp() == null
+            ? Instant.now()
+            : Instant.parse(dv.getMetadata().getCreationTimestamp());
+    long bytes = 0;
+    if (dv.getSpec() != null
+        && dv.getSpec().storage != null
+        && dv.getSpec().storage.resources != null
+        && dv.getSpec().storage.resources.requests != null) {
+      bytes =
+          Quantity.getAmountInBytes(
+                  new Quantity(
+                      dv.getSpec().storage.resources.requests.getOrDefault("storage", "10Gi")))
+              .longValue();
+    }
+    Instant ready = created.plusMillis((long) (costs.cloneSeconds(bytes) * 1000));
+    Map<String, Object> c = new java.util.LinkedHashMap<>();
+    c.put("type", "Ready");
+    c.put("status", "True");
+    c.put("reason", "Completed");
+    c.put("lastTransitionTime", ready.toString());
+    return c;
+  }
+
+  /** The Job controller's pod, as kubelet leaves it after the injector wrote its result. */
+  private void succeededPod(Job job, SimulatedCosts costs) {
+    String image = job.getMetadata().getLabels().get(Labels.GOLDEN_IMAGE);
+    String ns = job.getMetadata().getNamespace();
+    GoldenImage gi = client.resources(GoldenImage.class).inNamespace(ns).withName(image).get();
+    if (gi == null) {
+      return;
+    }
+    GoldenImage parent =
+        gi.getSpec().parent == null
+            ? null
+            : client
+                .resources(GoldenImage.class)
+                .inNamespace(ns)
+                .withName(gi.getSpec().parent)
+                .get();
+    var diff = dev.graft.build.Payloads.diff(gi, parent);
+    terminatedPod(
+        job,
+        0,
+        "Completed",
+        costs.injectorResult(diff.bytesAdded(), diff.add().size(), diff.remove().size()));
+  }
+
   /** The Job controller's pod, as kubelet leaves it after the injector exited 1. */
   private void failedPod(Job job, String message) {
+    terminatedPod(job, 1, "Error", message);
+  }
+
+  private void terminatedPod(Job job, int exitCode, String reason, String message) {
     String name = job.getMetadata().getName();
     String now = Instant.now().toString();
     io.fabric8.kubernetes.api.model.Pod pod =
@@ -699,7 +773,7 @@ public final class ClusterSimulator implements AutoCloseable {
             p -> {
               p.setStatus(
                   new io.fabric8.kubernetes.api.model.PodStatusBuilder()
-                      .withPhase("Failed")
+                      .withPhase(exitCode == 0 ? "Succeeded" : "Failed")
                       .addNewContainerStatus()
                       .withName(
                           job.getSpec().getTemplate().getSpec().getContainers().get(0).getName())
@@ -710,8 +784,8 @@ public final class ClusterSimulator implements AutoCloseable {
                       .withRestartCount(0)
                       .withNewState()
                       .withNewTerminated()
-                      .withExitCode(1)
-                      .withReason("Error")
+                      .withExitCode(exitCode)
+                      .withReason(reason)
                       .withMessage(message)
                       .withFinishedAt(now)
                       .endTerminated()
@@ -817,6 +891,40 @@ public final class ClusterSimulator implements AutoCloseable {
                 return d;
               });
     }
+  }
+
+  /**
+   * Plays a DataImportCron on storage whose StorageProfile prefers snapshots: the import ends as
+   * VolumeSnapshot {@code snapshot} and the DataSource points at it ({@code source.snapshot}).
+   */
+  public void importCronSnapshot(String namespace, String dataSource, String snapshot) {
+    var snapshots =
+        client
+            .genericKubernetesResources(dev.graft.kubevirt.VolumeSnapshots.CONTEXT)
+            .inNamespace(namespace);
+    if (snapshots.withName(snapshot).get() == null) {
+      var vs = new io.fabric8.kubernetes.api.model.GenericKubernetesResource();
+      vs.setApiVersion("snapshot.storage.k8s.io/v1");
+      vs.setKind("VolumeSnapshot");
+      vs.setMetadata(new io.fabric8.kubernetes.api.model.ObjectMeta());
+      vs.getMetadata().setName(snapshot);
+      vs.getMetadata().setNamespace(namespace);
+      vs.getMetadata().setLabels(Map.of("cdi.kubevirt.io/dataImportCron", dataSource));
+      vs.setAdditionalProperty(
+          "spec", Map.of("source", Map.of("persistentVolumeClaimName", snapshot)));
+      snapshots.resource(vs).create();
+    }
+    client
+        .resources(DataSource.class)
+        .inNamespace(namespace)
+        .withName(dataSource)
+        .edit(
+            d -> {
+              d.setSpec(new DataSource.Spec());
+              d.getSpec().source = new DataSource.Source();
+              d.getSpec().source.snapshot = new DataVolume.Pvc(namespace, snapshot);
+              return d;
+            });
   }
 
   @Override

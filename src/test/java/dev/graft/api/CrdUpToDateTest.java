@@ -23,7 +23,8 @@ import org.junit.jupiter.api.Test;
 class CrdUpToDateTest {
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
   private static final List<String> CRDS =
-      List.of("baseimages", "filesets", "graftedvirtualmachines", "goldenimages");
+      List.of(
+          "baseimages", "clusterbaseimages", "filesets", "graftedvirtualmachines", "goldenimages");
 
   @Test
   void committedCrdsMatchTheGeneratedOnes() throws IOException {
@@ -84,6 +85,9 @@ class CrdUpToDateTest {
         .contains("Phase", "OS", "Parent", "Files", "Size", "Hits", "Age");
     JsonNode gvm =
         YAML.readTree(Files.readString(Path.of("crds", "graftedvirtualmachines.graft.dev-v1.yml")));
+    // kubectl get gvm: the generation a VM is on, and the one it pins.
+    assertThat(gvm.at("/spec/versions/0/additionalPrinterColumns").findValuesAsText("jsonPath"))
+        .contains(".status.baseGeneration", ".spec.baseGeneration");
     JsonNode file =
         gvm.at("/spec/versions/0/schema/openAPIV3Schema/properties/spec/properties/files/items");
     assertThat(file.at("/required").toString()).contains("path");

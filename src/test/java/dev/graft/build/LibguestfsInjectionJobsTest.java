@@ -95,6 +95,26 @@ public class LibguestfsInjectionJobsTest {
   }
 
   @Test
+  void theScriptOfABuildCarriesTheDownloadAllowList() {
+    ManifestEntry e = new ManifestEntry();
+    e.path = "/opt/tool";
+    e.sha256 = "a".repeat(64);
+    e.size = 1L;
+    e.digest = "b".repeat(64);
+    e.url = "https://images.example.org/tool";
+    e.payload = ManifestEntry.Payload.Url;
+    var diff = new InjectionJobs.Diff(List.of(e), List.of());
+    var jobs = new LibguestfsInjectionJobs(settings(KvmMode.NEVER), List::of);
+    assertThat(jobs.script(image(), diff).getData().get("run.sh")).contains("ALLOWED_HOSTS=''");
+    jobs.downloadingFrom(
+        dev.graft.inject.DownloadHosts.parse(
+            "graft.downloads.allowed-hosts", List.of("images.example.org")));
+    assertThat(jobs.script(image(), diff).getData().get("run.sh"))
+        .contains("ALLOWED_HOSTS='images.example.org'")
+        .contains("'https://images.example.org/tool'");
+  }
+
+  @Test
   void alwaysAndNeverIgnoreTheNodes() {
     List<Node> kvm = List.of(node("kvm", "1k"));
     assertThat(requestsKvm(job(KvmMode.NEVER, kvm))).isFalse();

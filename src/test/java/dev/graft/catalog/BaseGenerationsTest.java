@@ -165,6 +165,48 @@ class BaseGenerationsTest {
         .containsExactly("old");
   }
 
+  @Test
+  void anOldBaseGoesAfterTheImagesOfItsGenerationNeverWhileUsedOrPinnedNorTheCurrentOne() {
+    GoldenImage base1 = image(Manifest.baseImageName("fedora-40", 1), null, 1, Phase.Ready);
+    GoldenImage base2 = image(Manifest.baseImageName("fedora-40", 2), null, 2, Phase.Ready);
+    GoldenImage old = image("old", base1.getMetadata().getName(), 1, Phase.Ready);
+    GoldenImage current = image("current", base2.getMetadata().getName(), 2, Phase.Ready);
+    String b1 = base1.getMetadata().getName();
+    var nobody = new CatalogEviction.Usage(Set.of(), Set.of());
+    List<GoldenImage> all = List.of(base1, base2, old, current);
+    // The old base is the parent of "old": it stays while "old" is there, whatever the pressure.
+    assertThat(CatalogEviction.protectedReason(base1, all, nobody))
+        .isEqualTo("base of old (generation 1)");
+    var d = CatalogEviction.decide("fedora-40", all, nobody, new CacheLimits(3, 0));
+    assertThat(d.victims()).extracting(e -> e.name()).containsExactly("old");
+    // Once its images are gone, the old base is the first to go; the current base never.
+    List<GoldenImage> after = List.of(base1, base2, current);
+    assertThat(CatalogEviction.protectedReason(base1, after, nobody)).isNull();
+    assertThat(CatalogEviction.protectedReason(base2, after, nobody)).isEqualTo("base image");
+    d = CatalogEviction.decide("fedora-40", after, nobody, new CacheLimits(2, 0));
+    assertThat(d.victims()).extracting(e -> e.name()).containsExactly(b1);
+    d = CatalogEviction.decide("fedora-40", after, nobody, new CacheLimits(1, 0));
+    assertThat(d.victims()).extracting(e -> e.name()).containsExactly(b1, "current");
+    // A VM on it, or a VM pinning its generation, keeps it.
+    var used = new CatalogEviction.Usage(Set.of(b1), Set.of());
+    assertThat(CatalogEviction.protectedReason(base1, after, used)).isEqualTo("used by a VM");
+    var pinned = new CatalogEviction.Usage(Set.of(), Set.of(), Set.of("fedora-40@1"));
+    assertThat(CatalogEviction.protectedReason(base1, after, pinned))
+        .isEqualTo("base of generation 1, pinned by a VM");
+    // A child of it still building keeps it too (it is of its generation).
+    GoldenImage building = image("building", b1, 1, Phase.Building);
+    assertThat(CatalogEviction.protectedReason(base1, List.of(base1, base2, building), nobody))
+        .isEqualTo("base of building (generation 1)");
+    // Past the grace period, with nothing of its generation left, it expires like an image.
+    java.time.Instant now = java.time.Instant.parse("2026-11-30T12:00:00Z");
+    outdatedSince(base1, "2026-11-28T12:00:00Z");
+    assertThat(CatalogEviction.expired(after, nobody, now, java.time.Duration.ofHours(24)))
+        .extracting(gi -> gi.getMetadata().getName())
+        .containsExactly(b1);
+    assertThat(CatalogEviction.expired(after, pinned, now, java.time.Duration.ofHours(24)))
+        .isEmpty();
+  }
+
   private static GoldenImage outdatedSince(GoldenImage gi, String since) {
     dev.graft.k8s.Conditions.set(
         gi.getStatus(), dev.graft.k8s.Conditions.OUTDATED, true, "BaseUpdated", "", 1L);

@@ -45,4 +45,56 @@ class BenchCommandTest {
       assertThat(err.toString()).as(bad).contains("--vms").containsPattern("\"(0|many|-5|9000)\"");
     }
   }
+
+  @Test
+  void bootSuitePrintsTheFigureAndTakesTheLaunchAsAnInput() {
+    StringWriter out = new StringWriter();
+    int status =
+        GraftCommand.execute(
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            "bench",
+            "--suite",
+            "boot",
+            "--launch-seconds",
+            "10",
+            "--disks-per-job",
+            "4",
+            "--extra-disk-seconds",
+            "1.5");
+    assertThat(status).isZero();
+    assertThat(out.toString())
+        .contains("launch 10.0 s, each extra disk in a launch 1.5 s, 4 disk(s) per Job")
+        .containsPattern("(?m)^Graft \\(optimal\\) +11 +\\d+ +\\d+ +[0-9.]+ +1\\.00x")
+        .contains("A cache hit: 0 s of build");
+    StringWriter err = new StringWriter();
+    int bad =
+        GraftCommand.execute(
+            new PrintWriter(new StringWriter()),
+            new PrintWriter(err),
+            "bench",
+            "--suite",
+            "boot",
+            "--disks-per-job",
+            "0");
+    assertThat(bad).isEqualTo(GraftCommand.BAD_INPUT);
+    assertThat(err.toString()).contains("disksPerJob must be 1 or more: 0");
+  }
+
+  @Test
+  void requestSuiteTimesOneRequestAgainstACatalog() {
+    StringWriter out = new StringWriter();
+    int status =
+        GraftCommand.execute(
+            new PrintWriter(out),
+            new PrintWriter(new StringWriter()),
+            "bench",
+            "--suite",
+            "request",
+            "--quick");
+    assertThat(status).isZero();
+    assertThat(out.toString())
+        .contains("Planning one new request against a catalog")
+        .containsPattern("(?m)^5000 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+");
+  }
 }

@@ -44,7 +44,7 @@ class BaseImageDecisionTest {
             "InvalidSource",
             List.of(
                 "warning InvalidSource: spec.source: exactly one of source.http, source.registry,"
-                    + " source.pvc, sourceRef is required, got 2")),
+                    + " source.pvc, source.snapshot, sourceRef is required, got 2")),
         new Row(
             "no image yet: created",
             baseImage(),

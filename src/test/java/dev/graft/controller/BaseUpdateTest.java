@@ -237,11 +237,132 @@ class BaseUpdateTest {
       // so a later move does not change what it holds.
       DataVolume dv = client.resources(DataVolume.class).inNamespace(ns).withName(base2).get();
       assertThat(dv.getSpec().source.pvc.name).isEqualTo("fedora-9c8d7e");
+      String uid =
+          client
+              .persistentVolumeClaims()
+              .inNamespace(ns)
+              .withName("fedora-9c8d7e")
+              .get()
+              .getMetadata()
+              .getUid();
       assertThat(image(client, ns, base2).getSpec().sourceIdentity)
-          .isEqualTo("datasource cron/fedora -> pvc cron/fedora-9c8d7e");
+          .isEqualTo("datasource cron/fedora -> pvc cron/fedora-9c8d7e uid " + uid);
       until(client, ns, () -> Conditions.isTrue(image(client, ns, before).getStatus(), "Outdated"));
+
+      // On snapshot storage the cron's next import is a VolumeSnapshot: a third generation,
+      // restored from that snapshot.
+      simulator.importCronSnapshot(ns, "fedora", "fedora-5e6f70");
+      String base3 = Manifest.baseImageName("fedora-40", 3);
+      until(
+          client,
+          ns,
+          () ->
+              ready(gvm(client, ns, "a"))
+                  && Integer.valueOf(3).equals(gvm(client, ns, "a").getStatus().baseGeneration));
+      DataVolume dv3 = client.resources(DataVolume.class).inNamespace(ns).withName(base3).get();
+      assertThat(dv3.getSpec().source.snapshot.name).isEqualTo("fedora-5e6f70");
+      assertThat(dv3.getSpec().source.pvc).isNull();
+      assertThat(image(client, ns, base3).getSpec().sourceIdentity)
+          .startsWith("datasource cron/fedora -> snapshot cron/fedora-5e6f70 uid ");
       assertSchemasValid(client, ns);
     }
+  }
+
+  @Test
+  void aPvcRecreatedUnderTheSameNameIsANewGeneration() throws Exception {
+    String ns = "recreated";
+    try (ClusterSimulator simulator = new ClusterSimulator(client).start()) {
+      client.persistentVolumeClaims().inNamespace(ns).resource(goldenPvc(ns)).create();
+      BaseImage bi = baseImage(ns, "fedora", "fedora-40");
+      bi.getSpec().source = new dev.graft.api.ImageSource();
+      bi.getSpec().source.pvc = new dev.graft.api.ImageSource.PvcRef(null, "golden");
+      client.resource(bi).create();
+      client.resource(gvm(ns, "a", "fedora-40", file("/etc/a", "a"))).create();
+      until(client, ns, () -> ready(gvm(client, ns, "a")));
+      String base1 = Manifest.baseImageName("fedora-40", 1);
+      var pvc = client.persistentVolumeClaims().inNamespace(ns).withName("golden").get();
+      assertThat(image(client, ns, base1).getSpec().sourceIdentity)
+          .isEqualTo("pvc " + ns + "/golden uid " + pvc.getMetadata().getUid());
+      String before = gvm(client, ns, "a").getStatus().image;
+
+      // A label on the PVC (a new resourceVersion, the same disk): no new generation.
+      client
+          .persistentVolumeClaims()
+          .inNamespace(ns)
+          .withName("golden")
+          .edit(
+              p ->
+                  new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder(p)
+                      .editMetadata()
+                      .addToLabels("touched", "yes")
+                      .endMetadata()
+                      .build());
+      touch(ns);
+      Thread.sleep(1500);
+      assertThat(
+              client
+                  .resources(GoldenImage.class)
+                  .inNamespace(ns)
+                  .withName(Manifest.baseImageName("fedora-40", 2))
+                  .get())
+          .isNull();
+
+      // Deleted and created again under the same name: a new generation, the VM rebuilt on it.
+      client.persistentVolumeClaims().inNamespace(ns).withName("golden").delete();
+      until(
+          client,
+          ns,
+          () -> client.persistentVolumeClaims().inNamespace(ns).withName("golden").get() == null);
+      client.persistentVolumeClaims().inNamespace(ns).resource(goldenPvc(ns)).create();
+      touch(ns); // the PVC sends no event: the BaseImage polls it, or, here, is touched
+      until(
+          client,
+          ns,
+          () ->
+              ready(gvm(client, ns, "a"))
+                  && Integer.valueOf(2).equals(gvm(client, ns, "a").getStatus().baseGeneration));
+      assertThat(gvm(client, ns, "a").getStatus().image).isNotEqualTo(before);
+      String uid2 =
+          client
+              .persistentVolumeClaims()
+              .inNamespace(ns)
+              .withName("golden")
+              .get()
+              .getMetadata()
+              .getUid();
+      assertThat(uid2).isNotEqualTo(pvc.getMetadata().getUid());
+      assertThat(image(client, ns, Manifest.baseImageName("fedora-40", 2)).getSpec().sourceIdentity)
+          .isEqualTo("pvc " + ns + "/golden uid " + uid2);
+    }
+  }
+
+  private void touch(String ns) {
+    client
+        .resources(BaseImage.class)
+        .inNamespace(ns)
+        .withName("fedora")
+        .edit(
+            b -> {
+              // A metadata change sends no event (generation-aware): toggle the default policy.
+              b.getSpec().updatePolicy =
+                  b.getSpec().updatePolicy == null ? BaseImage.UpdatePolicy.Rebuild : null;
+              return b;
+            });
+  }
+
+  private static io.fabric8.kubernetes.api.model.PersistentVolumeClaim goldenPvc(String ns) {
+    return new io.fabric8.kubernetes.api.model.PersistentVolumeClaimBuilder()
+        .withNewMetadata()
+        .withName("golden")
+        .withNamespace(ns)
+        .endMetadata()
+        .withNewSpec()
+        .withAccessModes("ReadWriteOnce")
+        .withNewResources()
+        .addToRequests("storage", new io.fabric8.kubernetes.api.model.Quantity("10Gi"))
+        .endResources()
+        .endSpec()
+        .build();
   }
 
   private Map<String, String> imagesOf(String ns, List<String> names) {

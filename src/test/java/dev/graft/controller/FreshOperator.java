@@ -24,6 +24,9 @@ final class FreshOperator implements AutoCloseable {
   final KubernetesClient client;
   private final Operator operator;
 
+  /** This process's planner: what it learned from measured builds. */
+  final dev.graft.catalog.CatalogPlanner planner;
+
   /**
    * Informers that stopped on an error. A real operator exits then (JOSDK's default), and its pod
    * restarts; here that would end the test JVM, so they are recorded for the test to check.
@@ -62,7 +65,9 @@ final class FreshOperator implements AutoCloseable {
                 o.withLeaderElectionConfiguration(leaderElection);
               }
             });
-    for (Reconciler<?> reconciler : Controllers.standalone(client, config, jobs, metrics)) {
+    planner = new dev.graft.catalog.CatalogPlanner(config, metrics);
+    for (Reconciler<?> reconciler :
+        Controllers.standalone(client, config, jobs, metrics, planner)) {
       register(reconciler, namespace);
     }
     operator.start();
@@ -74,6 +79,11 @@ final class FreshOperator implements AutoCloseable {
         o -> {
           if (namespace != null) {
             o.settingNamespaces(namespace);
+          }
+          // as QOSDK does: a cluster-scoped resource's controller watches the whole cluster
+          if (reconciler
+              instanceof io.quarkiverse.operatorsdk.runtime.api.ConfigurableReconciler<P> c) {
+            c.updateConfigurationFrom(o);
           }
         });
   }

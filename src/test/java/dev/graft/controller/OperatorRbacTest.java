@@ -77,6 +77,10 @@ class OperatorRbacTest {
                   .build())
           .create();
       client.resource(baseImage(ns, "fedora", "fedora-40")).create();
+      // Without a shared catalog a ClusterBaseImage only says so, in its status.
+      var cbi = ClusterBaseImageTest.clusterBaseImage("rbac-alma", "alma-9", "os-images", "disk");
+      client.resource(cbi).create();
+      until(client, ns, () -> client.resource(cbi).get().getStatus() != null);
       GraftedVirtualMachine full = gvm(ns, "full", "fedora-40", file("/etc/motd", "hi"));
       full.getSpec().files.add(ref("/etc/app.conf", new KeySelector("app", "app.conf"), false));
       full.getSpec().files.add(ref("/etc/token", new KeySelector("creds", "token"), true));
@@ -113,11 +117,32 @@ class OperatorRbacTest {
             new RbacAudit.Access("create", "kubevirt.io", "virtualmachines"),
             new RbacAudit.Access("create", "batch", "jobs"),
             new RbacAudit.Access("create", "cdi.kubevirt.io", "datavolumes"),
-            new RbacAudit.Access("patch", "graft.dev", "goldenimages/status"));
+            new RbacAudit.Access("patch", "graft.dev", "goldenimages/status"),
+            new RbacAudit.Access("patch", "graft.dev", "clusterbaseimages/status"));
     assertThat(RbacAudit.fromRole(Path.of("config/rbac/role.yaml")).denied(calls))
         .as("calls the shipped ClusterRole does not allow")
         .isEmpty();
+    // Secrets: only those with Graft's labels are listed or watched (the files selector, or the
+    // payload Secrets Graft made), and no other Secret is read by name (issue 16, item 6).
+    List<String> secretCalls = rawCalls.stream().filter(c -> c.contains("/secrets")).toList();
+    assertThat(secretCalls).as("the operator's Secret calls were recorded").isNotEmpty();
+    for (String c : secretCalls) {
+      String query = java.net.URLDecoder.decode(c, java.nio.charset.StandardCharsets.UTF_8);
+      boolean collection = query.matches("GET \\S*/secrets(\\?.*)?");
+      if (collection) {
+        assertThat(query)
+            .as("a list or watch of Secrets")
+            .containsAnyOf(
+                "labelSelector=graft.dev/files=true", "labelSelector=graft.dev/golden-image");
+      } else if (query.startsWith("GET ")) {
+        assertThat(query)
+            .as("a Secret read by name")
+            .matches("GET \\S*/secrets/[^/?]*-payload(\\?.*)?");
+      }
+    }
   }
+
+  private final List<String> rawCalls = new ArrayList<>();
 
   private static FileSpec ref(String path, KeySelector key, boolean secret) {
     FileSpec f = new FileSpec();
@@ -144,6 +169,7 @@ class OperatorRbacTest {
       String agent = request.getHeader("User-Agent");
       if (agent == null || !agent.contains(TESTER)) {
         calls.add(RbacAudit.access(request.getMethod(), request.getPath()));
+        rawCalls.add(request.getMethod() + " " + request.getPath());
       }
     }
     return calls;

@@ -32,6 +32,7 @@ import java.util.Base64;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -115,6 +116,13 @@ class ScopedOperatorRbacTest {
       full.getSpec().files.add(ref("/etc/token", new KeySelector("creds", "token"), true));
       client.resource(full).create();
       until(client, CATALOG, () -> ready(gvm(client, APPS, "full")));
+      // A ClusterBaseImage: cluster-scoped, so read and written through the ClusterRole.
+      client
+          .resource(
+              ClusterBaseImageTest.clusterBaseImage("alma", "alma-9", "os-images", "alma-9-disk"))
+          .create();
+      client.resource(gvm(APPS, "alma", "alma-9", file("/etc/motd", "hi"))).create();
+      until(client, CATALOG, () -> ready(gvm(client, APPS, "alma")));
       client.resource(gvm(APPS, "small", "fedora-40", file("/etc/motd", "bye"))).create();
       until(client, CATALOG, () -> ready(gvm(client, APPS, "small")));
       client.resource(gvm(client, APPS, "small")).delete();
@@ -141,11 +149,23 @@ class ScopedOperatorRbacTest {
         RbacAudit.fromRole(
             chart.stream()
                 .filter(o -> o.path("kind").asText().equals("ClusterRole"))
+                .filter(o -> o.at("/metadata/name").asText().equals("graft"))
                 .findFirst()
                 .orElseThrow());
     assertThat(RbacAudit.denied(calls, clusterRole, roles))
         .as("calls the scoped chart's Roles and ClusterRole do not allow")
         .isEmpty();
+    // No verb on ClusterBaseImages that the operator does not use (config/rbac/role.yaml).
+    Set<String> clusterImages = Set.of("clusterbaseimages", "clusterbaseimages/status");
+    assertThat(
+            RbacAudit.fromRole(Path.of("config/rbac/role.yaml"))
+                .grantsOn("graft.dev", clusterImages))
+        .as("grants on ClusterBaseImages")
+        .containsExactlyInAnyOrderElementsOf(
+            calls.stream()
+                .map(RbacAudit.Call::access)
+                .filter(a -> a.group().equals("graft.dev") && clusterImages.contains(a.resource()))
+                .collect(java.util.stream.Collectors.toSet()));
   }
 
   static List<JsonNode> render(Map<String, Object> values) throws Exception {

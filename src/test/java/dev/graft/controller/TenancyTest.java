@@ -89,6 +89,41 @@ class TenancyTest {
   }
 
   @Test
+  void anExactMatchBuiltByRemovingAnotherTenantsFilesIsNotReused() {
+    String os = "alma-9";
+    try (ClusterSimulator simulator = new ClusterSimulator(client).start()) {
+      client.resource(baseImage("images", "alma", os)).create();
+      client
+          .resource(gvm("tenant-f", "one", os, file("/opt/app.bin", BIG), file("/etc/f", "f's")))
+          .create();
+      until(client, "catalog", () -> ready(gvm(client, "tenant-f", "one")));
+      String one = gvm(client, "tenant-f", "one").getStatus().image;
+      // Dropping one file is cheaper than adding the big one: built from tenant-f's image.
+      client.resource(gvm("tenant-f", "two", os, file("/opt/app.bin", BIG))).create();
+      until(client, "catalog", () -> ready(gvm(client, "tenant-f", "two")));
+      GoldenImage two = image(client, "catalog", gvm(client, "tenant-f", "two").getStatus().image);
+      assertThat(two.getSpec().parent).isEqualTo(one);
+
+      // tenant-g asks for exactly those files: tenant-f's /etc/f may be in that disk's free
+      // blocks, so tenant-g gets an image of its own (a longer name for the same files).
+      client.resource(gvm("tenant-g", "app", os, file("/opt/app.bin", BIG))).create();
+      until(client, "catalog", () -> ready(gvm(client, "tenant-g", "app")));
+      GoldenImage g = image(client, "catalog", gvm(client, "tenant-g", "app").getStatus().image);
+      assertThat(g.getMetadata().getName())
+          .isNotEqualTo(two.getMetadata().getName())
+          .startsWith(two.getMetadata().getName());
+      assertThat(g.getSpec().manifestDigest).isEqualTo(two.getSpec().manifestDigest);
+      assertThat(g.getSpec().parent).isEqualTo(BaseImageReconciler.imageName(os));
+      assertThat(g.getSpec().tenants).containsExactly("tenant-g");
+      // tenant-f's own replica still reuses its image.
+      client.resource(gvm("tenant-f", "two-b", os, file("/opt/app.bin", BIG))).create();
+      until(client, "catalog", () -> ready(gvm(client, "tenant-f", "two-b")));
+      assertThat(gvm(client, "tenant-f", "two-b").getStatus().image)
+          .isEqualTo(two.getMetadata().getName());
+    }
+  }
+
+  @Test
   void manifestsWhoseShortNamesCollideGetTheirOwnImages() {
     String os = "fedora-40";
     try (ClusterSimulator simulator = new ClusterSimulator(client).start()) {

@@ -85,6 +85,27 @@ class AlertsAndDashboardInChartTest {
   }
 
   @Test
+  void theOutdatedImagesAlertFiresAfterAConfigurableTime() throws Exception {
+    for (String[] c : new String[][] {{null, "604800"}, {"3600", "3600"}}) {
+      List<String> sets = new ArrayList<>(List.of("metrics.prometheusRule.enabled=true"));
+      if (c[0] != null) {
+        sets.add("metrics.prometheusRule.outdatedAfterSeconds=" + c[0]);
+      }
+      JsonNode rule = kind(render(sets.toArray(String[]::new)), "PrometheusRule");
+      JsonNode outdated = null;
+      for (JsonNode r : rule.at("/spec/groups/0/rules")) {
+        if (r.path("alert").asText().equals("GraftImagesOutdated")) {
+          outdated = r;
+        }
+      }
+      assertThat(outdated).as("GraftImagesOutdated").isNotNull();
+      assertThat(outdated.path("expr").asText())
+          .contains("graft_catalog_outdated_since_seconds")
+          .contains("(time() - graft_catalog_outdated_since_seconds) > " + c[1]);
+    }
+  }
+
+  @Test
   void alertsQueryOnlyExposedMetrics() throws Exception {
     JsonNode rule =
         kind(

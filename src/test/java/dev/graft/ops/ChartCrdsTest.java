@@ -37,7 +37,7 @@ class ChartCrdsTest {
   @Test
   void defaultRenderHasEveryGeneratedCrdWithItsExactSpecKeptOnUninstall() throws IOException {
     Map<String, JsonNode> generated = generated();
-    assertThat(generated).hasSize(4);
+    assertThat(generated).hasSize(5);
     List<ObjectNode> rendered = crds(Map.of());
     assertThat(rendered)
         .extracting(c -> c.at("/metadata/name").asText())
@@ -60,7 +60,7 @@ class ChartCrdsTest {
   @Test
   void keepOffLeavesTheResourcePolicyOut() {
     List<ObjectNode> rendered = crds(Map.of("crds", Map.of("keep", false)));
-    assertThat(rendered).hasSize(4);
+    assertThat(rendered).hasSize(5);
     for (ObjectNode crd : rendered) {
       assertThat(crd.at("/metadata/annotations/helm.sh~1resource-policy").isMissingNode()).isTrue();
     }

@@ -119,6 +119,7 @@ class ConfigCoverageTest {
             "accessModes",
             List.of("ReadWriteOnce", "ReadWriteMany")));
     values.putAll(InjectionJobPlacementTest.PLACED);
+    values.put("downloads", Map.of("allowedHosts", List.of("images.example.org")));
     Map<String, String> env = Chart.env(Chart.get(Chart.render(values), "Deployment", "graft"));
     assertThat(env).containsEntry("GRAFT_STORAGE_ACCESS_MODES", "ReadWriteOnce,ReadWriteMany");
     for (Property p : properties()) {

@@ -183,7 +183,7 @@ class E2eScriptTest {
             .filter(o -> o.path("kind").asText().equals("CustomResourceDefinition"))
             .map(o -> "crd/" + o.at("/metadata/name").asText())
             .toList();
-    assertThat(crds).hasSize(4);
+    assertThat(crds).hasSize(5);
     assertThat(run.calls().get(first(run.calls(), "--for=condition=Established")))
         .contains(crds.toArray(String[]::new));
   }

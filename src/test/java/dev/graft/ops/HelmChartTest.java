@@ -153,12 +153,17 @@ class HelmChartTest {
   }
 
   @Test
-  void chartCrdsAreGraftsNamespacedCrds() {
+  void chartCrdsAreGraftsCrdsAllNamespacedButClusterBaseImage() {
     for (ObjectNode crd : Chart.crds()) {
       assertValidObject(crd);
       assertThat(crd.path("kind").asText()).isEqualTo("CustomResourceDefinition");
       assertThat(crd.at("/spec/group").asText()).isEqualTo("graft.dev");
-      assertThat(crd.at("/spec/scope").asText()).isEqualTo("Namespaced");
+      // ClusterBaseImage alone is cluster-scoped (admins create it, every namespace uses it).
+      assertThat(crd.at("/spec/scope").asText())
+          .isEqualTo(
+              crd.at("/spec/names/kind").asText().equals("ClusterBaseImage")
+                  ? "Cluster"
+                  : "Namespaced");
       assertThat(crd.at("/metadata/name").asText())
           .isEqualTo(crd.at("/spec/names/plural").asText() + ".graft.dev");
     }

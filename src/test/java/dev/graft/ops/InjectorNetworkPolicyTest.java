@@ -73,6 +73,63 @@ class InjectorNetworkPolicyTest {
     assertThat(policies(objects).get(0).toString()).contains("10.43.0.0/16", "169.254.0.0/16");
   }
 
+  static List<String> destinations(JsonNode policy) {
+    List<String> out = new ArrayList<>();
+    for (JsonNode rule : policy.at("/spec/egress")) {
+      rule.path("to").forEach(to -> out.add(to.at("/ipBlock/cidr").asText()));
+    }
+    return out;
+  }
+
+  @Test
+  void followsTheDownloadAllowListWhenItHoldsAddressesOnly() {
+    Map<String, Object> on =
+        Map.of(
+            "networkPolicy",
+            Map.of("enabled", true, "allowedCIDRs", List.of("0.0.0.0/0", "10.0.0.0/8")));
+    JsonNode exact =
+        policies(
+                Chart.render(
+                    Map.of(
+                        "catalogNamespace",
+                        "graft-catalog",
+                        "injector",
+                        on,
+                        "downloads",
+                        Map.of("allowedHosts", List.of("192.0.2.10", "192.0.2.11")))))
+            .get(0);
+    assertThat(destinations(exact)).containsExactlyInAnyOrder("192.0.2.10/32", "192.0.2.11/32");
+    // A name cannot be said in a NetworkPolicy: then allowedCIDRs is the list.
+    JsonNode named =
+        policies(
+                Chart.render(
+                    Map.of(
+                        "catalogNamespace",
+                        "graft-catalog",
+                        "injector",
+                        on,
+                        "downloads",
+                        Map.of("allowedHosts", List.of("192.0.2.10", "images.example.org")))))
+            .get(0);
+    assertThat(destinations(named)).containsExactlyInAnyOrder("0.0.0.0/0", "10.0.0.0/8");
+  }
+
+  @Test
+  void theAllowListReachesTheOperatorAndBadEntriesAreRefusedAtInstall() {
+    List<ObjectNode> objects =
+        Chart.render(
+            Map.of("downloads", Map.of("allowedHosts", List.of("a.example.org", "*.b.org"))));
+    assertThat(Chart.env(Chart.get(objects, "Deployment", "graft")))
+        .containsEntry("GRAFT_DOWNLOADS_ALLOWED_HOSTS", "a.example.org,*.b.org");
+    assertThat(Chart.env(Chart.get(Chart.render(Map.of()), "Deployment", "graft")))
+        .doesNotContainKey("GRAFT_DOWNLOADS_ALLOWED_HOSTS");
+    assertThatThrownBy(
+            () ->
+                Chart.render(
+                    Map.of("downloads", Map.of("allowedHosts", List.of("https://a.example.org")))))
+        .hasMessageContaining("allowedHosts");
+  }
+
   @Test
   void withoutNamespacesToPutItInTheRenderFailsSayingSo() {
     assertThatThrownBy(

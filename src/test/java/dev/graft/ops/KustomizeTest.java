@@ -57,6 +57,8 @@ class KustomizeTest {
     for (String[] id :
         List.of(
             new String[] {"ClusterRole", "graft"},
+            new String[] {"ClusterRole", "graft-clusterbaseimage-viewer"},
+            new String[] {"ClusterRole", "graft-clusterbaseimage-editor"},
             new String[] {"Role", "graft-leader-election"})) {
       assertThat(RbacConsistencyTest.grants(Chart.get(kustomize, id[0], id[1])))
           .as("%s/%s", id[0], id[1])
@@ -65,11 +67,20 @@ class KustomizeTest {
     for (String[] id :
         List.of(
             new String[] {"ClusterRoleBinding", "graft"},
+            new String[] {"ClusterRoleBinding", "graft-clusterbaseimage-viewer"},
             new String[] {"RoleBinding", "graft-leader-election"})) {
       JsonNode k = Chart.get(kustomize, id[0], id[1]);
       JsonNode h = Chart.get(chart, id[0], id[1]);
       assertThat(k.path("roleRef")).isEqualTo(h.path("roleRef"));
       assertThat(k.path("subjects")).isEqualTo(h.path("subjects"));
+    }
+    // The aggregation labels put the read role into view, edit and admin.
+    JsonNode viewer = Chart.get(kustomize, "ClusterRole", "graft-clusterbaseimage-viewer");
+    for (String role : List.of("view", "edit", "admin")) {
+      assertThat(viewer.at("/metadata/labels/rbac.authorization.k8s.io~1aggregate-to-" + role))
+          .isEqualTo(
+              Chart.get(chart, "ClusterRole", "graft-clusterbaseimage-viewer")
+                  .at("/metadata/labels/rbac.authorization.k8s.io~1aggregate-to-" + role));
     }
   }
 

@@ -30,7 +30,9 @@ class RbacConsistencyTest {
       Set.of(
           "/nodes",
           "apiextensions.k8s.io/customresourcedefinitions",
-          "authorization.k8s.io/subjectaccessreviews");
+          "authorization.k8s.io/subjectaccessreviews",
+          "graft.dev/clusterbaseimages",
+          "graft.dev/clusterbaseimages/status");
 
   static boolean isWatchedNamespaceRbac(JsonNode o) {
     String kind = o.path("kind").asText();

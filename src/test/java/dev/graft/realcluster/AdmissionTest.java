@@ -180,6 +180,17 @@ class AdmissionTest {
     badUrl.http = new ImageSource.Url("ftp://example.org/x");
     assertRejected(baseImage(badUrl, null), "spec.source.http.url");
     assertThatCode(() -> dryRun(baseImage(null, ref))).doesNotThrowAnyException();
+    // A VolumeSnapshot is a source of its own, and one kind only.
+    ImageSource snapshot = new ImageSource();
+    snapshot.snapshot = new ImageSource.PvcRef(null, "fedora-snap");
+    assertThatCode(() -> dryRun(baseImage(snapshot, null))).doesNotThrowAnyException();
+    ImageSource pvcAndSnapshot = new ImageSource();
+    pvcAndSnapshot.snapshot = new ImageSource.PvcRef(null, "fedora-snap");
+    pvcAndSnapshot.pvc = new ImageSource.PvcRef(null, "fedora");
+    assertRejected(
+        baseImage(pvcAndSnapshot, null),
+        "spec.source",
+        "exactly one of http, registry, pvc, snapshot");
   }
 
   @Test

@@ -236,7 +236,9 @@ public final class RealControlPlane {
                 "--kubeconfig",
                 adminKubeconfig.toString(),
                 "--controllers",
-                "garbage-collector-controller,job-controller",
+                // clusterrole-aggregation: the chart's ClusterBaseImage viewer joins
+                // view/edit/admin
+                "garbage-collector-controller,job-controller,clusterrole-aggregation-controller",
                 "--leader-elect=false",
                 "--secure-port=0",
                 "--concurrent-gc-syncs=5",

@@ -107,6 +107,24 @@ public final class RbacAudit {
     return denied;
   }
 
+  /** Every (verb, group, resource) the rules grant on these resources of a group. */
+  public Set<Access> grantsOn(String group, Set<String> resources) {
+    Set<Access> out = new TreeSet<>(java.util.Comparator.comparing(Access::toString));
+    for (Rule r : rules) {
+      if (!r.groups().contains(group)) {
+        continue;
+      }
+      for (String resource : r.resources()) {
+        if (resources.contains(resource)) {
+          for (String verb : r.verbs()) {
+            out.add(new Access(verb, group, resource));
+          }
+        }
+      }
+    }
+    return out;
+  }
+
   /** The calls no rule allows; empty when the role is sufficient. */
   public Set<Access> denied(List<Access> calls) {
     Set<Access> denied = new TreeSet<>(java.util.Comparator.comparing(Access::toString));

@@ -30,8 +30,19 @@ public final class BaseDecision {
 
   private BaseDecision() {}
 
+  /** The condition on a BaseImage with a registry source: whether a digest pins it. */
+  public static final String SOURCE_PINNED = "SourcePinned";
+
+  /** On a base GoldenImage: the resourceVersion of the PVC or snapshot it imported, at import. */
+  public static final String SOURCE_RESOURCE_VERSION = "graft.dev/source-resource-version";
+
   public static Decision decide(BaseView v, BaseImage.Status status) {
     Decision d = next(v, status);
+    markPinned(v.baseImage(), status);
+    if (v.source().polled() && d.recheck() == null) {
+      // A PVC, snapshot or unwatched DataSource sends no event when it changes: look again.
+      d = d.recheckAfter(RECHECK);
+    }
     // One event per new phase.
     BaseImage.Status before = v.baseImage().getStatus();
     if (before != null && before.phase == d.state().phase()) {
@@ -53,15 +64,16 @@ public final class BaseDecision {
       sources +=
           (spec.source.http != null ? 1 : 0)
               + (spec.source.registry != null ? 1 : 0)
-              + (spec.source.pvc != null ? 1 : 0);
+              + (spec.source.pvc != null ? 1 : 0)
+              + (spec.source.snapshot != null ? 1 : 0);
     }
     if (sources != 1) {
       return Decision.of(
           State.degraded(
               Phase.Failed,
               "InvalidSource",
-              "spec.source: exactly one of source.http, source.registry, source.pvc, sourceRef is"
-                  + " required, got "
+              "spec.source: exactly one of source.http, source.registry, source.pvc,"
+                  + " source.snapshot, sourceRef is required, got "
                   + sources));
     }
     String catalogNs = v.catalogNamespace();
@@ -86,6 +98,10 @@ public final class BaseDecision {
                       + " may not create datavolumes/source in namespace "
                       + String.join(", ", v.refused())
                       + ", so it may not clone from there"))
+          .recheckAfter(RECHECK);
+    }
+    if (v.source().refusal() != null) {
+      return Decision.of(State.degraded(Phase.Failed, "SourceUnusable", v.source().refusal()))
           .recheckAfter(RECHECK);
     }
     List<GoldenImage> foreign = foreign(v);
@@ -119,7 +135,8 @@ public final class BaseDecision {
       // The first generation imports as the spec says (a DataSource through CDI's sourceRef).
       return Decision.of(
               State.progressing(Phase.Importing, "Importing", "image " + name + " is importing"),
-              new Action.Create(baseImage(bi, catalogNs, 1, identity, null)),
+              new Action.Create(
+                  recordVersion(baseImage(bi, catalogNs, 1, identity, null), v.source())),
               Action.normal(
                   bi,
                   "ImageCreated",
@@ -140,7 +157,9 @@ public final class BaseDecision {
                   Phase.Importing,
                   "NewGeneration",
                   "generation " + next + " (" + identity + ") is importing as image " + name),
-              new Action.Create(baseImage(bi, catalogNs, next, identity, v.source().pinned())),
+              new Action.Create(
+                  recordVersion(
+                      baseImage(bi, catalogNs, next, identity, v.source().pinned()), v.source())),
               Action.normal(
                   bi,
                   "NewGeneration",
@@ -175,11 +194,47 @@ public final class BaseDecision {
   }
 
   /**
+   * {@link #SOURCE_PINNED} for a registry source: False with why for a tag (Graft does not see a
+   * tag move), True for a digest; no such condition for other sources.
+   */
+  private static void markPinned(BaseImage bi, BaseImage.Status status) {
+    boolean registry = bi.getSpec().source != null && bi.getSpec().source.registry != null;
+    if (!registry) {
+      if (status.conditions != null) {
+        status.conditions =
+            status.conditions.stream().filter(c -> !SOURCE_PINNED.equals(c.getType())).toList();
+      }
+      return;
+    }
+    String tag = SourceIdentity.movingTag(bi.getSpec());
+    Long gen = bi.getMetadata().getGeneration();
+    if (tag != null) {
+      dev.graft.k8s.Conditions.set(status, SOURCE_PINNED, false, "MovingTag", tag, gen);
+    } else {
+      dev.graft.k8s.Conditions.set(
+          status,
+          SOURCE_PINNED,
+          true,
+          "Digest",
+          "a new digest in spec.source.registry.url is a new base generation",
+          gen);
+    }
+  }
+
+  /** Notes on a new base the resourceVersion of the PVC or snapshot it imports, for the record. */
+  private static GoldenImage recordVersion(GoldenImage gi, SourceIdentity source) {
+    if (source.resourceVersion() != null) {
+      gi.getMetadata().setAnnotations(Map.of(SOURCE_RESOURCE_VERSION, source.resourceVersion()));
+    }
+    return gi;
+  }
+
+  /**
    * Whether this BaseImage is about to import (a first generation, a new one, or bases taken over
    * from another BaseImage): only then is its right to the source asked of the API server.
    */
   public static boolean imports(BaseView v, BaseImage.Status status) {
-    if (!v.key().equals(v.owner())) {
+    if (!v.key().equals(v.owner()) || v.source().refusal() != null) {
       return false;
     }
     if (v.bases().isEmpty() || !foreign(v).isEmpty()) {

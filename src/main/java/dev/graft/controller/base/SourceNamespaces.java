@@ -24,6 +24,10 @@ public final class SourceNamespaces {
       if (s.pvc != null) {
         out.source.pvc = new ImageSource.PvcRef(orOwn(s.pvc.namespace, own), s.pvc.name);
       }
+      if (s.snapshot != null) {
+        out.source.snapshot =
+            new ImageSource.PvcRef(orOwn(s.snapshot.namespace, own), s.snapshot.name);
+      }
     }
     SourceRef r = bi.getSpec().sourceRef;
     if (r != null) {

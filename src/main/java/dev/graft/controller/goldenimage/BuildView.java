@@ -28,6 +28,9 @@ import java.util.List;
  * @param claimAnnotations the annotations CDI wrote on the image's PVC, read once a clone finished
  *     and until the clone method is recorded; null otherwise
  * @param catalog the image among the others of its catalog: base generation, build queue
+ * @param injectorResult the termination message of a succeeded injection Job's pod (its {@code
+ *     GRAFT-RESULT} line), read once when the build registers and only while the planner learns its
+ *     costs; null otherwise
  */
 public record BuildView(
     GoldenImage image,
@@ -45,7 +48,46 @@ public record BuildView(
     Double clockRaise,
     String injectorMessage,
     java.util.Map<String, String> claimAnnotations,
-    Catalog catalog) {
+    Catalog catalog,
+    String injectorResult) {
+
+  /** Without an injector result. */
+  public BuildView(
+      GoldenImage image,
+      GoldenImage parent,
+      DataVolume dataVolume,
+      Job job,
+      boolean scriptPresent,
+      boolean configMapPayloadPresent,
+      boolean secretPayloadPresent,
+      String stale,
+      Instant now,
+      Settings settings,
+      double clock,
+      UsageLedger.Uses uses,
+      Double clockRaise,
+      String injectorMessage,
+      java.util.Map<String, String> claimAnnotations,
+      Catalog catalog) {
+    this(
+        image,
+        parent,
+        dataVolume,
+        job,
+        scriptPresent,
+        configMapPayloadPresent,
+        secretPayloadPresent,
+        stale,
+        now,
+        settings,
+        clock,
+        uses,
+        clockRaise,
+        injectorMessage,
+        claimAnnotations,
+        catalog,
+        null);
+  }
 
   /** Without catalog context: current generation unknown, builds not limited. */
   public BuildView(
@@ -151,7 +193,8 @@ public record BuildView(
 
   /** Receives finished builds. */
   public interface Measurements {
-    void measured(long bytesAdded, int filesAdded, int filesRemoved, double seconds);
+    /** One build's measurements (null when nothing was measured) and clone method, by image uid. */
+    void measured(String image, dev.graft.api.BuildTimings timings, String cloneMethod);
   }
 
   public String name() {

@@ -51,7 +51,8 @@ public final class Clone implements BuildPhase {
                       : List.of());
       return Optional.of(
           Decision.of(
-              State.progressing(Phase.Cloning, "Cloning", "cloning " + parent),
+              // The message of the clone's first report (no progress yet): no second patch.
+              State.progressing(Phase.Cloning, "Cloning", "cloning " + parent + ": N/A"),
               clone,
               Action.normal(
                   view.image(),

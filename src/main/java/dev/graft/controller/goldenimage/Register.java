@@ -16,7 +16,8 @@ import java.util.Locale;
 
 /**
  * The build is done: the image enters the catalog (Ready) with its PVC, size, build time and its
- * first eviction priority; a derived build's duration calibrates the planner.
+ * first eviction priority; a derived build's measurements ({@link Measure}: the injector's report,
+ * the clone time) are kept in {@code status.timings} and teach the planner its costs.
  */
 public final class Register {
   public Decision decide(BuildView view, GoldenImage.Status status) {
@@ -42,14 +43,14 @@ public final class Register {
     InjectionJobs.Diff diff = view.diff();
     double seconds = status.buildSeconds;
     String os = view.os();
+    status.timings = Measure.timings(view);
+    var timings = status.timings;
+    String cloneMethod = status.cloneMethod;
+    String key = gi.getMetadata().getUid();
     actions.add(
         new Action.Tell(
             "measured " + diff.add().size() + " files",
-            () ->
-                view.settings()
-                    .measurements()
-                    .measured(
-                        diff.bytesAdded(), diff.add().size(), diff.remove().size(), seconds)));
+            () -> view.settings().measurements().measured(key, timings, cloneMethod)));
     actions.add(
         new Action.Count(
             "buildSucceeded " + os,

@@ -15,6 +15,11 @@ import java.util.Map;
 
 /** What a plan's orders turn into: each GoldenImage, then its payload, and a Planned event. */
 final class PlanActions {
+  /** The SDK's default finalizer of the GoldenImage reconciler. */
+  static final String FINALIZER =
+      io.fabric8.kubernetes.api.model.HasMetadata.getFullResourceName(GoldenImage.class)
+          + "/finalizer";
+
   private PlanActions() {}
 
   static List<Action> of(RequestView view, RequestView.Plan plan) {
@@ -85,6 +90,8 @@ final class PlanActions {
     gi.getMetadata().setNamespace(ns);
     gi.getMetadata()
         .setLabels(Map.of(Labels.MANAGED_BY, Labels.MANAGER, Labels.OS, order.manifest().os()));
+    // Created with the finalizer its reconciler (a Cleaner) would add: no patch to add it.
+    gi.getMetadata().setFinalizers(List.of(FINALIZER));
     GoldenImage.Spec spec = new GoldenImage.Spec();
     spec.os = order.manifest().os();
     spec.manifestDigest = order.manifest().digest();

@@ -19,6 +19,7 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 
 /**
  * The decide step of a GraftedVirtualMachine: from its view to its status and actions. Invalid
@@ -38,8 +39,19 @@ public final class RequestDecision {
       GraftedVirtualMachine.Status status,
       UsageLedger ledger) {
     Decision d = next(view, plan, status, ledger);
+    if (KUBEVIRT_STEPS.contains(d.state().reason()) && !d.state().degraded()) {
+      return d;
+    }
     return d.and(Statuses.announce(view.gvm(), view.gvm().getStatus(), d.state()));
   }
+
+  /**
+   * KubeVirt's own steps while a VirtualMachine comes up: the status shows them, but they are
+   * KubeVirt's news (its VirtualMachine has the events), not an Event of the request each; the
+   * request's own news, the VM's creation, has its VirtualMachineCreated event.
+   */
+  static final Set<String> KUBEVIRT_STEPS =
+      Set.of("Provisioning", "Starting", "WaitingForVolumeBinding");
 
   private static Decision next(
       RequestView v,
@@ -149,13 +161,14 @@ public final class RequestDecision {
     }
     if (!imageReady) {
       actions.addAll(missingPayloads(v, image, parent));
-      Phase p = image.getStatus() == null ? Phase.Pending : image.getStatus().phase;
+      // One message for the whole build: the image's own status and events tell its steps, and a
+      // message that named them cost every request of the image a status patch per step.
       Decision building =
           Decision.of(
               State.progressing(
                   Phase.Building,
                   "Building",
-                  "image " + imageName + " is " + (p == null ? "Pending" : p)),
+                  "image " + imageName + " is being built; its status shows the step"),
               actions);
       // The image mapper finds this request by status.image in the informer cache. If the image
       // turns Ready before this status patch reaches the cache, its event finds no request: one

@@ -75,8 +75,12 @@ final class VirtualMachineHealth {
           state.message() + "; " + disk);
     }
     if (printable == null) {
+      // The message of the reconcile that created it: no second status patch until KubeVirt
+      // reports.
       return State.progressing(
-          Phase.Pending, "Provisioning", "VirtualMachine " + name + ": waiting for KubeVirt");
+          Phase.Pending,
+          "Provisioning",
+          "VirtualMachine " + name + " created, cloning image " + imageName);
     }
     if (ERRORS.contains(printable)) {
       return State.degraded(

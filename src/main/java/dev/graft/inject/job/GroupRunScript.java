@@ -10,13 +10,14 @@ final class GroupRunScript {
 
   private GroupRunScript() {}
 
-  static String generate(InjectionJobGroup group) {
-    return generate(group, JobLayout.POD);
+  static String generate(InjectionJobGroup group, dev.graft.inject.DownloadHosts hosts) {
+    return generate(group, JobLayout.POD, hosts);
   }
 
-  /** As {@link #generate(InjectionJobGroup)}, for a pod laid out as {@code pod}. */
-  static String generate(InjectionJobGroup group, JobLayout pod) {
-    StringBuilder sh = new StringBuilder(RunScript.functions("\"$failed\""));
+  /** As {@link #generate(InjectionJobGroup, DownloadHosts)}, for a pod laid out as {@code pod}. */
+  static String generate(
+      InjectionJobGroup group, JobLayout pod, dev.graft.inject.DownloadHosts hosts) {
+    StringBuilder sh = new StringBuilder(RunScript.functions("\"$failed\"", hosts));
     StringBuilder args = new StringBuilder();
     for (int i = 0; i < group.disks().size(); i++) {
       InjectionJobRequest disk = group.disks().get(i);

@@ -3,6 +3,7 @@ package dev.graft.inject.job;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.graft.inject.DownloadHosts;
 import dev.graft.inject.FileToInject;
 import dev.graft.inject.InjectionInputException;
 import dev.graft.inject.Payload;
@@ -32,6 +33,16 @@ public final class InjectionConfigMap {
    * @throws InjectionInputException for a bad build, or inline content too large for a ConfigMap
    */
   public static ConfigMap build(InjectionJobRequest request) {
+    return build(request, DownloadHosts.ANY);
+  }
+
+  /**
+   * Builds the ConfigMap named {@link InjectionJobRequest#configMapName()}, whose entry point
+   * downloads URL files only from {@code hosts} (and follows redirects only there).
+   *
+   * @throws InjectionInputException for a bad build, or inline content too large for a ConfigMap
+   */
+  public static ConfigMap build(InjectionJobRequest request, DownloadHosts hosts) {
     request.script(); // validates the build
     Map<String, String> binary = new LinkedHashMap<>();
     long inline = 0;
@@ -47,7 +58,7 @@ public final class InjectionConfigMap {
     data.put(
         JobLayout.RUN,
         RunScript.generate(
-            JobLayout.POD, request.files(), request.diskPath(), request.imageName()));
+            JobLayout.POD, request.files(), request.diskPath(), request.imageName(), hosts));
     return new ConfigMapBuilder()
         .withNewMetadata()
         .withName(request.configMapName())
@@ -69,6 +80,11 @@ public final class InjectionConfigMap {
    * @throws InjectionInputException for a bad build, or inline content too large for a ConfigMap
    */
   public static ConfigMap build(InjectionJobGroup group) {
+    return build(group, DownloadHosts.ANY);
+  }
+
+  /** As {@link #build(InjectionJobGroup)}, downloading URL files only from {@code hosts}. */
+  public static ConfigMap build(InjectionJobGroup group, DownloadHosts hosts) {
     Map<String, String> data = new LinkedHashMap<>();
     Map<String, String> binary = new LinkedHashMap<>();
     long inline = 0;
@@ -84,7 +100,7 @@ public final class InjectionConfigMap {
       data.put(InjectionJobGroup.specKey(d), spec(disk, InjectionJobGroup.layout(d).locator()));
     }
     checkInline(inline);
-    data.put(JobLayout.RUN, GroupRunScript.generate(group));
+    data.put(JobLayout.RUN, GroupRunScript.generate(group, hosts));
     return new ConfigMapBuilder()
         .withNewMetadata()
         .withName(group.configMapName())

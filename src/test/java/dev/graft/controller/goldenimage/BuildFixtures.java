@@ -32,7 +32,7 @@ final class BuildFixtures {
           3,
           Duration.ofSeconds(30),
           new NamedJobs(),
-          (bytes, added, removed, seconds) -> {},
+          (image, timings, cloneMethod) -> {},
           StorageDefaults.NONE);
 
   static GoldenImage base(Phase phase) {
@@ -187,10 +187,33 @@ final class BuildFixtures {
       return this;
     }
 
+    String result;
+
+    /** The termination message of the succeeded injection Job's pod. */
+    View result(String r) {
+      result = r;
+      return this;
+    }
+
     BuildView build() {
       return new BuildView(
-          image, parent, dv, job, script, configMap, secret, stale, NOW, SETTINGS, 0.0, null, null,
-          null, claim);
+          image,
+          parent,
+          dv,
+          job,
+          script,
+          configMap,
+          secret,
+          stale,
+          NOW,
+          SETTINGS,
+          0.0,
+          null,
+          null,
+          null,
+          claim,
+          BuildView.Catalog.NONE,
+          result);
     }
   }
 }

@@ -176,7 +176,9 @@ class InjectionJobGroupTest {
                       false,
                       List.of(FileToInject.of("/t", new Payload.Url(url, sha, tool.length))))));
       Path runSh =
-          Files.writeString(dir.resolve("script/run.sh"), GroupRunScript.generate(group, pod));
+          Files.writeString(
+              dir.resolve("script/run.sh"),
+              GroupRunScript.generate(group, pod, dev.graft.inject.DownloadHosts.ANY));
       ProcessBuilder pb = new ProcessBuilder("/bin/sh", runSh.toString()).directory(dir.toFile());
       pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
       pb.environment().put("STUB_ARGS", dir.resolve("args").toString());

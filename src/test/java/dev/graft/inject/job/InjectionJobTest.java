@@ -186,6 +186,20 @@ class InjectionJobTest {
   }
 
   @Test
+  void theEntryPointCarriesTheDownloadAllowList() {
+    assertThat(InjectionConfigMap.build(request(false, false, FILES)).getData().get("run.sh"))
+        .as("empty: any host")
+        .contains("ALLOWED_HOSTS=''");
+    var hosts =
+        dev.graft.inject.DownloadHosts.parse(
+            "graft.downloads.allowed-hosts", List.of("images.example.org", "*.cdn.example.net"));
+    assertThat(
+            InjectionConfigMap.build(request(false, false, FILES), hosts).getData().get("run.sh"))
+        .contains("ALLOWED_HOSTS='images.example.org *.cdn.example.net'")
+        .contains("set -f");
+  }
+
+  @Test
   void kvmModes() {
     Job never = InjectionJob.build(request(false, true, FILES), kvm(KvmMode.NEVER));
     assertThat(env(never))
@@ -301,7 +315,8 @@ class InjectionJobTest {
     assertThat(spec.at("/files/2/mode").asText()).isEqualTo("0600");
     assertThat(cm.getData().get("run.sh"))
         .contains(
-            "fetch 'https://example.com/tool?v=1&x='\\''y'\\''' '/graft/work/downloads/0003' || fail 'files[3]: download failed'\n")
+            "fetch 'https://example.com/tool?v=1&x='\\''y'\\''' '/graft/work/downloads/0003'"
+                + " 'files[3] (/opt/tool.bin)' || fail 'files[3]: download failed'\n")
         .contains("check '/graft/work/downloads/0003' '" + SHA + "' 1234 'files[3]'\n")
         .contains("> '/dev/termination-log'");
   }

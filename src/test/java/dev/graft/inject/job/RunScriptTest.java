@@ -3,6 +3,7 @@ package dev.graft.inject.job;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.sun.net.httpserver.HttpServer;
+import dev.graft.inject.DownloadHosts;
 import dev.graft.inject.FileToInject;
 import dev.graft.inject.InjectionReport;
 import dev.graft.inject.Payload;
@@ -55,6 +56,21 @@ class RunScriptTest {
           exchange.sendResponseHeaders(302, -1);
           exchange.close();
         });
+    // Redirects to https hosts: refused when outside the allow-list, before any request there.
+    for (String[] away :
+        new String[][] {
+          {"/away", "https://evil.example.org/tool"},
+          {"/lookalike", "https://images.example.org.evil.net/tool"},
+          {"/userinfo", "https://images.example.org@evil.net/tool"}
+        }) {
+      server.createContext(
+          away[0],
+          exchange -> {
+            exchange.getResponseHeaders().add("Location", away[1]);
+            exchange.sendResponseHeaders(302, -1);
+            exchange.close();
+          });
+    }
     server.start();
     layout =
         new JobLayout(
@@ -94,8 +110,14 @@ class RunScriptTest {
   }
 
   Run run(List<FileToInject> files, int engineExit) throws IOException, InterruptedException {
+    return run(files, engineExit, DownloadHosts.ANY);
+  }
+
+  Run run(List<FileToInject> files, int engineExit, DownloadHosts hosts)
+      throws IOException, InterruptedException {
     Path runSh = dir.resolve("script/run.sh");
-    Files.writeString(runSh, RunScript.generate(layout, files, "/dev/graft-disk", "images/gi-1"));
+    Files.writeString(
+        runSh, RunScript.generate(layout, files, "/dev/graft-disk", "images/gi-1", hosts));
     ProcessBuilder pb = new ProcessBuilder("/bin/sh", runSh.toString()).directory(dir.toFile());
     pb.environment().put("PATH", dir.resolve("bin") + ":" + System.getenv("PATH"));
     pb.environment().put("STUB_ARGS", dir.resolve("args").toString());
@@ -127,7 +149,61 @@ class RunScriptTest {
   void aRedirectToPlainHttpIsRefused() throws Exception {
     Run run = run(files(url("/moved"), sha256(TOOL), TOOL.length), 0);
     assertThat(run.status()).as(run.out()).isNotZero();
+    assertThat(run.err()).contains("redirects to '" + url("/tool") + "', which is not https");
     assertThat(dir.resolve("args")).as("the engine never ran").doesNotExist();
+  }
+
+  static DownloadHosts allow(String... hosts) {
+    return DownloadHosts.parse("graft.downloads.allowed-hosts", List.of(hosts));
+  }
+
+  @Test
+  void aUrlOutsideTheAllowListIsRefusedNamingTheFileUrlAndHost() throws Exception {
+    String tool = url("/tool");
+    Run run = run(files(tool, sha256(TOOL), TOOL.length), 0, allow("images.example.org"));
+    assertThat(run.status()).isEqualTo(1);
+    String message =
+        "graft: files[1] (/opt/tool): "
+            + tool
+            + ": host 127.0.0.1 is not in graft.downloads.allowed-hosts (images.example.org)";
+    assertThat(run.err()).contains(message);
+    assertThat(Files.readString(dir.resolve("termination-log"))).startsWith(message);
+    assertThat(dir.resolve("work/downloads/0001")).as("never requested").doesNotExist();
+    assertThat(dir.resolve("args")).as("the engine never ran").doesNotExist();
+  }
+
+  @Test
+  void aRedirectToAHostOutsideTheAllowListIsRefused() throws Exception {
+    Run run =
+        run(files(url("/away"), sha256(TOOL), TOOL.length), 0, allow("127.0.0.1", "*.example.com"));
+    assertThat(run.status()).isEqualTo(1);
+    assertThat(run.err())
+        .contains(
+            "graft: files[1] (/opt/tool): https://evil.example.org/tool: host evil.example.org is"
+                + " not in graft.downloads.allowed-hosts (127.0.0.1 *.example.com)");
+    assertThat(dir.resolve("args")).doesNotExist();
+  }
+
+  @Test
+  void aLookalikeOrAUserInfoHostIsNotOnTheList() throws Exception {
+    for (String path : List.of("/lookalike", "/userinfo")) {
+      Run run =
+          run(
+              files(url(path), sha256(TOOL), TOOL.length),
+              0,
+              allow("127.0.0.1", "images.example.org", "*.example.org"));
+      assertThat(run.status()).as(path).isEqualTo(1);
+      assertThat(run.err()).as(path).contains("is not in graft.downloads.allowed-hosts");
+      assertThat(dir.resolve("args")).doesNotExist();
+    }
+  }
+
+  @Test
+  void aUrlOnTheAllowListIsDownloaded() throws Exception {
+    Run run =
+        run(files(url("/tool"), sha256(TOOL), TOOL.length), 0, allow("localhost", "127.0.0.1"));
+    assertThat(run.status()).as(run.err()).isZero();
+    assertThat(Files.readAllBytes(dir.resolve("work/downloads/0001"))).isEqualTo(TOOL);
   }
 
   @Test
