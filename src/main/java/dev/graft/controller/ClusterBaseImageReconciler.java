@@ -18,6 +18,7 @@ import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.api.reconciler.MaxReconciliationInterval;
+import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -41,7 +42,10 @@ import java.util.stream.Collectors;
     retry = Retries.class,
     maxReconciliationInterval =
         @MaxReconciliationInterval(interval = Retries.RESYNC_MINUTES, timeUnit = TimeUnit.MINUTES))
-public class ClusterBaseImageReconciler implements ConfigurableReconciler<ClusterBaseImage> {
+// Reconciler named as well: plain JOSDK (the tests' FreshOperator) finds the resource type only on
+// a directly implemented Reconciler, not through ConfigurableReconciler.
+public class ClusterBaseImageReconciler
+    implements Reconciler<ClusterBaseImage>, ConfigurableReconciler<ClusterBaseImage> {
   private final GraftConfig config;
   private final Plumbing plumbing;
 

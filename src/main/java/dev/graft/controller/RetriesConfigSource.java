@@ -16,7 +16,7 @@ import org.eclipse.microprofile.config.spi.ConfigSource;
 public class RetriesConfigSource implements ConfigSource {
   /** The controllers' names, as in their {@code @ControllerConfiguration}. */
   static final List<String> CONTROLLERS =
-      List.of("baseimage", "fileset", "goldenimage", "graftedvirtualmachine");
+      List.of("baseimage", "clusterbaseimage", "fileset", "goldenimage", "graftedvirtualmachine");
 
   private static final Map<String, String> VALUES = values();
 

@@ -120,7 +120,8 @@ class ApiFaultTest {
   @Test
   void everyControllerRetriesWithoutLimitAndResyncs() {
     var controllers = applicationOperator.getRegisteredControllers();
-    assertThat(controllers).hasSize(4);
+    // FileSet, BaseImage, ClusterBaseImage, GoldenImage and GraftedVirtualMachine.
+    assertThat(controllers).hasSize(5);
     for (var controller : controllers) {
       ControllerConfiguration<?> configuration = controller.getConfiguration();
       String name = configuration.getName();

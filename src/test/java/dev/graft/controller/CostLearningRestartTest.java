@@ -37,7 +37,9 @@ import org.junit.jupiter.api.Test;
 @WithKubernetesTestServer(crud = true)
 @TestProfile(LearningOperators.class)
 class CostLearningRestartTest {
-  // The simulated cluster: 12 s launch, 25 kB/s writes, 0.5 s per file, 3 s clones; 2% noise.
+  // The simulated cluster: 12 s launch, 25 kB/s writes, 0.5 s per file, 3 s clones; 0.5% noise
+  // (the order in which builds draw it varies with threads: with 2% the per-file fit of 16 builds
+  // once missed 10% by a hair; how fits converge under noise is LearningConvergenceTest's job).
   static final double LAUNCH = 12.0;
   static final double PER_BYTE = 4e-5;
   static final double PER_FILE = 0.5;
@@ -62,7 +64,7 @@ class CostLearningRestartTest {
     Weights learned;
     try (ClusterSimulator simulator = new ClusterSimulator(client).start()) {
       simulator.simulateCosts(
-          new SimulatedCosts(LAUNCH, PER_BYTE, PER_FILE, 0.3, CLONE, 0, 0.02, 17));
+          new SimulatedCosts(LAUNCH, PER_BYTE, PER_FILE, 0.3, CLONE, 0, 0.005, 17));
       try (FreshOperator first = FreshOperator.start(client, config, jobs, metrics)) {
         createFleet(ns, vms);
         until(

@@ -100,7 +100,13 @@ class RealClusterRbacTest {
       ClusterRole chart =
           (ClusterRole)
               RealCluster.chartRbac().stream()
-                  .filter(o -> o instanceof ClusterRole)
+                  // The operator's own ClusterRole: the one that grants Jobs (the chart also ships
+                  // ClusterBaseImage viewer and editor roles for people).
+                  .filter(
+                      o ->
+                          o instanceof ClusterRole role
+                              && role.getRules().stream()
+                                  .anyMatch(r -> r.getResources().contains("jobs")))
                   .findFirst()
                   .orElseThrow();
       ClusterRole reduced =
