@@ -170,7 +170,9 @@ class DemoScenarioTest {
     ByteArrayOutputStream buffer = new ByteArrayOutputStream();
     int status;
     try (PrintStream out = new PrintStream(buffer, true, StandardCharsets.UTF_8)) {
-      status = demo.run(UNRESOLVED, null, Duration.ofSeconds(10), out, true);
+      // The demo waits this long for the request that never resolves; web needs one build, its
+      // VM's disk clone (simulated time grows with size) and KubeVirt's steps: room for a busy CI.
+      status = demo.run(UNRESOLVED, null, Duration.ofSeconds(20), out, true);
     }
     String output = buffer.toString(StandardCharsets.UTF_8);
     assertThat(status).as(output).isEqualTo(1);
