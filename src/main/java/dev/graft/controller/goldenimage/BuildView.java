@@ -51,25 +51,9 @@ public record BuildView(
     Catalog catalog,
     String injectorResult) {
 
-  /** Without an injector result. */
-  public BuildView(
-      GoldenImage image,
-      GoldenImage parent,
-      DataVolume dataVolume,
-      Job job,
-      boolean scriptPresent,
-      boolean configMapPayloadPresent,
-      boolean secretPayloadPresent,
-      String stale,
-      Instant now,
-      Settings settings,
-      double clock,
-      UsageLedger.Uses uses,
-      Double clockRaise,
-      String injectorMessage,
-      java.util.Map<String, String> claimAnnotations,
-      Catalog catalog) {
-    this(
+  /** The same view, placed in its catalog. */
+  public BuildView withCatalog(Catalog placed) {
+    return new BuildView(
         image,
         parent,
         dataVolume,
@@ -85,77 +69,8 @@ public record BuildView(
         clockRaise,
         injectorMessage,
         claimAnnotations,
-        catalog,
-        null);
-  }
-
-  /** Without catalog context: current generation unknown, builds not limited. */
-  public BuildView(
-      GoldenImage image,
-      GoldenImage parent,
-      DataVolume dataVolume,
-      Job job,
-      boolean scriptPresent,
-      boolean configMapPayloadPresent,
-      boolean secretPayloadPresent,
-      String stale,
-      Instant now,
-      Settings settings,
-      double clock,
-      UsageLedger.Uses uses,
-      Double clockRaise,
-      String injectorMessage,
-      java.util.Map<String, String> claimAnnotations) {
-    this(
-        image,
-        parent,
-        dataVolume,
-        job,
-        scriptPresent,
-        configMapPayloadPresent,
-        secretPayloadPresent,
-        stale,
-        now,
-        settings,
-        clock,
-        uses,
-        clockRaise,
-        injectorMessage,
-        claimAnnotations,
-        Catalog.NONE);
-  }
-
-  /** A view without an injector message or clone annotations. */
-  public BuildView(
-      GoldenImage image,
-      GoldenImage parent,
-      DataVolume dataVolume,
-      Job job,
-      boolean scriptPresent,
-      boolean configMapPayloadPresent,
-      boolean secretPayloadPresent,
-      String stale,
-      Instant now,
-      Settings settings,
-      double clock,
-      UsageLedger.Uses uses,
-      Double clockRaise) {
-    this(
-        image,
-        parent,
-        dataVolume,
-        job,
-        scriptPresent,
-        configMapPayloadPresent,
-        secretPayloadPresent,
-        stale,
-        now,
-        settings,
-        clock,
-        uses,
-        clockRaise,
-        null,
-        null);
+        placed,
+        injectorResult);
   }
 
   /**

@@ -16,23 +16,7 @@ class OutdatedAndQueueTest {
 
   private static BuildView view(GoldenImage gi, BuildView.Catalog catalog) {
     BuildView v = BuildFixtures.view(gi).parent(BuildFixtures.base(Phase.Ready)).build();
-    return new BuildView(
-        v.image(),
-        v.parent(),
-        v.dataVolume(),
-        v.job(),
-        v.scriptPresent(),
-        v.configMapPayloadPresent(),
-        v.secretPayloadPresent(),
-        v.stale(),
-        v.now(),
-        v.settings(),
-        v.clock(),
-        v.uses(),
-        v.clockRaise(),
-        v.injectorMessage(),
-        v.claimAnnotations(),
-        catalog);
+    return v.withCatalog(catalog);
   }
 
   @Test

@@ -76,7 +76,11 @@ class RegisterAndBackoffTest {
             v.settings(),
             2.0,
             new UsageLedger.Uses(2, 1, "2026-11-30T12:00:00Z"),
-            5.0);
+            5.0,
+            null,
+            null,
+            BuildView.Catalog.NONE,
+            null);
     Optional<Decision> d = new Settled().decide(withUses, gi.getStatus());
     assertThat(d).get().extracting(x -> x.state().phase()).isEqualTo(Phase.Ready);
     assertThat(gi.getStatus().hits).isEqualTo(4);
