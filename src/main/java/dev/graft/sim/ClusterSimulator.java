@@ -28,6 +28,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
+import java.util.function.UnaryOperator;
 import java.util.stream.Stream;
 
 /**
@@ -239,35 +240,27 @@ public final class ClusterSimulator implements AutoCloseable {
     String ns = dv.getMetadata().getNamespace();
     String name = dv.getMetadata().getName();
     waitingForConsumer.add(ns + "/" + name);
-    try {
-      client
-          .resources(DataVolume.class)
-          .inNamespace(ns)
-          .withName(name)
-          .editStatus(
-              d -> {
-                DataVolume.Status s = new DataVolume.Status();
-                s.phase = "WaitForFirstConsumer";
-                s.progress = "N/A";
-                s.claimName = name;
-                // As CDI's updateBoundCondition writes it for a Pending claim.
-                s.conditions =
-                    List.of(
-                        Map.of(
-                            "type", "Bound",
-                            "status", "False",
-                            "reason", "Pending",
-                            "message", "PVC " + name + " Pending"),
-                        Map.of("type", "Running", "status", "False", "reason", "", "message", ""),
-                        Map.of("type", "Ready", "status", "False", "reason", "", "message", ""));
-                d.setStatus(s);
-                return d;
-              });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
-    }
+    editDataVolumeStatus(
+        ns,
+        name,
+        d -> {
+          DataVolume.Status s = new DataVolume.Status();
+          s.phase = "WaitForFirstConsumer";
+          s.progress = "N/A";
+          s.claimName = name;
+          // As CDI's updateBoundCondition writes it for a Pending claim.
+          s.conditions =
+              List.of(
+                  Map.of(
+                      "type", "Bound",
+                      "status", "False",
+                      "reason", "Pending",
+                      "message", "PVC " + name + " Pending"),
+                  Map.of("type", "Running", "status", "False", "reason", "", "message", ""),
+                  Map.of("type", "Ready", "status", "False", "reason", "", "message", ""));
+          d.setStatus(s);
+          return d;
+        });
   }
 
   /** A Job's pod consumes the PVCs it mounts: their DataVolumes waiting for a consumer go on. */
@@ -473,29 +466,19 @@ public final class ClusterSimulator implements AutoCloseable {
       String progress,
       int restarts,
       List<Map<String, Object>> conditions) {
-    try {
-      client
-          .resources(DataVolume.class)
-          .inNamespace(dv.getMetadata().getNamespace())
-          .withName(dv.getMetadata().getName())
-          .editStatus(
-              d -> {
-                DataVolume.Status s = new DataVolume.Status();
-                s.phase = phase;
-                s.progress = progress;
-                s.claimName = dv.getMetadata().getName();
-                s.restartCount = restarts;
-                s.conditions = conditions;
-                d.setStatus(s);
-                return d;
-              });
-      return true;
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
-      return false;
-    }
+    return editDataVolumeStatus(
+        dv.getMetadata().getNamespace(),
+        dv.getMetadata().getName(),
+        d -> {
+          DataVolume.Status s = new DataVolume.Status();
+          s.phase = phase;
+          s.progress = progress;
+          s.claimName = dv.getMetadata().getName();
+          s.restartCount = restarts;
+          s.conditions = conditions;
+          d.setStatus(s);
+          return d;
+        });
   }
 
   /**
@@ -643,43 +626,31 @@ public final class ClusterSimulator implements AutoCloseable {
         throw e;
       }
     }
-    try {
-      client
-          .resources(DataVolume.class)
-          .inNamespace(ns)
-          .withName(name)
-          .editStatus(
-              d -> {
-                DataVolume.Status s = new DataVolume.Status();
-                s.phase = DataVolume.SUCCEEDED;
-                s.progress = "100.0%";
-                s.claimName = name;
-                if (d.getStatus() != null) {
-                  s.restartCount = d.getStatus().restartCount;
-                }
-                s.conditions =
-                    cdiConditions(
-                        name,
-                        "False",
-                        "Completed",
-                        clone ? "Clone Complete" : "Import Complete",
-                        true);
-                if (costs != null) {
-                  // Known clone times: Ready comes cloneSeconds after the DataVolume's creation.
-                  List<Map<String, Object>> timed = new java.util.ArrayList<>();
-                  for (Map<String, Object> c : s.conditions) {
-                    timed.add("Ready".equals(c.get("type")) ? readyCondition(d, costs) : c);
-                  }
-                  s.conditions = timed;
-                }
-                d.setStatus(s);
-                return d;
-              });
-    } catch (KubernetesClientException e) {
-      if (e.getCode() != 404) {
-        throw e;
-      }
-    }
+    editDataVolumeStatus(
+        ns,
+        name,
+        d -> {
+          DataVolume.Status s = new DataVolume.Status();
+          s.phase = DataVolume.SUCCEEDED;
+          s.progress = "100.0%";
+          s.claimName = name;
+          if (d.getStatus() != null) {
+            s.restartCount = d.getStatus().restartCount;
+          }
+          s.conditions =
+              cdiConditions(
+                  name, "False", "Completed", clone ? "Clone Complete" : "Import Complete", true);
+          if (costs != null) {
+            // Known clone times: Ready comes cloneSeconds after the DataVolume's creation.
+            List<Map<String, Object>> timed = new java.util.ArrayList<>();
+            for (Map<String, Object> c : s.conditions) {
+              timed.add("Ready".equals(c.get("type")) ? readyCondition(d, costs) : c);
+            }
+            s.conditions = timed;
+          }
+          d.setStatus(s);
+          return d;
+        });
   }
 
   /**
@@ -939,6 +910,22 @@ public final class ClusterSimulator implements AutoCloseable {
     }
     if (images != null) {
       images.close();
+    }
+  }
+
+  /**
+   * Edits a DataVolume's status as CDI would. False when it was deleted meanwhile, which is left
+   * alone.
+   */
+  private boolean editDataVolumeStatus(String ns, String name, UnaryOperator<DataVolume> edit) {
+    try {
+      client.resources(DataVolume.class).inNamespace(ns).withName(name).editStatus(edit);
+      return true;
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+      return false;
     }
   }
 }
