@@ -29,6 +29,7 @@ final class Guest {
   private final Map<String, Parent> parents;
   private final Map<String, Long> freeBytes;
   private final Set<String> readOnly;
+  private final List<String> mounted;
 
   private Guest(
       GuestAccounts accounts,
@@ -36,8 +37,10 @@ final class Guest {
       InjectionScript.Relabel relabel,
       Map<String, Parent> parents,
       Map<String, Long> freeBytes,
-      Set<String> readOnly) {
+      Set<String> readOnly,
+      List<String> mounted) {
     this.readOnly = readOnly;
+    this.mounted = mounted;
     this.accounts = accounts;
     this.selinux = selinux;
     this.relabel = relabel;
@@ -99,6 +102,14 @@ final class Guest {
   }
 
   static Guest read(GuestfishSession session, List<FileToInject> files) {
+    return read(session, files, "");
+  }
+
+  /**
+   * As {@link #read(GuestfishSession, List)}, with {@code mount} (guestfish lines that mount the
+   * guest) run first in the same round trip.
+   */
+  static Guest read(GuestfishSession session, List<FileToInject> files, String mount) {
     Set<String> dirs = new LinkedHashSet<>();
     for (FileToInject f : files) {
       for (String d = GuestPath.parent(f.path()); !d.equals("/"); d = GuestPath.parent(d)) {
@@ -106,7 +117,7 @@ final class Guest {
       }
     }
     List<String> dirList = new ArrayList<>(dirs);
-    StringBuilder q = new StringBuilder();
+    StringBuilder q = new StringBuilder(mount);
     section(q, "passwd", "-cat /etc/passwd");
     section(q, "group", "-cat /etc/group");
     section(q, "selinux", "-cat /etc/selinux/config");
@@ -141,6 +152,7 @@ final class Guest {
       section(links, "contexts", "-is-file " + contexts);
     }
     List<String> mountpoints = new ArrayList<>();
+    List<String> mounted = lines(answers.get("mountpoints"));
     for (String line : answers.getOrDefault("mountpoints", "").split("\n")) {
       int colon = line.lastIndexOf(": ");
       if (colon > 0) {
@@ -194,7 +206,13 @@ final class Guest {
         relabel,
         parents,
         free,
-        readOnly);
+        readOnly,
+        mounted);
+  }
+
+  /** Whether {@code device} was mounted at {@code mountpoint} when the guest was read. */
+  boolean mounted(String device, String mountpoint) {
+    return mounted.contains(device + ": " + mountpoint);
   }
 
   /** {@code none}, {@code relabeled} or {@code autorelabel}. */

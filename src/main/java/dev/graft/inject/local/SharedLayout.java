@@ -5,103 +5,227 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
- * Which filesystems to mount for each disk of a shared appliance launch. Inspection cannot be
- * trusted across disks: the disks are often clones of one image, so their filesystem UUIDs and
- * {@code /etc/fstab} are the same, and libguestfs resolves {@code UUID=...} or {@code /dev/sda1} of
- * every guest to the first disk that matches. So each disk takes the one root found on its own
- * device, and every mountpoint of that root is moved to the same partition of that device. A disk
- * whose root or mountpoints live elsewhere (LVM, md, btrfs subvolumes), or that has no root or
- * several, gets no mounts here: it is built alone, in a launch of its own.
+ * Which filesystems to mount for each disk of a shared appliance launch, found without {@code
+ * inspect-os}. Inspection cannot be trusted across disks anyway: the disks are often clones of one
+ * image, so their filesystem UUIDs, labels and {@code /etc/fstab} are the same, and libguestfs
+ * resolves {@code UUID=...} or {@code /dev/sda1} of every guest to the first disk that matches. So
+ * each disk's root is looked for among its own filesystems ({@link RootProbe}), and each entry of
+ * that root's own {@code /etc/fstab} is resolved, as inspection resolves it, among that disk's own
+ * filesystems only: what a launch of the disk alone would mount. Every disk reads its own fstab, so
+ * a clone whose fstab an earlier build changed is never mounted as its siblings are.
+ *
+ * <p>A disk whose layout this cannot follow exactly (LVM, md, LUKS, btrfs, no Linux root or
+ * several, an fstab naming {@code /dev/mapper} or {@code by-id} devices) is built alone, in a
+ * launch of its own, where {@code guestfish -i} inspects it.
  */
 final class SharedLayout {
 
   /** One filesystem to mount: at {@code mountpoint}, the device {@code device}. */
   record Mount(String mountpoint, String device) {}
 
+  /** A disk's mounts, shortest mountpoint first, or why it is built alone. */
+  record Plan(List<Mount> mounts, String alone) {
+    static Plan of(List<Mount> mounts) {
+      return new Plan(List.copyOf(mounts), null);
+    }
+
+    static Plan alone(String why) {
+      return new Plan(null, why);
+    }
+
+    boolean shared() {
+      return mounts != null;
+    }
+  }
+
+  /** Filesystems a shared launch probes and mounts. */
+  static final Set<String> MOUNTABLE = Set.of("ext2", "ext3", "ext4", "xfs", "vfat");
+
+  /** Partition contents that are no filesystem to look into. */
+  static final Set<String> PASSIVE = Set.of("swap");
+
+  /** {@code /dev/sda1}, {@code /dev/vdb}, {@code /dev/xvda2}: (type, disk letters, partition). */
+  private static final Pattern XDEV = Pattern.compile("^/dev/(h|s|v|xv)d([a-z]+)(\\d*)$");
+
   private final List<String> devices;
   private final List<String> partitions;
+  private final Map<String, Map<String, String>> blkid;
 
   /**
    * @param devices the appliance's disks in the order they were added ({@code list-devices})
    * @param partitions every partition ({@code list-partitions})
+   * @param blkid what {@code blkid} says of each disk and partition ({@code TYPE}, {@code UUID},
+   *     {@code LABEL}, {@code PART_ENTRY_UUID}, {@code PART_ENTRY_NAME}); a device it says nothing
+   *     of holds no filesystem
    */
-  SharedLayout(List<String> devices, List<String> partitions) {
+  SharedLayout(
+      List<String> devices, List<String> partitions, Map<String, Map<String, String>> blkid) {
     this.devices = List.copyOf(devices);
     this.partitions = List.copyOf(partitions);
+    this.blkid = Map.copyOf(blkid);
+  }
+
+  /** The disk itself when unpartitioned, else its partitions. */
+  List<String> own(int disk) {
+    String d = devices.get(disk);
+    List<String> parts = partitions.stream().filter(p -> partitionNumber(d, p) > 0).toList();
+    return parts.isEmpty() ? List.of(d) : parts;
+  }
+
+  /** Why the disk cannot share a launch before anything is mounted, if it cannot. */
+  Optional<String> whyAlone(int disk) {
+    if (disk >= devices.size()) {
+      return Optional.of("the appliance has no disk " + disk);
+    }
+    for (String dev : own(disk)) {
+      String type = type(dev);
+      if (!type.isEmpty() && !MOUNTABLE.contains(type) && !PASSIVE.contains(type)) {
+        return Optional.of(dev + " holds " + type);
+      }
+    }
+    return candidates(disk).isEmpty()
+        ? Optional.of("no filesystem to look for an operating system in")
+        : Optional.empty();
+  }
+
+  /** The disk's filesystems that may be its root: each is mounted read-only and probed. */
+  List<String> candidates(int disk) {
+    return own(disk).stream().filter(d -> MOUNTABLE.contains(type(d))).toList();
   }
 
   /**
-   * The mounts of the {@code disk}-th disk, shortest mountpoint first; empty when the disk must be
-   * built alone.
-   *
-   * @param roots each root filesystem inspection found, with its mountpoints ({@code
-   *     inspect-get-mountpoints}: mountpoint to device)
+   * The disk's mounts, from the probes of its {@link #candidates}: its one Linux root, mounted at
+   * {@code /} and at whatever its own {@code /etc/fstab} says, each entry resolved on this disk.
    */
-  Optional<List<Mount>> mounts(int disk, Map<String, Map<String, String>> roots) {
-    if (disk >= devices.size()) {
-      return Optional.empty();
+  Plan plan(int disk, Map<String, RootProbe> probes) {
+    Optional<String> why = whyAlone(disk);
+    if (why.isPresent()) {
+      return Plan.alone(why.get());
     }
-    List<String> own = new ArrayList<>();
-    for (String root : roots.keySet()) {
-      Optional<Place> place = place(root);
-      if (place.isPresent() && place.get().disk() == disk) {
-        own.add(root);
+    List<String> roots = new ArrayList<>();
+    for (String dev : candidates(disk)) {
+      RootProbe probe = probes.get(dev);
+      if (probe == null) {
+        return Plan.alone(dev + " was not probed");
+      }
+      if (probe.otherOs()) {
+        return Plan.alone(dev + " looks like the root of a system other than Linux");
+      }
+      if (probe.linuxRoot()) {
+        roots.add(dev);
       }
     }
-    if (own.size() != 1) {
-      return Optional.empty(); // no operating system, or several: the single launch says why
+    if (roots.size() != 1) {
+      return Plan.alone(
+          roots.isEmpty() ? "no Linux root found" : "several roots: " + String.join(", ", roots));
+    }
+    String root = roots.get(0);
+    String fstab = probes.get(root).fstab();
+    Optional<List<Fstab.Entry>> entries = Fstab.parse(fstab == null ? "" : fstab);
+    if (entries.isEmpty()) {
+      return Plan.alone("its /etc/fstab has quoting or escapes");
     }
     List<Mount> mounts = new ArrayList<>();
-    for (Map.Entry<String, String> m : roots.get(own.get(0)).entrySet()) {
-      Optional<Place> place = place(m.getValue());
-      if (place.isEmpty()) {
-        return Optional.empty();
+    if (entries.get().isEmpty()) {
+      mounts.add(new Mount("/", root)); // no fstab: inspection mounts the root alone
+    }
+    for (Fstab.Entry e : entries.get()) {
+      if (e.type().equals("btrfs") && e.option("subvol").isPresent()) {
+        return Plan.alone("its /etc/fstab mounts a btrfs subvolume");
       }
-      Optional<String> moved = device(disk, place.get().partition());
-      if (moved.isEmpty()) {
-        return Optional.empty();
+      Resolved r = resolve(disk, root, e.spec());
+      if (r.alone() != null) {
+        return Plan.alone("its /etc/fstab names " + e.spec() + ": " + r.alone());
       }
-      mounts.add(new Mount(m.getKey(), moved.get()));
+      if (r.device() != null) {
+        mounts.add(new Mount(e.mountpoint(), r.device()));
+      }
     }
     if (mounts.stream().noneMatch(m -> m.mountpoint().equals("/"))) {
-      return Optional.empty();
+      return Plan.alone("its /etc/fstab mounts nothing at /");
     }
+    // guestfish -i mounts shortest first, so /boot lands on / and /boot/efi on /boot.
     mounts.sort(
         Comparator.comparingInt((Mount m) -> m.mountpoint().length())
             .thenComparing(Mount::mountpoint));
-    return Optional.of(mounts);
+    return Plan.of(mounts);
   }
 
-  /** A filesystem's disk and partition number (0: the whole disk). */
-  private record Place(int disk, int partition) {}
+  /** An fstab spec on this disk: a device, nothing (inspection skips it), or why not followed. */
+  private record Resolved(String device, String alone) {
+    static final Resolved SKIP = new Resolved(null, null);
+  }
 
-  /** Where a device name lies, if it is a disk or a partition of one. */
-  private Optional<Place> place(String name) {
-    int whole = devices.indexOf(name);
-    if (whole >= 0) {
-      return Optional.of(new Place(whole, 0));
+  private Resolved resolve(int disk, String root, String spec) {
+    if (spec.startsWith("UUID=")) {
+      return byTag(disk, "UUID", spec.substring(5));
     }
-    if (!partitions.contains(name)) {
-      return Optional.empty();
+    if (spec.startsWith("/dev/disk/by-uuid/")) {
+      return byTag(disk, "UUID", spec.substring("/dev/disk/by-uuid/".length()));
     }
-    for (int i = 0; i < devices.size(); i++) {
-      String d = devices.get(i);
-      if (name.startsWith(d) && name.substring(d.length()).matches("[1-9][0-9]*")) {
-        return Optional.of(new Place(i, Integer.parseInt(name.substring(d.length()))));
+    if (spec.startsWith("LABEL=")) {
+      return byTag(disk, "LABEL", spec.substring(6));
+    }
+    if (spec.startsWith("PARTUUID=")) {
+      return byTag(disk, "PART_ENTRY_UUID", spec.substring(9));
+    }
+    if (spec.startsWith("PARTLABEL=")) {
+      return byTag(disk, "PART_ENTRY_NAME", spec.substring(10));
+    }
+    if (spec.equals("/dev/root")) {
+      return new Resolved(root, null);
+    }
+    Matcher m = XDEV.matcher(spec);
+    if (m.matches()) {
+      if (!m.group(2).equals("a")) {
+        return new Resolved(null, "another disk of the guest");
+      }
+      if (m.group(3).isEmpty()) {
+        return new Resolved(devices.get(disk), null);
+      }
+      String part = devices.get(disk) + m.group(3);
+      return partitions.contains(part)
+          ? new Resolved(part, null)
+          : new Resolved(null, "the disk has no partition " + m.group(3));
+    }
+    return new Resolved(null, "a device a shared launch does not resolve");
+  }
+
+  /** The one filesystem of this disk whose blkid {@code tag} is {@code value}. */
+  private Resolved byTag(int disk, String tag, String value) {
+    List<String> found =
+        own(disk).stream()
+            .filter(d -> value.equals(blkid.getOrDefault(d, Map.of()).get(tag)))
+            .toList();
+    if (found.size() > 1) {
+      return new Resolved(null, "several filesystems of the disk match");
+    }
+    if (found.isEmpty() && tag.startsWith("PART_ENTRY")) {
+      boolean known =
+          own(disk).stream().anyMatch(d -> blkid.getOrDefault(d, Map.of()).containsKey(tag));
+      if (!known) {
+        return new Resolved(null, "blkid did not report " + tag);
       }
     }
-    return Optional.empty();
+    // Not on this disk: a launch of it alone does not find it either, and skips the entry.
+    return found.isEmpty() ? Resolved.SKIP : new Resolved(found.get(0), null);
   }
 
-  /** The {@code partition}-th partition of the {@code disk}-th disk (0: the disk), if it exists. */
-  private Optional<String> device(int disk, int partition) {
-    String d = devices.get(disk);
-    if (partition == 0) {
-      return Optional.of(d);
+  private String type(String device) {
+    return blkid.getOrDefault(device, Map.of()).getOrDefault("TYPE", "");
+  }
+
+  /** {@code /dev/sda10} is partition 10 of {@code /dev/sda}; 0 when not a partition of it. */
+  private int partitionNumber(String disk, String partition) {
+    if (!partitions.contains(partition) || !partition.startsWith(disk)) {
+      return 0;
     }
-    String name = d + partition;
-    return partitions.contains(name) ? Optional.of(name) : Optional.empty();
+    String rest = partition.substring(disk.length());
+    return rest.matches("[1-9][0-9]*") ? Integer.parseInt(rest) : 0;
   }
 }

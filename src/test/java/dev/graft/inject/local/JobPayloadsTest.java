@@ -63,7 +63,7 @@ class JobPayloadsTest {
                     "payloads", payloads.resolve(PayloadLocator.fileName(i))),
             GuestfishCommand.scriptPath("archive", archive),
             new InjectionScript.Options(InjectionScript.Options.UPLOAD_ABOVE, mtime, null));
-    long bytes = LocalInjector.writePayloads(payloads, archive, files, script, mtime);
+    long bytes = DiskWriter.writePayloads(payloads, archive, files, script, mtime);
 
     List<TarEntries.Entry> tar = TarEntries.read(Files.readAllBytes(archive));
     assertThat(tar)
