@@ -26,11 +26,13 @@ final class SharedInspection {
     List<String> devices = Guest.lines(lists.get("devices"));
     List<String> partitions = Guest.lines(lists.get("partitions"));
 
-    List<String> all = new ArrayList<>(devices);
-    all.addAll(partitions);
+    List<String> all = new ArrayList<>();
+    for (String device : devices) {
+      all.addAll(SharedLayout.own(device, partitions)); // not a partitioned disk itself
+    }
     Map<String, String> queries = new LinkedHashMap<>();
     for (int i = 0; i < all.size(); i++) {
-      // A partitioned disk, or one blkid finds nothing on, fails: it has no filesystem itself.
+      // A device blkid finds nothing on fails: it holds no filesystem.
       queries.put("blkid" + i, "-blkid " + all.get(i));
     }
     Map<String, String> answers = Guest.parse(session.run(Guest.sections(queries)));

@@ -72,9 +72,15 @@ final class SharedLayout {
 
   /** The disk itself when unpartitioned, else its partitions. */
   List<String> own(int disk) {
-    String d = devices.get(disk);
-    List<String> parts = partitions.stream().filter(p -> partitionNumber(d, p) > 0).toList();
-    return parts.isEmpty() ? List.of(d) : parts;
+    return own(devices.get(disk), partitions);
+  }
+
+  /**
+   * What of {@code disk} may hold a filesystem: the disk when unpartitioned, else its partitions.
+   */
+  static List<String> own(String disk, List<String> partitions) {
+    List<String> parts = partitions.stream().filter(p -> partitionNumber(disk, p) > 0).toList();
+    return parts.isEmpty() ? List.of(disk) : parts;
   }
 
   /** Why the disk cannot share a launch before anything is mounted, if it cannot. */
@@ -221,8 +227,8 @@ final class SharedLayout {
   }
 
   /** {@code /dev/sda10} is partition 10 of {@code /dev/sda}; 0 when not a partition of it. */
-  private int partitionNumber(String disk, String partition) {
-    if (!partitions.contains(partition) || !partition.startsWith(disk)) {
+  private static int partitionNumber(String disk, String partition) {
+    if (!partition.startsWith(disk)) {
       return 0;
     }
     String rest = partition.substring(disk.length());

@@ -158,6 +158,10 @@ class SharedLayoutTest {
             List.of("/dev/sda", "/dev/sdb"), List.of("/dev/sda10", "/dev/sdb10"), blkid);
     Map<String, RootProbe> probes = Map.of("/dev/sdb10", root("/dev/sda10 / ext4\n"));
     assertThat(layout.plan(1, probes).mounts()).containsExactly(new Mount("/", "/dev/sdb10"));
+    // What blkid is asked about: partitions, or the disk itself when it has none.
+    List<String> parts = List.of("/dev/sda1", "/dev/sda10", "/dev/sdb1");
+    assertThat(SharedLayout.own("/dev/sda", parts)).containsExactly("/dev/sda1", "/dev/sda10");
+    assertThat(SharedLayout.own("/dev/sdc", parts)).containsExactly("/dev/sdc");
   }
 
   @Test
