@@ -9,6 +9,7 @@ import dev.graft.build.ManifestCache;
 import dev.graft.build.ResolutionException;
 import dev.graft.catalog.CatalogPlanner;
 import dev.graft.catalog.PlanningService;
+import dev.graft.catalog.RequestCache;
 import dev.graft.catalog.UsageLedger;
 import dev.graft.config.GraftConfig;
 import dev.graft.controller.flow.Plumbing;
@@ -55,10 +56,16 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   private final ManifestCache manifests;
   private final Plumbing plumbing;
   private final RequestSources sources;
+  private final RequestCache requests;
 
   public GraftedVirtualMachineReconciler(
-      GraftConfig config, PlanningService planning, UsageLedger ledger, Plumbing plumbing) {
+      GraftConfig config,
+      PlanningService planning,
+      UsageLedger ledger,
+      Plumbing plumbing,
+      RequestCache requests) {
     this.config = config;
+    this.requests = requests;
     this.planning = planning;
     this.ledger = ledger;
     this.plumbing = plumbing;
@@ -71,6 +78,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   @Override
   public List<EventSource<?, GraftedVirtualMachine>> prepareEventSources(
       EventSourceContext<GraftedVirtualMachine> context) {
+    requests.readFrom(context.getPrimaryCache()); // eviction reads the requests here
     return sources.prepare(context);
   }
 
