@@ -626,6 +626,10 @@ public final class ClusterSimulator implements AutoCloseable {
         throw e;
       }
     }
+    if (clone) {
+      // CDI also puts the clone type on the DataVolume, before it reports the clone done.
+      editDataVolume(ns, name, annotations.get("cdi.kubevirt.io/cloneType"));
+    }
     editDataVolumeStatus(
         ns,
         name,
@@ -917,6 +921,29 @@ public final class ClusterSimulator implements AutoCloseable {
    * Edits a DataVolume's status as CDI would. False when it was deleted meanwhile, which is left
    * alone.
    */
+  private void editDataVolume(String ns, String name, String cloneType) {
+    try {
+      client
+          .resources(DataVolume.class)
+          .inNamespace(ns)
+          .withName(name)
+          .edit(
+              d -> {
+                Map<String, String> a = new java.util.LinkedHashMap<>();
+                if (d.getMetadata().getAnnotations() != null) {
+                  a.putAll(d.getMetadata().getAnnotations());
+                }
+                a.put("cdi.kubevirt.io/cloneType", cloneType);
+                d.getMetadata().setAnnotations(a);
+                return d;
+              });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
   private boolean editDataVolumeStatus(String ns, String name, UnaryOperator<DataVolume> edit) {
     try {
       client.resources(DataVolume.class).inNamespace(ns).withName(name).editStatus(edit);
