@@ -32,13 +32,13 @@ import org.junit.jupiter.api.condition.EnabledIfSystemProperty;
  * count them. Only run when asked, e.g.:
  *
  * <pre>
- * nice ./mvnw -B test -Dtest=RealClusterLoadTest -Dgraft.load.vms=5000
+ * nice ./mvnw -B test -Dtest=RealClusterLoadTest -Dload.vms=5000
  * </pre>
  */
 @QuarkusTest
 @TestProfile(RealClusterLoadTest.Profile.class)
 @Tag(RealClusterProfile.TAG)
-@EnabledIfSystemProperty(named = "graft.load.vms", matches = "\\d+(,\\d+)*")
+@EnabledIfSystemProperty(named = "load.vms", matches = "\\d+(,\\d+)*")
 class RealClusterLoadTest {
   /** As `graft bench --suite load`, on the tier's profile. */
   public static class Profile extends RealClusterProfile {
@@ -57,10 +57,8 @@ class RealClusterLoadTest {
   @Test
   void everyVmIsReadyOnTheRealApiServer() throws Exception {
     List<Integer> sizes =
-        Arrays.stream(System.getProperty("graft.load.vms").split(","))
-            .map(Integer::parseInt)
-            .toList();
-    Duration timeout = Duration.ofSeconds(Long.getLong("graft.load.timeout", 1800));
+        Arrays.stream(System.getProperty("load.vms").split(",")).map(Integer::parseInt).toList();
+    Duration timeout = Duration.ofSeconds(Long.getLong("load.timeout", 1800));
     RealControlPlane cp = RealCluster.setUp();
     List<LoadRunner.Result> results = new ArrayList<>();
     try (KubernetesClient admin = cp.adminClient();
