@@ -44,10 +44,11 @@ class LoadTest {
   static final double MAX_CALLS_PER_VM = 10.5;
 
   /**
-   * Building, Provisioning (the VM's creation) and Ready, plus the batch window's (3.15 to 3.22
-   * measured); mirroring each of KubeVirt's steps again costs 2 more.
+   * Building, Provisioning (the VM's creation) and Ready, plus the batch window's (3.15 to 3.32
+   * measured: the requests reconciled inside their batch window vary with timing); mirroring each
+   * of KubeVirt's steps again costs 2 more.
    */
-  static final double MAX_REQUEST_STATUS_PATCHES_PER_VM = 3.5;
+  static final double MAX_REQUEST_STATUS_PATCHES_PER_VM = 3.8;
 
   /**
    * Event writes (creates and repeats): VirtualMachineCreated and Running per VM, Cloning,
