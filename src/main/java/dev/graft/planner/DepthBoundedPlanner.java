@@ -16,7 +16,7 @@ final class DepthBoundedPlanner {
 
   static void enforce(
       Problem problem,
-      NearestIndex index,
+      SourceIndex index,
       List<Integer> pending,
       Map<String, List<Integer>> groups,
       Choice[] choices,
@@ -51,7 +51,7 @@ final class DepthBoundedPlanner {
 
   private static void replan(
       Problem problem,
-      NearestIndex index,
+      SourceIndex index,
       List<Integer> pending,
       List<Integer> group,
       Choice[] choices,
