@@ -107,6 +107,29 @@ public final class NearestIndex implements SourceIndex {
     return removed;
   }
 
+  /**
+   * Replaces the image of the same OS and name, whose files and depth are the same, in its place: a
+   * new clone cost, with no file visited. False (nothing changed) when there is no such image.
+   */
+  public boolean replace(ImageSet image) {
+    OsIndex index = byOs.get(image.os());
+    ImageSet old = index == null ? null : index.get(image.name());
+    if (old == null || old.depth() != image.depth() || !old.files().equals(image.files())) {
+      return false;
+    }
+    List<ImageSet> same = exactByContent.get(new Content(old.os(), old.files()));
+    same.replaceAll(i -> i == old ? image : i);
+    index.replace(image);
+    return true;
+  }
+
+  /** The distinct depths of the images of an OS. */
+  @Override
+  public java.util.Set<Integer> depths(String os) {
+    OsIndex index = byOs.get(os);
+    return index == null ? java.util.Set.of() : index.depthCounts.keySet();
+  }
+
   /** The image of this OS and name, or null. */
   public ImageSet get(String os, String name) {
     OsIndex index = byOs.get(os);
@@ -188,6 +211,7 @@ public final class NearestIndex implements SourceIndex {
     // Until the first lookup: the images, in order (exact-only planning never builds postings).
     private List<ImageSet> unbuilt = new ArrayList<>();
     private final Map<String, Integer> slotByName = new HashMap<>();
+    private final java.util.TreeMap<Integer, Integer> depthCounts = new java.util.TreeMap<>();
     private int live;
     // Per slot, in insertion order; a removed image's slot is null until the next compaction.
     private ImageSet[] images = new ImageSet[0];
@@ -210,6 +234,7 @@ public final class NearestIndex implements SourceIndex {
     private int[] cheapestToKeep;
 
     void add(ImageSet image) {
+      depthCounts.merge(image.depth(), 1, Integer::sum);
       if (unbuilt != null) {
         slotByName.putIfAbsent(image.name(), unbuilt.size());
         unbuilt.add(image);
@@ -244,6 +269,7 @@ public final class NearestIndex implements SourceIndex {
       live--;
       ImageSet removed = images[slot];
       images[slot] = null;
+      depthCounts.merge(removed.depth(), -1, (a, b) -> a + b == 0 ? null : a + b);
       if (levels != null) {
         for (int k : cheapestToKeep) {
           if (k == slot) {
@@ -256,6 +282,25 @@ public final class NearestIndex implements SourceIndex {
         compact();
       }
       return removed;
+    }
+
+    /** The same image with a new clone cost, in its slot. */
+    void replace(ImageSet image) {
+      if (unbuilt != null) {
+        unbuilt.set(slotByName.get(image.name()), image);
+        return;
+      }
+      int slot = slotByName.get(image.name());
+      images[slot] = image;
+      if (pricedBy != null) {
+        double before = drop[slot];
+        drop[slot] = price(slot);
+        if (levels != null && drop[slot] > before) {
+          levels = null; // it may have been a level's cheapest: recomputed on the next lookup
+        } else if (levels != null) {
+          cheaperInLevels(slot);
+        }
+      }
     }
 
     void collect(List<ImageSet> out) {
@@ -414,6 +459,12 @@ public final class NearestIndex implements SourceIndex {
         levels = l;
         cheapestToKeep = c;
       }
+      cheaperInLevels(slot);
+    }
+
+    /** An image whose drop cost fell (or a new one): the cheapest of the levels it now wins. */
+    private void cheaperInLevels(int slot) {
+      int at = Arrays.binarySearch(levels, depth[slot]);
       for (int k = at; k < levels.length; k++) {
         if (better(slot, cheapestToKeep[k])) {
           cheapestToKeep[k] = slot;

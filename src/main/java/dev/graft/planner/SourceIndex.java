@@ -14,4 +14,7 @@ public interface SourceIndex {
    * for an exact match); null if none of its OS is that shallow.
    */
   NearestIndex.Match nearest(ImageSet request, int maxSourceDepth);
+
+  /** The distinct depths of the images a request of this OS may start from. */
+  java.util.Set<Integer> depths(String os);
 }

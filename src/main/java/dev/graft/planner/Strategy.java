@@ -90,7 +90,11 @@ public enum Strategy {
     return plan(problem, new NearestIndex(problem.model(), problem.images()));
   }
 
-  /** Plans with a prebuilt index over {@code problem.images()}. */
+  /**
+   * Plans with a prebuilt index holding the images (a kept one: see {@link NearestIndex}). The
+   * optimal and nearest strategies read the images from the index alone, so {@code
+   * problem.images()} may then be empty; exact-only and base-only read their base images there.
+   */
   public Plan plan(Problem problem, SourceIndex index) {
     Choice[] choices = new Choice[problem.requests().size()];
     if (reuses()) {

@@ -13,7 +13,8 @@ import org.roaringbitmap.RoaringBitmap;
 /**
  * A {@link NearestIndex} kept across changes answers exactly like one built afresh from the same
  * images, and like a full scan, after random sequences of adds, removals, updates (same name, new
- * files, depth or clone cost), new files in the table and new weights.
+ * files, depth or clone cost), clone costs changed in place, new files in the table and new
+ * weights.
  */
 class KeptIndexPropertiesTest {
   private static final String[] OSES = {"ubuntu", "fedora", "debian"};
@@ -47,7 +48,14 @@ class KeptIndexPropertiesTest {
         kept.remove(old.os(), old.name());
         kept.add(changed);
         expected.add(changed);
-      } else if (op < 92) {
+      } else if (op < 89) {
+        int at = random.nextInt(expected.size());
+        ImageSet old = expected.get(at);
+        ImageSet repriced =
+            new ImageSet(old.name(), old.os(), old.files(), old.depth(), clone(random));
+        assertThat(kept.replace(repriced)).isTrue();
+        expected.set(at, repriced);
+      } else if (op < 94) {
         addFile(table, random);
         model = new CostModel(model.weights(), table);
       } else {
@@ -97,6 +105,14 @@ class KeptIndexPropertiesTest {
           .containsExactlyElementsOf(expected.stream().filter(i -> i.os().equals(os)).toList());
     }
     assertThat(kept.size()).isEqualTo(expected.size());
+    for (String os : OSES) {
+      assertThat(kept.depths(os))
+          .containsExactlyInAnyOrderElementsOf(
+              expected.stream()
+                  .filter(i -> i.os().equals(os))
+                  .map(ImageSet::depth)
+                  .collect(java.util.stream.Collectors.toSet()));
+    }
     NearestIndex fresh = new NearestIndex(model, kept.images());
     List<ImageSet> requests = new ArrayList<>();
     for (int q = 0; q < 6; q++) {
