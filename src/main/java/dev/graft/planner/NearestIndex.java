@@ -153,6 +153,12 @@ public final class NearestIndex implements SourceIndex {
     return out;
   }
 
+  /** The first image of an OS in insertion order, or null. */
+  public ImageSet first(String os) {
+    OsIndex index = byOs.get(os);
+    return index == null ? null : index.first();
+  }
+
   /** How many images the index holds. */
   public int size() {
     int n = 0;
@@ -301,6 +307,18 @@ public final class NearestIndex implements SourceIndex {
           cheaperInLevels(slot);
         }
       }
+    }
+
+    ImageSet first() {
+      if (unbuilt != null) {
+        return unbuilt.isEmpty() ? null : unbuilt.get(0);
+      }
+      for (int i = 0; i < slots; i++) {
+        if (images[i] != null) {
+          return images[i];
+        }
+      }
+      return null;
     }
 
     void collect(List<ImageSet> out) {

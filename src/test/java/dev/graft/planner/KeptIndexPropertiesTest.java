@@ -101,8 +101,9 @@ class KeptIndexPropertiesTest {
       NearestIndex kept, List<ImageSet> expected, CostModel model, FileTable table, Random r) {
     assertThat(kept.images()).containsExactlyInAnyOrderElementsOf(expected);
     for (String os : OSES) {
-      assertThat(kept.images(os))
-          .containsExactlyElementsOf(expected.stream().filter(i -> i.os().equals(os)).toList());
+      List<ImageSet> ofOs = expected.stream().filter(i -> i.os().equals(os)).toList();
+      assertThat(kept.images(os)).containsExactlyElementsOf(ofOs);
+      assertThat(kept.first(os)).isSameAs(ofOs.isEmpty() ? null : ofOs.get(0));
     }
     assertThat(kept.size()).isEqualTo(expected.size());
     for (String os : OSES) {
