@@ -101,6 +101,7 @@ final class KeptCatalog {
           });
       gone.forEach(this::forget);
     }
+    index.buildAll(); // postings now, not on a request's first lookup
     if (repriced) {
       for (Entry e : entries.values()) {
         if (e.image != null) {

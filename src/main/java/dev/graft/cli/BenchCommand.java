@@ -9,6 +9,7 @@ import dev.graft.bench.LearningConvergence;
 import dev.graft.bench.LoadReport;
 import dev.graft.bench.LoadRunner;
 import dev.graft.bench.NewRequestBenchmark;
+import dev.graft.bench.OperatorRequestBenchmark;
 import dev.graft.bench.SampleFleet;
 import dev.graft.bench.SyntheticCatalog;
 import dev.graft.cache.CacheLimits;
@@ -150,6 +151,12 @@ public final class BenchCommand implements Callable<Integer> {
               out,
               quick ? new int[] {1_000, 5_000} : new int[] {1_000, 10_000, 100_000},
               quick ? 5 : 50);
+      new OperatorRequestBenchmark(seed + 2, DefaultWeights.get())
+          .print(
+              out,
+              quick ? new int[] {1_000, 5_000} : new int[] {1_000, 10_000, 100_000},
+              quick ? 5 : 50,
+              quick ? 2 : 5);
       return 0;
     }
     if (suite.equals("learn")) {

@@ -97,6 +97,9 @@ class BenchCommandTest {
     assertThat(out.toString())
         .contains("One new request against a catalog")
         .containsPattern("(?m)^1000 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+x .* yes *$")
-        .containsPattern("(?m)^5000 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+x .* yes *$");
+        .containsPattern("(?m)^5000 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+x .* yes *$")
+        .contains("One new request through the operator's planner");
+    String operator = out.toString().substring(out.toString().indexOf("through the operator"));
+    assertThat(operator).containsPattern("(?m)^5000 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ .* yes *$");
   }
 }
