@@ -133,6 +133,16 @@ final class BuildFixtures {
           .endMetadata()
           .build();
     }
+
+    @Override
+    public ConfigMap groupScript(String jobName, List<Disk> disks) {
+      return new ConfigMapBuilder().withNewMetadata().withName(jobName).endMetadata().build();
+    }
+
+    @Override
+    public Job groupJob(String jobName, List<Disk> disks) {
+      return new JobBuilder().withNewMetadata().withName(jobName).endMetadata().build();
+    }
   }
 
   /** A view of {@code image}; change parts with the {@code with} methods of {@link View}. */
