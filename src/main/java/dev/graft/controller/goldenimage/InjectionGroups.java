@@ -129,20 +129,24 @@ public final class InjectionGroups {
     Map<String, GoldenImage> byName = new HashMap<>();
     cluster.images().forEach(i -> byName.put(i.getMetadata().getName(), i));
     byName.put(name, image);
-    // Forget what is over: grants whose Job the cache shows, attempts no longer pending.
-    waiting
-        .entrySet()
-        .removeIf(
-            e ->
-                !pending(byName.get(e.getKey()), e.getValue().attempt())
-                    || cluster.hasJob(e.getKey(), e.getValue().attempt()));
-    grants
-        .entrySet()
-        .removeIf(
-            e -> {
-              int a = e.getValue().members().get(e.getKey());
-              return !pending(byName.get(e.getKey()), a) || cluster.hasJob(e.getKey(), a);
-            });
+    // Forget what is over: attempts whose Job the cache shows, or no longer pending. Each image is
+    // judged once and leaves both maps together: the cache changes meanwhile, and an image whose
+    // grant went must not stay registered as free company.
+    java.util.Set<String> known = new java.util.HashSet<>(waiting.keySet());
+    known.addAll(grants.keySet());
+    for (String other : known) {
+      Group g = grants.get(other);
+      int a = g != null ? g.members().get(other) : waiting.get(other).attempt();
+      if (!pending(byName.get(other), a) || cluster.hasJob(other, a)) {
+        grants.remove(other);
+        waiting.remove(other);
+      }
+    }
+    if (cluster.hasJob(name, attempt)) {
+      // The Job came into the cache since this reconcile looked (its grant is forgotten now):
+      // never into a second one. The next reconcile finds it.
+      return new Wait("its injection Job is there", RECHECK);
+    }
     Waiting me = waiting.get(name);
     if (me == null || me.attempt() != attempt) {
       me = new Waiting(attempt, node, now);
