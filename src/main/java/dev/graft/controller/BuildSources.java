@@ -98,6 +98,24 @@ final class BuildSources {
         requests);
   }
 
+  /**
+   * The image's parent (null for a base, or when not found), read from the informer whose events
+   * wake the children, so that a parent turning Ready between this read and the child entering the
+   * primary cache is never missed.
+   */
+  static GoldenImage parent(
+      io.javaoperatorsdk.operator.api.reconciler.Context<GoldenImage> ctx, GoldenImage gi) {
+    @SuppressWarnings("unchecked")
+    var related =
+        (InformerEventSource<GoldenImage, GoldenImage>)
+            ctx.eventSourceRetriever().getEventSourceFor(GoldenImage.class, RELATED);
+    return gi.getSpec().parent == null
+        ? null
+        : related
+            .get(new ResourceID(gi.getSpec().parent, gi.getMetadata().getNamespace()))
+            .orElse(null);
+  }
+
   private static boolean finished(GoldenImage gi) {
     var s = gi.getStatus();
     return s != null && (s.phase == Phase.Ready || s.phase == Phase.Failed);

@@ -15,9 +15,6 @@ import dev.graft.controller.goldenimage.Build;
 import dev.graft.controller.goldenimage.BuildSlots;
 import dev.graft.controller.goldenimage.BuildView;
 import dev.graft.controller.goldenimage.InjectionGroups;
-import dev.graft.inject.DiskResult;
-import dev.graft.inject.InjectionReport;
-import dev.graft.inject.InjectionResults;
 import dev.graft.k8s.Informers;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.StorageDefaults;
@@ -36,7 +33,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -70,10 +66,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
   private final Plumbing plumbing;
   private final int maxConcurrentBuilds;
   private final BuildSlots slots = new BuildSlots();
-  private final InjectionGroups groups;
-
-  /** The node each clone's PVC is bound to ({@code image:attempt} → node, "" for none). */
-  private final Map<String, String> nodes = new ConcurrentHashMap<>();
+  private final SharedInjections injections;
 
   private final CatalogPlanner planner;
 
@@ -104,7 +97,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     this.ledger = ledger;
     this.plumbing = plumbing;
     this.maxConcurrentBuilds = config.build().maxConcurrentBuilds();
-    this.groups = new InjectionGroups(config.build().maxDisksPerJob());
+    this.injections = new SharedInjections(new InjectionGroups(config.build().maxDisksPerJob()));
   }
 
   @Override
@@ -156,67 +149,27 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     String name = gi.getMetadata().getName();
     GoldenImage.Status status = gi.getStatus();
     int attempt = status == null || status.attempts == null ? 1 : status.attempts;
-    // Read the parent from the informer whose events wake the children, so that a parent turning
-    // Ready between this read and the child entering the primary cache is never missed.
-    @SuppressWarnings("unchecked")
-    var related =
-        (InformerEventSource<GoldenImage, GoldenImage>)
-            ctx.eventSourceRetriever().getEventSourceFor(GoldenImage.class, BuildSources.RELATED);
-    GoldenImage parent =
-        gi.getSpec().parent == null
-            ? null
-            : related.get(new ResourceID(gi.getSpec().parent, ns)).orElse(null);
+    GoldenImage parent = BuildSources.parent(ctx, gi);
     List<GoldenImage> catalog = ctx.getPrimaryCache().list(ns).toList();
     List<GoldenImage> bases = BaseGenerations.bases(catalog, gi.getSpec().os);
     String payload = InjectionJobs.payloadName(name);
     Optional<DataVolume> dv = Informers.get(ctx, DataVolume.class, ns, name);
-    Optional<Job> job = Informers.get(ctx, Job.class, ns, InjectionJobs.jobName(gi, attempt));
-    if (job.isEmpty() && groups.enabled()) {
-      job = sharedJob(ctx, ns, name, attempt);
-    }
+    Map<String, String> claim = CloneClaims.annotations(ctx, gi, dv.orElse(null));
+    SharedInjections.Observed injection =
+        injections.observe(
+            ctx,
+            gi,
+            attempt,
+            Informers.get(ctx, Job.class, ns, InjectionJobs.jobName(gi, attempt)),
+            catalog,
+            claim,
+            planner.learning());
+    Optional<Job> job = injection.job();
     Optional<ConfigMap> script =
         Informers.get(ctx, ConfigMap.class, ns, InjectionJobs.scriptName(gi));
     Optional<ConfigMap> cmPayload = Informers.get(ctx, ConfigMap.class, ns, payload);
     Optional<Secret> secretPayload = Informers.get(ctx, Secret.class, ns, payload);
     boolean ready = status != null && status.phase == Phase.Ready;
-    List<String> disks = job.map(InjectionJobs::disks).orElse(List.of());
-    boolean shared = disks.size() > 1;
-    String injectorMessage =
-        !shared && job.isPresent() && dev.graft.controller.goldenimage.Inject.failed(job.get())
-            ? InjectorMessages.of(
-                ctx.getClient(), ns, job.get().getMetadata().getName(), InjectionJobs.CONTAINER)
-            : null;
-    String injectorResult =
-        !shared && planner.learning()
-            ? InjectorMessages.result(ctx.getClient(), gi, job.orElse(null))
-            : null;
-    BuildView.Grouping grouping = BuildView.Grouping.NONE;
-    Map<String, String> claim = CloneClaims.annotations(ctx, gi, dv.orElse(null));
-    if (shared) {
-      int index = disks.indexOf(name + ":" + attempt);
-      DiskResult result = null;
-      Job j = job.get();
-      boolean finished =
-          dev.graft.controller.goldenimage.Inject.succeeded(j)
-              || dev.graft.controller.goldenimage.Inject.failed(j);
-      if (finished && !settled(gi)) {
-        String raw = InjectorMessages.shared(ctx.getClient(), ns, j.getMetadata().getName());
-        result = InjectionResults.read(raw, index, disks.size()).orElse(null);
-        if (result == null && dev.graft.controller.goldenimage.Inject.failed(j)) {
-          injectorMessage = InjectorMessages.clean(raw);
-        }
-        if (result != null && result.succeeded() && planner.learning()) {
-          injectorResult = share(result.report(), disks.size()).toResultLine();
-        }
-      }
-      grouping = new BuildView.Grouping(() -> null, true, index, result);
-    } else if (groups.enabled() && job.isEmpty()) {
-      grouping =
-          new BuildView.Grouping(() -> place(ctx, gi, attempt, catalog, claim), false, 0, null);
-    }
-    if (settled(gi)) {
-      nodes.keySet().removeIf(k -> k.startsWith(ns + "/" + name + ":"));
-    }
     return new BuildView(
         gi,
         parent,
@@ -231,140 +184,12 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         ledger.clock(ns, gi.getSpec().os, bases),
         ready ? ledger.take(ns, name) : null,
         ready && gi.getSpec().parent == null ? ledger.pendingClock(ns, gi.getSpec().os, gi) : null,
-        injectorMessage,
+        injection.message(),
         claim,
         slots.catalog(gi, catalog, maxConcurrentBuilds, Instant.now()),
-        injectorResult,
-        grouping);
+        injection.result(),
+        injection.grouping());
   }
-
-  private static boolean settled(GoldenImage gi) {
-    var s = gi.getStatus();
-    return s != null && (s.phase == Phase.Ready || s.phase == Phase.Failed);
-  }
-
-  /**
-   * The Job shared by several builds that builds this image's attempt: from the index of the Job
-   * informer, else the one just granted to it (only this process's recent write may show it).
-   */
-  private Optional<Job> sharedJob(Context<GoldenImage> ctx, String ns, String name, int attempt) {
-    InformerEventSource<Job, GoldenImage> jobs = Informers.source(ctx, Job.class);
-    List<Job> found = jobs.byIndex(BuildSources.BY_DISK, ns + "/" + name + ":" + attempt);
-    if (!found.isEmpty()) {
-      return Optional.of(found.get(0));
-    }
-    String granted = groups.grantedJob(ns, name, attempt);
-    return granted == null ? Optional.empty() : Informers.get(ctx, Job.class, ns, granted);
-  }
-
-  /**
-   * A disk's report from a launch it shared with {@code disks - 1} others, as the cost model learns
-   * it: its share of the launch, and that share plus its own time.
-   */
-  static InjectionReport share(InjectionReport r, int disks) {
-    double launch = r.launchSeconds() / disks;
-    return new InjectionReport(
-        r.bytesAdded(),
-        r.filesAdded(),
-        r.filesRemoved(),
-        r.seconds() - r.launchSeconds() + launch,
-        launch,
-        r.selinux());
-  }
-
-  /** Where this image's injection goes ({@link InjectionGroups}), with its group's disks. */
-  private BuildView.Placed place(
-      Context<GoldenImage> ctx,
-      GoldenImage gi,
-      int attempt,
-      List<GoldenImage> catalog,
-      Map<String, String> claim) {
-    String ns = gi.getMetadata().getNamespace();
-    String name = gi.getMetadata().getName();
-    InformerEventSource<Job, GoldenImage> jobs = Informers.source(ctx, Job.class);
-    InjectionGroups.Cluster cluster =
-        new InjectionGroups.Cluster() {
-          @Override
-          public List<GoldenImage> images() {
-            return catalog;
-          }
-
-          @Override
-          public boolean hasJob(String image, int a) {
-            return !jobs.byIndex(BuildSources.BY_DISK, ns + "/" + image + ":" + a).isEmpty();
-          }
-        };
-    InjectionGroups.Placement placement =
-        groups.place(
-            gi,
-            attempt,
-            node(ctx, gi, attempt, claim),
-            InjectionJobs.jobName(gi, attempt),
-            cluster,
-            Instant.now().truncatedTo(ChronoUnit.MILLIS));
-    if (!(placement instanceof InjectionGroups.Create create)) {
-      return new BuildView.Placed(placement, List.of());
-    }
-    @SuppressWarnings("unchecked")
-    var related =
-        (InformerEventSource<GoldenImage, GoldenImage>)
-            ctx.eventSourceRetriever().getEventSourceFor(GoldenImage.class, BuildSources.RELATED);
-    List<InjectionJobs.Disk> disks = new java.util.ArrayList<>();
-    for (var member : create.group().members().entrySet()) {
-      GoldenImage image =
-          member.getKey().equals(name)
-              ? gi
-              : ctx.getPrimaryCache().get(new ResourceID(member.getKey(), ns)).orElse(null);
-      GoldenImage parent =
-          image == null
-              ? null
-              : related.get(new ResourceID(image.getSpec().parent, ns)).orElse(null);
-      if (image == null || parent == null) {
-        return new BuildView.Placed(
-            new InjectionGroups.Wait(
-                "waiting for " + member.getKey() + " of Job " + create.group().jobName(),
-                Duration.ofSeconds(2)),
-            List.of());
-      }
-      disks.add(
-          new InjectionJobs.Disk(
-              image, dev.graft.build.Payloads.diff(image, parent), member.getValue()));
-    }
-    return new BuildView.Placed(placement, disks);
-  }
-
-  /**
-   * The node the image's clone PVC is bound to ({@code volume.kubernetes.io/selected-node}, set for
-   * topology-constrained storage), or null: from the PVC read for the clone method, else one GET
-   * per attempt.
-   */
-  private String node(
-      Context<GoldenImage> ctx, GoldenImage gi, int attempt, Map<String, String> claim) {
-    String ns = gi.getMetadata().getNamespace();
-    String key = ns + "/" + gi.getMetadata().getName() + ":" + attempt;
-    String known = nodes.get(key);
-    if (known == null) {
-      Map<String, String> annotations = claim;
-      if (annotations == null) {
-        var pvc =
-            ctx.getClient()
-                .persistentVolumeClaims()
-                .inNamespace(ns)
-                .withName(gi.getMetadata().getName())
-                .get();
-        annotations =
-            pvc == null || pvc.getMetadata().getAnnotations() == null
-                ? Map.of()
-                : pvc.getMetadata().getAnnotations();
-      }
-      known = annotations.getOrDefault(SELECTED_NODE, "");
-      nodes.put(key, known);
-    }
-    return known.isEmpty() ? null : known;
-  }
-
-  /** Set by the scheduler on a PVC of topology-constrained storage: the node it is bound to. */
-  static final String SELECTED_NODE = "volume.kubernetes.io/selected-node";
 
   /** The first build object of this name that another image (same name, earlier) owns, or null. */
   private static String stale(GoldenImage gi, Optional<?>... dependents) {
