@@ -87,7 +87,7 @@ public final class Inject implements BuildPhase {
                 + " builds it with "
                 + others
                 + " in one appliance launch ("
-                + disks.size()
+                + group.size()
                 + " disks)"));
   }
 

@@ -205,6 +205,14 @@ final class BuildFixtures {
       return this;
     }
 
+    BuildView.Grouping grouping = BuildView.Grouping.NONE;
+
+    /** How the image's injection is shared with other builds. */
+    View grouping(BuildView.Grouping g) {
+      grouping = g;
+      return this;
+    }
+
     BuildView build() {
       return new BuildView(
           image,
@@ -223,7 +231,8 @@ final class BuildFixtures {
           null,
           claim,
           BuildView.Catalog.NONE,
-          result);
+          result,
+          grouping);
     }
   }
 }
