@@ -75,7 +75,15 @@ class SharedJobFleetTest {
   @Test
   void threeImagesShareOneJobThatTheRealJobControllerRuns() {
     String ns = "shared-fleet";
-    FleetTest.namespace(ns);
+    admin
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(ns)
+                .endMetadata()
+                .build())
+        .serverSideApply();
     admin.resource(FleetTest.baseImage(ns)).create();
     Fleets.until(
         admin,

@@ -4,7 +4,6 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.Phase;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
@@ -240,10 +239,5 @@ public final class InjectionGroups {
     }
     int attempt = s.attempts == null ? 1 : s.attempts;
     return pending(gi, attempt) && !cluster.hasJob(gi.getMetadata().getName(), attempt);
-  }
-
-  /** Every member's name, for tests and messages. */
-  static List<String> names(Group g) {
-    return new ArrayList<>(g.members().keySet());
   }
 }
