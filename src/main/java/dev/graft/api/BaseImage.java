@@ -82,9 +82,12 @@ public class BaseImage extends CustomResource<BaseImage.Spec, BaseImage.Status>
 
   /** The policy in effect (unset: Rebuild). */
   public static UpdatePolicy policyOf(BaseImage bi) {
-    return bi == null || bi.getSpec() == null || bi.getSpec().updatePolicy == null
-        ? UpdatePolicy.Rebuild
-        : bi.getSpec().updatePolicy;
+    return policyOf(bi == null ? null : bi.getSpec());
+  }
+
+  /** The policy a (Cluster)BaseImage spec puts in effect (unset: Rebuild). */
+  public static UpdatePolicy policyOf(Spec spec) {
+    return spec == null || spec.updatePolicy == null ? UpdatePolicy.Rebuild : spec.updatePolicy;
   }
 
   /** Phase, the GoldenImage that holds the imported disk, and conditions. */

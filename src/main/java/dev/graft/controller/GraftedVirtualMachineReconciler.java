@@ -1,6 +1,7 @@
 package dev.graft.controller;
 
 import dev.graft.api.BaseImage;
+import dev.graft.api.ClusterBaseImage;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.FileResolver;
@@ -132,6 +133,10 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
         manifests,
         Informers.source(ctx, GoldenImage.class),
         Informers.source(ctx, BaseImage.class),
+        // Watched only with a shared catalog, where ClusterBaseImages provide bases.
+        config.catalogNamespace().filter(s -> !s.isBlank()).isPresent()
+            ? Informers.source(ctx, ClusterBaseImage.class)
+            : null,
         RequestSources.lookup(ctx),
         catalogNs);
   }

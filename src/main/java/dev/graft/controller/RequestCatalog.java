@@ -1,6 +1,7 @@
 package dev.graft.controller;
 
 import dev.graft.api.BaseImage;
+import dev.graft.api.ClusterBaseImage;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.FileResolver;
@@ -24,6 +25,7 @@ final class RequestCatalog {
   private final ManifestCache manifests;
   private final InformerEventSource<GoldenImage, GraftedVirtualMachine> images;
   private final InformerEventSource<BaseImage, GraftedVirtualMachine> baseImages;
+  private final InformerEventSource<ClusterBaseImage, GraftedVirtualMachine> clusterBaseImages;
   private final FileResolver.Lookup lookup;
   private final String catalogNs;
 
@@ -31,11 +33,13 @@ final class RequestCatalog {
       ManifestCache manifests,
       InformerEventSource<GoldenImage, GraftedVirtualMachine> images,
       InformerEventSource<BaseImage, GraftedVirtualMachine> baseImages,
+      InformerEventSource<ClusterBaseImage, GraftedVirtualMachine> clusterBaseImages,
       FileResolver.Lookup lookup,
       String catalogNs) {
     this.manifests = manifests;
     this.images = images;
     this.baseImages = baseImages;
+    this.clusterBaseImages = clusterBaseImages;
     this.lookup = lookup;
     this.catalogNs = catalogNs;
   }
@@ -78,14 +82,27 @@ final class RequestCatalog {
     return images.list(catalogNs).toList();
   }
 
-  /** The update policy of the BaseImage of the newest base (Rebuild when it is not found). */
+  /**
+   * The update policy of the (Cluster)BaseImage of the newest base (Rebuild when it is not found).
+   */
   private BaseImage.UpdatePolicy policy(List<GoldenImage> bases) {
     String ref =
         bases.stream()
             .max(java.util.Comparator.comparingInt(BaseGenerations::of))
             .map(b -> b.getSpec().baseImage)
             .orElse(null);
-    if (ref == null || !ref.contains("/") || baseImages == null) {
+    if (ref == null || !ref.contains("/")) {
+      return BaseImage.UpdatePolicy.Rebuild;
+    }
+    if (ref.startsWith(ClusterBaseImage.OWNER_PREFIX)) {
+      return clusterBaseImages == null
+          ? BaseImage.UpdatePolicy.Rebuild
+          : clusterBaseImages
+              .get(new ResourceID(ref.substring(ClusterBaseImage.OWNER_PREFIX.length())))
+              .map(c -> BaseImage.policyOf(c.getSpec()))
+              .orElse(BaseImage.UpdatePolicy.Rebuild);
+    }
+    if (baseImages == null) {
       return BaseImage.UpdatePolicy.Rebuild;
     }
     String[] parts = ref.split("/", 2);

@@ -1,6 +1,7 @@
 package dev.graft.controller;
 
 import dev.graft.api.BaseImage;
+import dev.graft.api.ClusterBaseImage;
 import dev.graft.api.FileSet;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
@@ -19,6 +20,7 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
@@ -133,22 +135,37 @@ final class RequestSources {
             InformerEventSourceConfiguration.from(BaseImage.class, GraftedVirtualMachine.class)
                 // Only a spec change (the policy) concerns the requests; status patches do not.
                 .withOnAddFilter(bi -> false)
-                .withOnUpdateFilter(
-                    (now, before) ->
-                        !Objects.equals(
-                            now.getMetadata().getGeneration(),
-                            before.getMetadata().getGeneration()))
+                .withOnUpdateFilter(RequestSources::specChanged)
                 .withSecondaryToPrimaryMapper(
-                    (BaseImage bi) ->
-                        ids(
-                            gvms.list(
-                                gvm ->
-                                    gvm.getSpec() != null
-                                        && bi.getSpec() != null
-                                        && Objects.equals(gvm.getSpec().os, bi.getSpec().os))))
+                    (BaseImage bi) -> ids(gvms.list(gvm -> sameOs(gvm, bi.getSpec()))))
                 .build(),
             context);
-    return List.of(fileSets, configMaps, secrets, images, vms, rootDisks, baseImages);
+    List<EventSource<?, GraftedVirtualMachine>> sources =
+        new java.util.ArrayList<>(
+            List.of(fileSets, configMaps, secrets, images, vms, rootDisks, baseImages));
+    if (config.catalogNamespace().filter(s -> !s.isBlank()).isPresent()) {
+      // A ClusterBaseImage's policy (it provides its os in the shared catalog) likewise.
+      sources.add(
+          new InformerEventSource<>(
+              InformerEventSourceConfiguration.from(
+                      ClusterBaseImage.class, GraftedVirtualMachine.class)
+                  .withNamespaces(Set.of(Constants.WATCH_ALL_NAMESPACES))
+                  .withOnAddFilter(c -> false)
+                  .withOnUpdateFilter(RequestSources::specChanged)
+                  .withSecondaryToPrimaryMapper(
+                      (ClusterBaseImage c) -> ids(gvms.list(gvm -> sameOs(gvm, c.getSpec()))))
+                  .build(),
+              context));
+    }
+    return sources;
+  }
+
+  private static boolean specChanged(HasMetadata now, HasMetadata before) {
+    return !Objects.equals(now.getMetadata().getGeneration(), before.getMetadata().getGeneration());
+  }
+
+  private static boolean sameOs(GraftedVirtualMachine gvm, BaseImage.Spec base) {
+    return gvm.getSpec() != null && base != null && Objects.equals(gvm.getSpec().os, base.os);
   }
 
   /** A base image (a generation of an os) concerns every request of its os: it may move them. */

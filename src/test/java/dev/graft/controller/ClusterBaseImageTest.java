@@ -9,6 +9,8 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.ImageSource;
 import dev.graft.api.Phase;
 import dev.graft.api.StorageSpec;
+import dev.graft.catalog.BaseGenerations;
+import dev.graft.k8s.Conditions;
 import dev.graft.sim.ClusterSimulator;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.quarkus.test.junit.QuarkusTest;
@@ -113,6 +115,60 @@ class ClusterBaseImageTest {
                     .equals(
                         image(client, "catalog", gi.getSpec().parent).getSpec().source.pvc.name);
           });
+    }
+  }
+
+  /**
+   * A ClusterBaseImage's {@code Manual} policy holds for the requests of its os as a BaseImage's
+   * does: a new generation marks their images Outdated and moves none of them; a new request is
+   * built on it. (The requests once read the policy of namespaced BaseImages only, so every
+   * ClusterBaseImage rebuilt the fleet.)
+   */
+  @Test
+  void underManualANewGenerationOnlyMarksTheRequestsImages() {
+    String os = "rocky-9";
+    try (ClusterSimulator simulator = new ClusterSimulator(client).start()) {
+      ClusterBaseImage cbi = clusterBaseImage("rocky", os, "os-images", "rocky-9-disk");
+      cbi.getSpec().updatePolicy = BaseImage.UpdatePolicy.Manual;
+      client.resource(cbi).create();
+      client.resource(gvm("team-m", "a", os, file("/etc/a", "1"))).create();
+      until(client, "catalog", () -> ready(gvm(client, "team-m", "a")));
+      String before = gvm(client, "team-m", "a").getStatus().image;
+
+      ClusterBaseImage edited = client.resource(cbi).get();
+      edited.getSpec().source.pvc = new ImageSource.PvcRef("os-images", "rocky-9.1-disk");
+      client.resource(edited).update();
+
+      until(
+          client,
+          "catalog",
+          () -> Conditions.isTrue(image(client, "catalog", before).getStatus(), "Outdated"));
+      String base2 = dev.graft.build.Manifest.baseImageName(os, 2);
+      until(
+          client,
+          "catalog",
+          () -> {
+            GoldenImage b = image(client, "catalog", base2);
+            return b != null && b.getStatus() != null && b.getStatus().phase == Phase.Ready;
+          });
+      sleep(1500); // time for a rebuild to start, if one wrongly did
+      assertThat(images(client, "catalog"))
+          .noneMatch(gi -> gi.getSpec().parent != null && BaseGenerations.of(gi) == 2);
+      assertThat(gvm(client, "team-m", "a").getStatus().image).isEqualTo(before);
+      assertThat(gvm(client, "team-m", "a").getStatus().baseGeneration).isEqualTo(1);
+
+      client.resource(gvm("team-m", "b", os, file("/etc/b", "1"))).create();
+      until(client, "catalog", () -> ready(gvm(client, "team-m", "b")));
+      assertThat(gvm(client, "team-m", "b").getStatus().baseGeneration).isEqualTo(2);
+    }
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException(e);
     }
   }
 
