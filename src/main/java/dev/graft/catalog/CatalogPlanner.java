@@ -72,6 +72,7 @@ public class CatalogPlanner {
   private final CostLearning learning;
   private final RuntimeWeights runtime;
   private final GraftMetrics metrics;
+  private final int disksPerJob;
   private final java.util.Set<String> exportedClones =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   // Per catalog namespace: file table, image sets and nearest index kept across plans.
@@ -92,6 +93,7 @@ public class CatalogPlanner {
     this.runtime = runtime;
     this.depthLimits = CloneDepthLimits.parse(config.storage().maxCloneDepth());
     this.defaultStorageClass = config.storage().className().orElse("");
+    this.disksPerJob = Math.max(1, config.build().maxDisksPerJob());
     runtime.start();
     weights(); // exports the weights in use from the start
   }
@@ -113,6 +115,15 @@ public class CatalogPlanner {
     WeightOverrides overrides = runtime.current();
     Calibration.Fit fit = learning() ? learning.fit(configured) : null;
     Weights inUse = overrides.resolve(configured, fit == null ? null : fit.weights());
+    // The launch shared by a Job's disks (graft.build.max-disks-per-job): a learned perBuild
+    // already holds each build's share of its launch (Measure), so the terms are added only to a
+    // configured or pinned one.
+    boolean learnedFixed = fit != null && !overrides.pinned().containsKey("perBuild");
+    if (!learnedFixed) {
+      inUse = inUse.withLaunches(w.perLaunch(), w.perDisk(), disksPerJob);
+    }
+    metrics.plannerWeight("perLaunch", inUse.perLaunch());
+    metrics.plannerWeight("perDisk", inUse.perDisk());
     metrics.plannerWeight("perBuild", inUse.perBuild());
     metrics.plannerWeight("missingBytes", inUse.missingBytes());
     metrics.plannerWeight("inject", inUse.inject());
