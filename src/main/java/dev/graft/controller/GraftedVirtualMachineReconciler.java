@@ -230,10 +230,10 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       }
     }
     manifests.retain(all.list().map(g -> g.getMetadata().getUid()).collect(Collectors.toSet()));
-    List<GoldenImage> images = catalog.all();
-    List<CatalogPlanner.Order> orders = planning.plan(catalogNs, pending, requesters, images);
-    Map<String, GoldenImage> byName = new HashMap<>();
-    images.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
+    List<CatalogPlanner.Order> orders =
+        planning.plan(catalogNs, pending, requesters, catalog.all());
+    Map<String, GoldenImage> byName = new HashMap<>(); // the orders' parents: all that is read
+    orders.forEach(o -> byName.computeIfAbsent(o.parent(), catalog::image));
     return new RequestView.Plan(
         orders, requesters, byName, o -> planning.release(catalogNs, List.of(o)));
   }
