@@ -24,7 +24,9 @@ public final class LoadFleet {
 
   private static final String[] TIERS = {"web", "api", "db", "cache", "worker"};
   private static final String[] ENVS = {"dev", "staging", "prod"};
-  private static final String[] OSES = {"ubuntu-24.04", "fedora-40", "debian-12"};
+  // spec.os is a DNS label (the CRD's pattern): no dots. The mock server does not check it; the
+  // real API server refused "ubuntu-24.04".
+  private static final String[] OSES = {"ubuntu-2404", "fedora-40", "debian-12"};
 
   private LoadFleet() {}
 

@@ -94,7 +94,6 @@ public class LoadRunner {
     if (server == null) {
       throw new IllegalStateException("no recording API server: call LoadRunner.recordFrom first");
     }
-    String ns = "load-" + n + "-" + RUNS.incrementAndGet();
     KubernetesClient harness =
         new KubernetesClientBuilder()
             .withConfig(
@@ -105,6 +104,35 @@ public class LoadRunner {
                     .build())
             .build();
     try (ClusterSimulator simulator = new ClusterSimulator(harness).start()) {
+      return run(n, timeout, harness, server);
+    } finally {
+      harness.close();
+    }
+  }
+
+  /**
+   * The same against an API server whose requests are not recorded (a real kube-apiserver): {@code
+   * harness} (cluster admin) creates the objects, and a simulator started by the caller plays CDI
+   * and KubeVirt. Calls are not counted (the result's calls are empty).
+   */
+  public Result runUnrecorded(int n, Duration timeout, KubernetesClient harness)
+      throws InterruptedException {
+    return run(n, timeout, harness, null);
+  }
+
+  private Result run(int n, Duration timeout, KubernetesClient harness, KubernetesMockServer server)
+      throws InterruptedException {
+    String ns = "load-" + n + "-" + RUNS.incrementAndGet();
+    harness
+        .namespaces()
+        .resource(
+            new io.fabric8.kubernetes.api.model.NamespaceBuilder()
+                .withNewMetadata()
+                .withName(ns)
+                .endMetadata()
+                .build())
+        .create();
+    {
       LoadFleet.baseImages(ns).forEach(bi -> harness.resource(bi).create());
       LoadFleet.fileSets(ns).forEach(fs -> harness.resource(fs).create());
       Instant deadline = Instant.now().plus(timeout);
@@ -147,8 +175,6 @@ public class LoadRunner {
           heapBefore,
           heapAfter,
           log.writes(harness, ns));
-    } finally {
-      harness.close();
     }
   }
 
@@ -189,6 +215,10 @@ public class LoadRunner {
   /** Takes every recorded request until none came for a second; counts the operator's. */
   private static ApiCalls quiesce(KubernetesMockServer server) throws InterruptedException {
     ApiCalls calls = new ApiCalls();
+    if (server == null) {
+      Thread.sleep(1_000); // not recorded: a second for the writes that follow the last Ready
+      return calls;
+    }
     Instant cap = Instant.now().plusSeconds(30);
     Instant lastOperatorCall = Instant.now();
     while (Instant.now().isBefore(cap)

@@ -43,4 +43,53 @@ public interface InjectionJobs {
   ConfigMap script(GoldenImage gi, Diff diff);
 
   Job job(GoldenImage gi, Diff diff, int attempt);
+
+  /** One build of a shared injection Job: the image, what it adds and removes, its attempt. */
+  record Disk(GoldenImage image, Diff diff, int attempt) {
+    public String key() {
+      return image.getMetadata().getName() + ":" + attempt;
+    }
+  }
+
+  /**
+   * The annotation of a shared injection Job (and its ConfigMap) naming its disks in order, {@code
+   * image:attempt,...}: the i-th is the i-th result of its termination message.
+   */
+  String DISKS = "graft.dev/disks";
+
+  /**
+   * {@code inject-group-<hash>} of the disks' {@link Disk#key}s: the same disks (images and
+   * attempts) give the same name, so a repeated create finds the Job already there; any other set
+   * of disks gives another name.
+   */
+  static String groupJobName(java.util.Collection<String> diskKeys) {
+    String keys = String.join(",", diskKeys.stream().sorted().toList());
+    return "inject-group-"
+        + Manifest.sha256(keys.getBytes(java.nio.charset.StandardCharsets.UTF_8)).substring(0, 20);
+  }
+
+  /**
+   * The disks a Job builds, as {@code image:attempt} in its order: those its {@link #DISKS}
+   * annotation names, or for a one-build Job its image label and attempt annotation; empty for
+   * anything else.
+   */
+  static List<String> disks(io.fabric8.kubernetes.api.model.HasMetadata job) {
+    var a = job.getMetadata().getAnnotations();
+    if (a != null && a.get(DISKS) != null && !a.get(DISKS).isBlank()) {
+      return List.of(a.get(DISKS).split(","));
+    }
+    var labels = job.getMetadata().getLabels();
+    String image = labels == null ? null : labels.get(dev.graft.k8s.Labels.GOLDEN_IMAGE);
+    if (image == null) {
+      return List.of();
+    }
+    String attempt = a == null ? null : a.get(dev.graft.k8s.Annotations.ATTEMPT);
+    return List.of(image + ":" + (attempt == null ? "1" : attempt));
+  }
+
+  /** The script ConfigMap of a Job shared by {@code disks} (at least two), named as the Job. */
+  ConfigMap groupScript(String jobName, List<Disk> disks);
+
+  /** The Job that builds {@code disks} (at least two) in one appliance launch. */
+  Job groupJob(String jobName, List<Disk> disks);
 }

@@ -9,6 +9,7 @@ import dev.graft.inject.KvmMode;
 import dev.graft.inject.Payload;
 import dev.graft.inject.job.InjectionConfigMap;
 import dev.graft.inject.job.InjectionJob;
+import dev.graft.inject.job.InjectionJobGroup;
 import dev.graft.inject.job.InjectionJobRequest;
 import dev.graft.inject.job.InjectorSettings;
 import dev.graft.inject.job.JobPlacement;
@@ -86,6 +87,66 @@ public class LibguestfsInjectionJobs implements InjectionJobs {
     Job job = InjectionJob.build(request(gi, diff, attempt), settings, placement);
     job.getMetadata().setOwnerReferences(List.of(Owners.controller(gi)));
     return job;
+  }
+
+  @Override
+  public ConfigMap groupScript(String jobName, List<Disk> disks) {
+    InjectionJobGroup group = group(jobName, disks);
+    ConfigMap cm = InjectionConfigMap.build(group, downloadHosts);
+    cm.getMetadata().setOwnerReferences(owners(group, disks));
+    return cm;
+  }
+
+  @Override
+  public Job groupJob(String jobName, List<Disk> disks) {
+    InjectionJobGroup group = group(jobName, disks);
+    Job job = InjectionJob.build(group, settings, placement);
+    job.getMetadata().setOwnerReferences(owners(group, disks));
+    return job;
+  }
+
+  /**
+   * The disks in image-name order (the order of their results); labelled with the first image (the
+   * informers select build objects by that label) and annotated with every disk.
+   */
+  private InjectionJobGroup group(String jobName, List<Disk> disks) {
+    List<Disk> sorted = sorted(disks);
+    Map<String, String> labels = new LinkedHashMap<>();
+    labels.put(Labels.GOLDEN_IMAGE, sorted.get(0).image().getMetadata().getName());
+    labels.put(Labels.MANAGED_BY, Labels.MANAGER);
+    Map<String, String> annotations = new LinkedHashMap<>();
+    annotations.put(InjectionJobs.DISKS, String.join(",", sorted.stream().map(Disk::key).toList()));
+    List<InjectionJobRequest> requests =
+        sorted.stream().map(d -> request(d.image(), d.diff(), d.attempt())).toList();
+    return new InjectionJobGroup(
+        sorted.get(0).image().getMetadata().getNamespace(),
+        jobName,
+        jobName,
+        labels,
+        annotations,
+        requests,
+        kvmOffered());
+  }
+
+  static List<Disk> sorted(List<Disk> disks) {
+    return disks.stream()
+        .sorted(java.util.Comparator.comparing((Disk d) -> d.image().getMetadata().getName()))
+        .toList();
+  }
+
+  /**
+   * Every image owns the shared objects (the garbage collector deletes them once all are gone);
+   * only the first is their controller, as an object has at most one.
+   */
+  private static List<io.fabric8.kubernetes.api.model.OwnerReference> owners(
+      InjectionJobGroup group, List<Disk> disks) {
+    List<io.fabric8.kubernetes.api.model.OwnerReference> refs = new ArrayList<>();
+    for (Disk d : sorted(disks)) {
+      var ref = Owners.controller(d.image());
+      ref.setController(refs.isEmpty());
+      refs.add(ref);
+    }
+    return refs;
   }
 
   private InjectionJobRequest request(GoldenImage gi, Diff diff, int attempt) {

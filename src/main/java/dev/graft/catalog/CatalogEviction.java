@@ -19,7 +19,6 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -52,6 +51,7 @@ public class CatalogEviction {
   private final EventRecorder events;
   private final GraftMetrics metrics;
   private final UsageLedger ledger;
+  private final RequestCache requests;
   private final Set<String> scheduled = ConcurrentHashMap.newKeySet();
   private final ScheduledExecutorService timer =
       Executors.newSingleThreadScheduledExecutor(
@@ -61,24 +61,19 @@ public class CatalogEviction {
             return t;
           });
 
-  /**
-   * The namespaces the operator watches (empty: all). A scoped install may list
-   * GraftedVirtualMachines only there: its Roles grant nothing cluster-wide.
-   */
-  @org.eclipse.microprofile.config.inject.ConfigProperty(name = "quarkus.operator-sdk.namespaces")
-  Optional<List<String>> watchedNamespaces = Optional.empty();
-
   public CatalogEviction(
       GraftConfig config,
       KubernetesClient client,
       EventRecorder events,
       GraftMetrics metrics,
-      UsageLedger ledger) {
+      UsageLedger ledger,
+      RequestCache requests) {
     this.config = config;
     this.client = client;
     this.events = events;
     this.metrics = metrics;
     this.ledger = ledger;
+    this.requests = requests;
   }
 
   @PreDestroy
@@ -147,7 +142,7 @@ public class CatalogEviction {
       // Once the images of an old generation are gone, its base may go on the next pass.
       return new Pass(expired, !expired.isEmpty());
     }
-    // Only now, over a limit, read which images VMs use: a rare and bounded list call.
+    // Only now, over a limit, look at which images VMs use (the request informer's cache).
     Decision decision = decide(os, images, usage(namespace), limits);
     List<CacheEntry> victims = decision.victims();
     if (decision.clock() > decision.clockBefore()) {
@@ -344,7 +339,7 @@ public class CatalogEviction {
     Set<String> images = new HashSet<>();
     Set<String> waiting = new HashSet<>();
     Set<String> pinned = new HashSet<>();
-    for (GraftedVirtualMachine gvm : graftedVirtualMachines()) {
+    for (GraftedVirtualMachine gvm : requests.all()) {
       if (gvm.getSpec() != null && gvm.getSpec().baseGeneration != null) {
         pinned.add(gvm.getSpec().os + "@" + gvm.getSpec().baseGeneration);
       }
@@ -360,32 +355,6 @@ public class CatalogEviction {
       }
     }
     return new Usage(images, waiting, pinned);
-  }
-
-  private List<GraftedVirtualMachine> graftedVirtualMachines() {
-    var gvms = client.resources(GraftedVirtualMachine.class);
-    List<String> namespaces = listedNamespaces(watchedNamespaces);
-    if (namespaces.isEmpty()) {
-      return gvms.inAnyNamespace().list().getItems();
-    }
-    List<GraftedVirtualMachine> all = new java.util.ArrayList<>();
-    for (String ns : namespaces) {
-      all.addAll(gvms.inNamespace(ns).list().getItems());
-    }
-    return all;
-  }
-
-  /**
-   * The namespaces to list GraftedVirtualMachines in, empty for all. JOSDK's and QOSDK's markers
-   * (JOSDK_ALL_NAMESPACES, QOSDK_USE_BUILDTIME_NAMESPACES, ...) are not namespaces: listing one
-   * finds no VM, and eviction would then take images VMs still use.
-   */
-  static List<String> listedNamespaces(Optional<List<String>> configured) {
-    List<String> namespaces =
-        configured.orElse(List.of()).stream().map(String::strip).filter(n -> !n.isEmpty()).toList();
-    boolean marker =
-        namespaces.stream().anyMatch(n -> n.startsWith("JOSDK_") || n.startsWith("QOSDK_"));
-    return marker ? List.of() : namespaces;
   }
 
   static long sizeBytes(GoldenImage gi) {

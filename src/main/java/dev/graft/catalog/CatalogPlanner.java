@@ -72,8 +72,12 @@ public class CatalogPlanner {
   private final CostLearning learning;
   private final RuntimeWeights runtime;
   private final GraftMetrics metrics;
+  private final int disksPerJob;
   private final java.util.Set<String> exportedClones =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
+  // Per catalog namespace: file table, image sets and nearest index kept across plans.
+  private final Map<String, KeptCatalog> keptCatalogs =
+      new java.util.concurrent.ConcurrentHashMap<>();
 
   /** Without run-time overrides, learning from its own measurements. */
   public CatalogPlanner(GraftConfig config, GraftMetrics metrics) {
@@ -89,6 +93,7 @@ public class CatalogPlanner {
     this.runtime = runtime;
     this.depthLimits = CloneDepthLimits.parse(config.storage().maxCloneDepth());
     this.defaultStorageClass = config.storage().className().orElse("");
+    this.disksPerJob = Math.max(1, config.build().maxDisksPerJob());
     runtime.start();
     weights(); // exports the weights in use from the start
   }
@@ -110,6 +115,15 @@ public class CatalogPlanner {
     WeightOverrides overrides = runtime.current();
     Calibration.Fit fit = learning() ? learning.fit(configured) : null;
     Weights inUse = overrides.resolve(configured, fit == null ? null : fit.weights());
+    // The launch shared by a Job's disks (graft.build.max-disks-per-job): a learned perBuild
+    // already holds each build's share of its launch (Measure), so the terms are added only to a
+    // configured or pinned one.
+    boolean learnedFixed = fit != null && !overrides.pinned().containsKey("perBuild");
+    if (!learnedFixed) {
+      inUse = inUse.withLaunches(w.perLaunch(), w.perDisk(), disksPerJob);
+    }
+    metrics.plannerWeight("perLaunch", inUse.perLaunch());
+    metrics.plannerWeight("perDisk", inUse.perDisk());
     metrics.plannerWeight("perBuild", inUse.perBuild());
     metrics.plannerWeight("missingBytes", inUse.missingBytes());
     metrics.plannerWeight("inject", inUse.inject());
@@ -161,22 +175,81 @@ public class CatalogPlanner {
       Map<String, Tenancy.Request> tenancy,
       Collection<GoldenImage> catalog,
       String catalogNs) {
+    return plan(pending, tenancy, catalog, catalogNs, false);
+  }
+
+  /**
+   * The same; {@code synced}: the namespace's kept catalog was just synced with {@code catalog}
+   * ({@link #sync}) under the same lock, so it is not walked again.
+   */
+  List<Order> plan(
+      Collection<Manifest> pending,
+      Map<String, Tenancy.Request> tenancy,
+      Collection<GoldenImage> catalog,
+      String catalogNs,
+      boolean synced) {
     Strategy strategy = strategy();
     learning.prime(catalogNs, catalog);
-    List<Order> orders =
-        plan(
-            pending,
-            tenancy,
-            catalog,
-            catalogNs,
-            strategy,
-            weights(),
-            depthLimits.forCatalog(catalog, defaultStorageClass),
-            cloneCosts());
+    Weights weights = weights();
+    List<Order> orders;
+    if (strategy == Strategy.OPTIMAL || strategy == Strategy.NEAREST) {
+      KeptCatalog kept = kept(catalogNs);
+      synchronized (kept) {
+        if (!synced) {
+          syncKept(kept, catalog);
+        }
+        orders =
+            planKept(
+                pending,
+                tenancy,
+                kept,
+                strategy,
+                weights,
+                depthLimits.forCatalog(kept.bases(), defaultStorageClass));
+      }
+    } else {
+      orders =
+          plan(
+              pending,
+              tenancy,
+              catalog,
+              catalogNs,
+              strategy,
+              weights,
+              depthLimits.forCatalog(catalog, defaultStorageClass),
+              cloneCosts());
+    }
     if (!pending.isEmpty()) {
       metrics.planCost(strategy.id(), orders.stream().mapToDouble(Order::cost).sum());
     }
     return orders;
+  }
+
+  /**
+   * Brings the namespace's kept catalog up to date with {@code catalog} (the images it lists now);
+   * returns whether an image of a name is in it, for the caller's checks under the same lock.
+   */
+  public java.util.function.Predicate<String> sync(
+      String catalogNs, Collection<GoldenImage> catalog) {
+    KeptCatalog kept = kept(catalogNs);
+    synchronized (kept) {
+      syncKept(kept, catalog);
+    }
+    return name -> {
+      synchronized (kept) {
+        return kept.contains(name);
+      }
+    };
+  }
+
+  private void syncKept(KeptCatalog kept, Collection<GoldenImage> catalog) {
+    boolean learns = learning();
+    kept.sync(catalog, cloneCosts(), learns ? learning.cloneFits() : null);
+  }
+
+  private KeptCatalog kept(String catalogNs) {
+    return keptCatalogs.computeIfAbsent(
+        catalogNs == null ? "" : catalogNs, ns -> new KeptCatalog(catalogNs));
   }
 
   /**
@@ -263,34 +336,14 @@ public class CatalogPlanner {
       Weights weights,
       DepthLimits limits,
       CloneCosts clones) {
-    Map<String, Manifest> requests = new LinkedHashMap<>();
-    for (Manifest m : pending) {
-      requests.putIfAbsent(m.imageName(), m);
-    }
+    Keys keys = Keys.of(pending, tenancy);
+    Map<String, Manifest> requests = keys.requests();
     if (requests.isEmpty()) {
       return List.of();
     }
     FileTable table = new FileTable();
-    Map<String, Tenancy.Request> groups = new LinkedHashMap<>();
-    Map<String, String> groupOf = new LinkedHashMap<>();
-    for (Manifest m : requests.values()) {
-      Tenancy.Request r =
-          tenancy.getOrDefault(
-              m.imageName(), new Tenancy.Request(Set.of(), Tenancy.secretFiles(m.entries())));
-      r = new Tenancy.Request(r.namespaces(), Tenancy.secretFiles(m.entries()));
-      // A request of several namespaces shares its key with no other: its image holds them all.
-      // The key starts with the request's lineage (os and base generation): an image is only
-      // built from images of its own base generation.
-      String key =
-          String.join(
-              "\u0000",
-              lineage(m),
-              String.join(",", new TreeSet<>(r.namespaces())),
-              String.join(",", r.secretFiles()),
-              r.namespaces().size() > 1 ? m.imageName() : "");
-      groups.put(key, r);
-      groupOf.put(m.imageName(), key);
-    }
+    Map<String, Tenancy.Request> groups = keys.groups();
+    Map<String, String> groupOf = keys.groupOf();
     List<ImageSet> images = new ArrayList<>();
     Set<String> keysWithSource = new HashSet<>();
     Map<String, Double> cloneOfKey = new HashMap<>();
@@ -347,7 +400,109 @@ public class CatalogPlanner {
             images,
             wanted,
             new DepthLimits(DepthLimits.UNLIMITED, limitOfKey));
-    Plan plan = strategy.plan(problem);
+    return orders(strategy.plan(problem), requests, strategy);
+  }
+
+  /**
+   * The same against a kept catalog (synced): the sources are found in its index, partitioned by
+   * what the tenancy rule reads, and no catalog image is read; only the requests' files are.
+   */
+  static List<Order> planKept(
+      Collection<Manifest> pending,
+      Map<String, Tenancy.Request> tenancy,
+      KeptCatalog kept,
+      Strategy strategy,
+      Weights weights,
+      DepthLimits limits) {
+    Keys keys = Keys.of(pending, tenancy);
+    Map<String, Manifest> requests = keys.requests();
+    if (requests.isEmpty()) {
+      return List.of();
+    }
+    if (requests.keySet().stream().anyMatch(kept::contains)) {
+      // An image of a request's own name is not its source: rare (callers plan missing images
+      // only), planned without the kept index.
+      return plan(
+          pending,
+          tenancy,
+          kept.byName().values(),
+          kept.catalogNamespace(),
+          strategy,
+          weights,
+          limits,
+          kept.cloneCosts());
+    }
+    Map<String, KeptCatalog.KeyedSources.Key> byKey = new HashMap<>();
+    keys.groups()
+        .forEach(
+            (key, r) ->
+                byKey.put(key, new KeptCatalog.KeyedSources.Key(keys.lineageOf().get(key), r)));
+    KeptCatalog.KeyedSources sources = kept.sources(byKey);
+    List<ImageSet> wanted = new ArrayList<>();
+    for (Manifest m : requests.values()) {
+      String key = keys.groupOf().get(m.imageName());
+      if (sources.any(key)) {
+        wanted.add(
+            new ImageSet(m.imageName(), key, kept.bits(m.entries()), 0, sources.cloneOf(key)));
+      }
+    }
+    if (wanted.isEmpty()) {
+      return List.of();
+    }
+    Map<String, Integer> limitOfKey = new HashMap<>();
+    keys.groupOf()
+        .forEach((image, key) -> limitOfKey.put(key, limitOf(limits, requests.get(image))));
+    Problem problem =
+        new Problem(
+            kept.model(weights),
+            List.of(),
+            wanted,
+            new DepthLimits(DepthLimits.UNLIMITED, limitOfKey));
+    return orders(strategy.plan(problem, sources), requests, strategy);
+  }
+
+  /**
+   * The requests by image name (first of each), grouped under tenancy keys: a request is planned
+   * under a key of its lineage, namespaces and Secret-sourced files.
+   */
+  private record Keys(
+      Map<String, Manifest> requests,
+      Map<String, Tenancy.Request> groups,
+      Map<String, String> groupOf,
+      Map<String, String> lineageOf) {
+
+    static Keys of(Collection<Manifest> pending, Map<String, Tenancy.Request> tenancy) {
+      Map<String, Manifest> requests = new LinkedHashMap<>();
+      for (Manifest m : pending) {
+        requests.putIfAbsent(m.imageName(), m);
+      }
+      Map<String, Tenancy.Request> groups = new LinkedHashMap<>();
+      Map<String, String> groupOf = new LinkedHashMap<>();
+      Map<String, String> lineageOf = new HashMap<>();
+      for (Manifest m : requests.values()) {
+        Tenancy.Request r =
+            tenancy.getOrDefault(
+                m.imageName(), new Tenancy.Request(Set.of(), Tenancy.secretFiles(m.entries())));
+        r = new Tenancy.Request(r.namespaces(), Tenancy.secretFiles(m.entries()));
+        // A request of several namespaces shares its key with no other: its image holds them all.
+        // The key starts with the request's lineage (os and base generation): an image is only
+        // built from images of its own base generation.
+        String key =
+            String.join(
+                "\u0000",
+                lineage(m),
+                String.join(",", new TreeSet<>(r.namespaces())),
+                String.join(",", r.secretFiles()),
+                r.namespaces().size() > 1 ? m.imageName() : "");
+        groups.put(key, r);
+        groupOf.put(m.imageName(), key);
+        lineageOf.put(key, lineage(m));
+      }
+      return new Keys(requests, groups, groupOf, lineageOf);
+    }
+  }
+
+  private static List<Order> orders(Plan plan, Map<String, Manifest> requests, Strategy strategy) {
     List<Order> orders = new ArrayList<>();
     for (Plan.Build b : plan.builds()) {
       orders.add(

@@ -118,6 +118,22 @@ public class CostLearning {
     return best == null ? 0 : Math.max(0, best.seconds(bytes));
   }
 
+  /**
+   * The clone fit in use per storage class key (the method measured most often there): what {@link
+   * #cloneSeconds} prices with, comparable between plans to see whether clone costs moved.
+   */
+  public Map<String, CostLearner.CloneFit> cloneFits() {
+    CostLearner l = learner();
+    Map<String, CostLearner.CloneFit> best = new TreeMap<>();
+    for (String key : l.cloneKeys()) {
+      int slash = key.lastIndexOf('/');
+      String cls = key.substring(0, slash);
+      CostLearner.CloneFit fit = l.clone(cls, key.substring(slash + 1));
+      best.merge(cls, fit, (a, b) -> b.samples() > a.samples() ? b : a);
+    }
+    return best;
+  }
+
   /** Feeds one build's timings to a learner: an injection sample and a clone sample if measured. */
   public static void feed(CostLearner l, BuildTimings t, String cloneMethod) {
     if (t.injectSeconds != null && t.launchSeconds != null) {

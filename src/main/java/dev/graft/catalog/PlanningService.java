@@ -49,9 +49,9 @@ public class PlanningService {
       Map<String, Manifest> pending,
       Map<String, List<String>> requesters,
       Collection<GoldenImage> catalog) {
-    Map<String, GoldenImage> byName = new HashMap<>();
-    catalog.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
     synchronized (this) {
+      // The planner's kept catalog, brought up to date once: its names answer "exists?".
+      java.util.function.Predicate<String> exists = planner.sync(namespace, catalog);
       Instant now = Instant.now();
       claimed
           .entrySet()
@@ -59,11 +59,11 @@ public class PlanningService {
               e ->
                   e.getValue().isBefore(now.minus(CLAIM))
                       || (e.getKey().startsWith(namespace + "/")
-                          && byName.containsKey(e.getKey().substring(namespace.length() + 1))));
+                          && exists.test(e.getKey().substring(namespace.length() + 1))));
       Map<String, Manifest> open = new LinkedHashMap<>();
       pending.forEach(
           (name, m) -> {
-            if (!byName.containsKey(name) && !claimed.containsKey(namespace + "/" + name)) {
+            if (!exists.test(name) && !claimed.containsKey(namespace + "/" + name)) {
               open.put(name, m);
             }
           });
@@ -78,7 +78,8 @@ public class PlanningService {
                   new Tenancy.Request(
                       Tenancy.namespacesOf(requesters.get(name), namespace),
                       Tenancy.secretFiles(m.entries()))));
-      List<CatalogPlanner.Order> orders = planner.plan(open.values(), tenancy, catalog, namespace);
+      List<CatalogPlanner.Order> orders =
+          planner.plan(open.values(), tenancy, catalog, namespace, true);
       orders.forEach(o -> claimed.put(namespace + "/" + o.image(), now));
       return orders;
     }

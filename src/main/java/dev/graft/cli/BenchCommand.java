@@ -8,6 +8,8 @@ import dev.graft.bench.FleetScenario;
 import dev.graft.bench.LearningConvergence;
 import dev.graft.bench.LoadReport;
 import dev.graft.bench.LoadRunner;
+import dev.graft.bench.NewRequestBenchmark;
+import dev.graft.bench.OperatorRequestBenchmark;
 import dev.graft.bench.SampleFleet;
 import dev.graft.bench.SyntheticCatalog;
 import dev.graft.cache.CacheLimits;
@@ -144,8 +146,17 @@ public final class BenchCommand implements Callable<Integer> {
       return boot(out);
     }
     if (suite.equals("request")) {
-      request(out, quick ? new int[] {5_000} : new int[] {10_000, 100_000}, quick ? 3 : 20);
-      out.flush();
+      new NewRequestBenchmark(seed + 2, DefaultWeights.get())
+          .print(
+              out,
+              quick ? new int[] {1_000, 5_000} : new int[] {1_000, 10_000, 100_000},
+              quick ? 5 : 50);
+      new OperatorRequestBenchmark(seed + 2, DefaultWeights.get())
+          .print(
+              out,
+              quick ? new int[] {1_000, 5_000} : new int[] {1_000, 10_000, 100_000},
+              quick ? 5 : 50,
+              quick ? 2 : 5);
       return 0;
     }
     if (suite.equals("learn")) {
@@ -247,61 +258,6 @@ public final class BenchCommand implements Callable<Integer> {
                 ms3(nanos[queries * 99 / 100]),
                 ms3(nanos[queries - 1]))
             .render());
-  }
-
-  /**
-   * One new request against a large catalog: the whole plan as the operator runs it today (the
-   * problem and the nearest index of the request's os built from the catalog each time), against a
-   * lookup in an index that is kept (what an incremental planner would pay).
-   */
-  private void request(PrintWriter out, int[] sizes, int timed) {
-    out.printf(
-        Locale.ROOT,
-        "Planning one new request against a catalog (5,000 files, 5 OSes; %d requests each;"
-            + " target: under 5 ms)%n",
-        timed);
-    TextTable table =
-        new TextTable(
-            "IMAGES",
-            "WHOLE PLAN MEDIAN MS",
-            "WHOLE PLAN MAX MS",
-            "INDEX BUILD MS (ALL OSES)",
-            "KEPT INDEX LOOKUP MEDIAN MS",
-            "KEPT INDEX LOOKUP MAX MS");
-    for (int images : sizes) {
-      Problem problem =
-          new SyntheticCatalog(seed + 2, 5_000, 5).problem(images, timed, DefaultWeights.get());
-      long[] whole = new long[timed];
-      Strategy.OPTIMAL.plan(
-          new Problem(problem.model(), problem.images(), problem.requests().subList(0, 1)));
-      for (int i = 0; i < timed; i++) {
-        Problem one =
-            new Problem(problem.model(), problem.images(), List.of(problem.requests().get(i)));
-        long t = System.nanoTime();
-        Strategy.OPTIMAL.plan(one);
-        whole[i] = System.nanoTime() - t;
-      }
-      long t = System.nanoTime();
-      NearestIndex index = new NearestIndex(problem.model(), problem.images()).buildAll();
-      long build = System.nanoTime() - t;
-      long[] lookup = new long[timed];
-      problem.requests().forEach(index::nearest); // warm-up
-      for (int i = 0; i < timed; i++) {
-        long s = System.nanoTime();
-        index.nearest(problem.requests().get(i));
-        lookup[i] = System.nanoTime() - s;
-      }
-      Arrays.sort(whole);
-      Arrays.sort(lookup);
-      table.row(
-          Integer.toString(images),
-          ms(whole[timed / 2]),
-          ms(whole[timed - 1]),
-          ms(build),
-          ms3(lookup[timed / 2]),
-          ms3(lookup[timed - 1]));
-    }
-    out.println(table.render());
   }
 
   private void fleet(PrintWriter out) {

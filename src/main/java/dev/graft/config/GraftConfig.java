@@ -84,6 +84,17 @@ public interface GraftConfig {
     /** Seconds of one appliance launch. */
     @WithDefault("21.9")
     double perBuild();
+
+    /**
+     * Seconds of an appliance launch shared by the builds of one injection Job (each build pays
+     * {@code perLaunch / graft.build.max-disks-per-job}); with learned weights in use it is 0.
+     */
+    @WithDefault("0.0")
+    double perLaunch();
+
+    /** Seconds one more disk adds to a shared launch (inspect, mount, unmount). */
+    @WithDefault("0.0")
+    double perDisk();
   }
 
   /** Catalog limits per OS; 0 means unlimited. */
@@ -217,5 +228,12 @@ public interface GraftConfig {
      */
     @WithDefault("20")
     int maxConcurrentBuilds();
+
+    /**
+     * Builds of a namespace that share one injection Job (one appliance launch) when they reach
+     * injection together; 1: one Job per build.
+     */
+    @WithDefault("1")
+    int maxDisksPerJob();
   }
 }

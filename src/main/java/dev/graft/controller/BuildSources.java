@@ -2,6 +2,7 @@ package dev.graft.controller;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.Phase;
+import dev.graft.build.InjectionJobs;
 import dev.graft.catalog.BaseGenerations;
 import dev.graft.catalog.UsageLedger;
 import dev.graft.k8s.Conditions;
@@ -30,6 +31,9 @@ import java.util.Set;
 final class BuildSources {
   static final String BY_PARENT = "byParent";
   static final String RELATED = "related-images";
+
+  /** Jobs by each disk they build, {@code namespace/image:attempt} (shared Jobs have several). */
+  static final String BY_DISK = "byDisk";
 
   private BuildSources() {}
 
@@ -87,11 +91,29 @@ final class BuildSources {
     ledger.wakeWith((ns, name) -> requests.propagateEvent(new ResourceID(name, ns)));
     return List.of(
         owned(DataVolume.class, context),
-        owned(Job.class, context),
+        jobs(context),
         owned(ConfigMap.class, context),
         owned(Secret.class, context),
         related,
         requests);
+  }
+
+  /**
+   * The image's parent (null for a base, or when not found), read from the informer whose events
+   * wake the children, so that a parent turning Ready between this read and the child entering the
+   * primary cache is never missed.
+   */
+  static GoldenImage parent(
+      io.javaoperatorsdk.operator.api.reconciler.Context<GoldenImage> ctx, GoldenImage gi) {
+    @SuppressWarnings("unchecked")
+    var related =
+        (InformerEventSource<GoldenImage, GoldenImage>)
+            ctx.eventSourceRetriever().getEventSourceFor(GoldenImage.class, RELATED);
+    return gi.getSpec().parent == null
+        ? null
+        : related
+            .get(new ResourceID(gi.getSpec().parent, gi.getMetadata().getNamespace()))
+            .orElse(null);
   }
 
   private static boolean finished(GoldenImage gi) {
@@ -103,6 +125,39 @@ final class BuildSources {
   private static boolean queued(GoldenImage gi) {
     var c = Conditions.get(gi.getStatus(), Conditions.PROGRESSING);
     return c != null && "Queued".equals(c.getReason()) && "True".equals(c.getStatus());
+  }
+
+  /**
+   * Injection Jobs: a Job shared by several builds wakes every one of them, and is found by each
+   * through the {@link #BY_DISK} index.
+   */
+  private static InformerEventSource<Job, GoldenImage> jobs(
+      EventSourceContext<GoldenImage> context) {
+    var source =
+        new InformerEventSource<>(
+            InformerEventSourceConfiguration.from(Job.class, GoldenImage.class)
+                .withLabelSelector(Labels.GOLDEN_IMAGE)
+                .withSecondaryToPrimaryMapper(
+                    (Job job) -> {
+                      Set<ResourceID> ids = new HashSet<>();
+                      for (String disk : InjectionJobs.disks(job)) {
+                        ids.add(
+                            new ResourceID(
+                                disk.substring(0, disk.lastIndexOf(':')),
+                                job.getMetadata().getNamespace()));
+                      }
+                      return ids;
+                    })
+                .build(),
+            context);
+    source.addIndexers(
+        java.util.Map.of(
+            BY_DISK,
+            job ->
+                InjectionJobs.disks(job).stream()
+                    .map(d -> job.getMetadata().getNamespace() + "/" + d)
+                    .toList()));
+    return source;
   }
 
   /** Build objects, selected by the image label they carry. */

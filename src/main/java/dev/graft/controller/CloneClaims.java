@@ -10,9 +10,16 @@ import java.util.Map;
 final class CloneClaims {
   private CloneClaims() {}
 
+  static final String CLONE_TYPE = "cdi.kubevirt.io/cloneType";
+
+  /** CDI's clone strategy when it fell back to a host-assisted copy. */
+  static final String COPY = "copy";
+
   /**
-   * Where CDI says how it cloned (cloneType, cloneFallbackReason): the annotations of the image's
-   * PVC, read once its clone finished, until the clone method is recorded (one GET per image).
+   * Where CDI says how it cloned (cloneType, cloneFallbackReason), read once its clone finished,
+   * until the clone method is recorded. CDI puts the cloneType on the DataVolume too: a snapshot or
+   * CSI clone is read from the informer's DataVolume, and only a host-assisted copy (or a CDI that
+   * did not annotate the DataVolume) costs a GET of the PVC, for the fallback's reason.
    */
   static Map<String, String> annotations(Context<GoldenImage> ctx, GoldenImage gi, DataVolume dv) {
     GoldenImage.Status s = gi.getStatus();
@@ -21,6 +28,11 @@ final class CloneClaims {
         || !dv.succeeded()
         || (s != null && (s.cloneMethod != null || s.phase == Phase.Ready))) {
       return null;
+    }
+    Map<String, String> onDataVolume = dv.getMetadata().getAnnotations();
+    String type = onDataVolume == null ? null : onDataVolume.get(CLONE_TYPE);
+    if (type != null && !COPY.equals(type)) {
+      return Map.of(CLONE_TYPE, type);
     }
     String claim =
         dv.getStatus().claimName != null ? dv.getStatus().claimName : dv.getMetadata().getName();

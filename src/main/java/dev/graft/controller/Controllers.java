@@ -5,6 +5,7 @@ import dev.graft.catalog.CatalogEviction;
 import dev.graft.catalog.CatalogGauges;
 import dev.graft.catalog.CatalogPlanner;
 import dev.graft.catalog.PlanningService;
+import dev.graft.catalog.RequestCache;
 import dev.graft.catalog.UsageLedger;
 import dev.graft.config.GraftConfig;
 import dev.graft.controller.flow.Plumbing;
@@ -36,7 +37,9 @@ public final class Controllers {
     EventRecorder events = new EventRecorder(client);
     Plumbing plumbing = Plumbing.of(events, metrics);
     UsageLedger ledger = new UsageLedger();
-    CatalogEviction eviction = new CatalogEviction(config, client, events, metrics, ledger);
+    RequestCache requests = new RequestCache();
+    CatalogEviction eviction =
+        new CatalogEviction(config, client, events, metrics, ledger, requests);
     return List.of(
         new BaseImageReconciler(config, plumbing),
         new ClusterBaseImageReconciler(config, plumbing),
@@ -44,6 +47,6 @@ public final class Controllers {
         new GoldenImageReconciler(
             config, jobs, planner, eviction, new CatalogGauges(metrics), ledger, plumbing),
         new GraftedVirtualMachineReconciler(
-            config, new PlanningService(planner), ledger, plumbing));
+            config, new PlanningService(planner), ledger, plumbing, requests));
   }
 }

@@ -14,6 +14,7 @@ import dev.graft.controller.flow.Plumbing;
 import dev.graft.controller.goldenimage.Build;
 import dev.graft.controller.goldenimage.BuildSlots;
 import dev.graft.controller.goldenimage.BuildView;
+import dev.graft.controller.goldenimage.InjectionGroups;
 import dev.graft.k8s.Informers;
 import dev.graft.kubevirt.DataVolume;
 import dev.graft.kubevirt.StorageDefaults;
@@ -32,7 +33,6 @@ import io.javaoperatorsdk.operator.api.reconciler.Reconciler;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
-import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
@@ -66,6 +66,8 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
   private final Plumbing plumbing;
   private final int maxConcurrentBuilds;
   private final BuildSlots slots = new BuildSlots();
+  private final SharedInjections injections;
+
   private final CatalogPlanner planner;
 
   /** Uses taken into a status write not known to have succeeded yet. */
@@ -95,6 +97,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     this.ledger = ledger;
     this.plumbing = plumbing;
     this.maxConcurrentBuilds = config.build().maxConcurrentBuilds();
+    this.injections = new SharedInjections(new InjectionGroups(config.build().maxDisksPerJob()));
   }
 
   @Override
@@ -146,31 +149,27 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
     String name = gi.getMetadata().getName();
     GoldenImage.Status status = gi.getStatus();
     int attempt = status == null || status.attempts == null ? 1 : status.attempts;
-    // Read the parent from the informer whose events wake the children, so that a parent turning
-    // Ready between this read and the child entering the primary cache is never missed.
-    @SuppressWarnings("unchecked")
-    var related =
-        (InformerEventSource<GoldenImage, GoldenImage>)
-            ctx.eventSourceRetriever().getEventSourceFor(GoldenImage.class, BuildSources.RELATED);
-    GoldenImage parent =
-        gi.getSpec().parent == null
-            ? null
-            : related.get(new ResourceID(gi.getSpec().parent, ns)).orElse(null);
+    GoldenImage parent = BuildSources.parent(ctx, gi);
     List<GoldenImage> catalog = ctx.getPrimaryCache().list(ns).toList();
     List<GoldenImage> bases = BaseGenerations.bases(catalog, gi.getSpec().os);
     String payload = InjectionJobs.payloadName(name);
     Optional<DataVolume> dv = Informers.get(ctx, DataVolume.class, ns, name);
-    Optional<Job> job = Informers.get(ctx, Job.class, ns, InjectionJobs.jobName(gi, attempt));
+    Map<String, String> claim = CloneClaims.annotations(ctx, gi, dv.orElse(null));
+    SharedInjections.Observed injection =
+        injections.observe(
+            ctx,
+            gi,
+            attempt,
+            Informers.get(ctx, Job.class, ns, InjectionJobs.jobName(gi, attempt)),
+            catalog,
+            claim,
+            planner.learning());
+    Optional<Job> job = injection.job();
     Optional<ConfigMap> script =
         Informers.get(ctx, ConfigMap.class, ns, InjectionJobs.scriptName(gi));
     Optional<ConfigMap> cmPayload = Informers.get(ctx, ConfigMap.class, ns, payload);
     Optional<Secret> secretPayload = Informers.get(ctx, Secret.class, ns, payload);
     boolean ready = status != null && status.phase == Phase.Ready;
-    String injectorMessage =
-        job.isPresent() && dev.graft.controller.goldenimage.Inject.failed(job.get())
-            ? InjectorMessages.of(
-                ctx.getClient(), ns, job.get().getMetadata().getName(), InjectionJobs.CONTAINER)
-            : null;
     return new BuildView(
         gi,
         parent,
@@ -185,10 +184,11 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         ledger.clock(ns, gi.getSpec().os, bases),
         ready ? ledger.take(ns, name) : null,
         ready && gi.getSpec().parent == null ? ledger.pendingClock(ns, gi.getSpec().os, gi) : null,
-        injectorMessage,
-        CloneClaims.annotations(ctx, gi, dv.orElse(null)),
+        injection.message(),
+        claim,
         slots.catalog(gi, catalog, maxConcurrentBuilds, Instant.now()),
-        planner.learning() ? InjectorMessages.result(ctx.getClient(), gi, job.orElse(null)) : null);
+        injection.result(),
+        injection.grouping());
   }
 
   /** The first build object of this name that another image (same name, earlier) owns, or null. */

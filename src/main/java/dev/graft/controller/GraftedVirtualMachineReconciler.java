@@ -10,6 +10,7 @@ import dev.graft.build.ManifestCache;
 import dev.graft.build.ResolutionException;
 import dev.graft.catalog.CatalogPlanner;
 import dev.graft.catalog.PlanningService;
+import dev.graft.catalog.RequestCache;
 import dev.graft.catalog.UsageLedger;
 import dev.graft.config.GraftConfig;
 import dev.graft.controller.flow.Plumbing;
@@ -56,10 +57,16 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   private final ManifestCache manifests;
   private final Plumbing plumbing;
   private final RequestSources sources;
+  private final RequestCache requests;
 
   public GraftedVirtualMachineReconciler(
-      GraftConfig config, PlanningService planning, UsageLedger ledger, Plumbing plumbing) {
+      GraftConfig config,
+      PlanningService planning,
+      UsageLedger ledger,
+      Plumbing plumbing,
+      RequestCache requests) {
     this.config = config;
+    this.requests = requests;
     this.planning = planning;
     this.ledger = ledger;
     this.plumbing = plumbing;
@@ -72,6 +79,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   @Override
   public List<EventSource<?, GraftedVirtualMachine>> prepareEventSources(
       EventSourceContext<GraftedVirtualMachine> context) {
+    requests.readFrom(context.getPrimaryCache()); // eviction reads the requests here
     return sources.prepare(context);
   }
 
@@ -222,10 +230,10 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       }
     }
     manifests.retain(all.list().map(g -> g.getMetadata().getUid()).collect(Collectors.toSet()));
-    List<GoldenImage> images = catalog.all();
-    List<CatalogPlanner.Order> orders = planning.plan(catalogNs, pending, requesters, images);
-    Map<String, GoldenImage> byName = new HashMap<>();
-    images.forEach(gi -> byName.put(gi.getMetadata().getName(), gi));
+    List<CatalogPlanner.Order> orders =
+        planning.plan(catalogNs, pending, requesters, catalog.all());
+    Map<String, GoldenImage> byName = new HashMap<>(); // the orders' parents: all that is read
+    orders.forEach(o -> byName.computeIfAbsent(o.parent(), catalog::image));
     return new RequestView.Plan(
         orders, requesters, byName, o -> planning.release(catalogNs, List.of(o)));
   }

@@ -58,12 +58,25 @@ final class InjectorMessages {
    * GRAFT-RESULT} line (the measurements the cost model learns from); null if none could be read.
    */
   static String raw(KubernetesClient client, String namespace, String job, String container) {
-    List<Pod> pods;
     try {
-      pods = client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL, job).list().getItems();
+      return latest(client, namespace, job, container);
     } catch (KubernetesClientException e) {
       return null; // the Job's own condition still tells that it failed
     }
+  }
+
+  /**
+   * The termination message of a finished Job shared by several builds: each disk's result is in
+   * it, so an API error is thrown (the reconcile is retried) rather than read as no result.
+   */
+  static String shared(KubernetesClient client, String namespace, String job) {
+    return latest(client, namespace, job, dev.graft.build.InjectionJobs.CONTAINER);
+  }
+
+  private static String latest(
+      KubernetesClient client, String namespace, String job, String container) {
+    List<Pod> pods =
+        client.pods().inNamespace(namespace).withLabel(JOB_NAME_LABEL, job).list().getItems();
     return pods.stream()
         .sorted(
             Comparator.comparing(

@@ -28,6 +28,8 @@ final class RequestCatalog {
   private final InformerEventSource<ClusterBaseImage, GraftedVirtualMachine> clusterBaseImages;
   private final FileResolver.Lookup lookup;
   private final String catalogNs;
+  private List<GoldenImage> listed;
+  private final java.util.Map<String, List<GoldenImage>> basesByOs = new java.util.HashMap<>();
 
   RequestCatalog(
       ManifestCache manifests,
@@ -55,9 +57,10 @@ final class RequestCatalog {
   Resolved resolve(GraftedVirtualMachine gvm) throws ResolutionException {
     Manifest files = manifests.resolve(gvm, lookup);
     List<GoldenImage> bases =
-        BaseGenerations.bases(images.list(catalogNs).toList(), files.os()).stream()
-            .filter(CatalogPlanner::usable)
-            .toList();
+        basesByOs.computeIfAbsent(
+            files.os(),
+            os ->
+                BaseGenerations.bases(all(), os).stream().filter(CatalogPlanner::usable).toList());
     BaseChoice choice = BaseChoice.of(gvm, policy(bases), bases);
     Manifest m =
         RequestSources.named(
@@ -78,8 +81,12 @@ final class RequestCatalog {
     return images.get(new ResourceID(name, catalogNs)).orElse(null);
   }
 
+  /** The catalog's images, listed once per instance (a plan resolves many requests with one). */
   List<GoldenImage> all() {
-    return images.list(catalogNs).toList();
+    if (listed == null) {
+      listed = images.list(catalogNs).toList();
+    }
+    return listed;
   }
 
   /**

@@ -79,6 +79,14 @@ public final class CostModel {
     return sum;
   }
 
+  /**
+   * The drop cost of a set given its sums of remove costs and sizes: {@code remove * removeCost +
+   * excessBytes * size}; what an index that outlives the weights stores per image.
+   */
+  public double dropCost(double removeUnits, double bytes) {
+    return weights.remove() * removeUnits + weights.excessBytes() * bytes;
+  }
+
   /** What a file saves when source and target share it: it is neither added nor removed. */
   double sharedSaving(int file) {
     return addCost[file] + dropCost[file];

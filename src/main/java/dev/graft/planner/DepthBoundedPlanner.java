@@ -16,7 +16,7 @@ final class DepthBoundedPlanner {
 
   static void enforce(
       Problem problem,
-      NearestIndex index,
+      SourceIndex index,
       List<Integer> pending,
       Map<String, List<Integer>> groups,
       Choice[] choices,
@@ -51,7 +51,7 @@ final class DepthBoundedPlanner {
 
   private static void replan(
       Problem problem,
-      NearestIndex index,
+      SourceIndex index,
       List<Integer> pending,
       List<Integer> group,
       Choice[] choices,
@@ -60,8 +60,7 @@ final class DepthBoundedPlanner {
     int m = group.size();
     int slacks = DepthGroup.slackCap(m, max) + 1;
     String os = problem.requests().get(pending.get(group.get(0))).os();
-    TreeSet<Integer> depths = new TreeSet<>();
-    problem.images().stream().filter(i -> i.os().equals(os)).forEach(i -> depths.add(i.depth()));
+    TreeSet<Integer> depths = new TreeSet<>(index.depths(os));
     double[][] root = new double[m][slacks];
     ImageSet[][] source = new ImageSet[m][slacks];
     double[] below = new double[pending.size()];

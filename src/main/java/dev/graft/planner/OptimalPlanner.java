@@ -18,8 +18,7 @@ import org.roaringbitmap.RoaringBitmap;
 final class OptimalPlanner {
   private OptimalPlanner() {}
 
-  static Choice[] choose(
-      Problem problem, NearestIndex index, Choice[] choices, DepthSolver solver) {
+  static Choice[] choose(Problem problem, SourceIndex index, Choice[] choices, DepthSolver solver) {
     List<Integer> pending = new ArrayList<>();
     for (int i = 0; i < choices.length; i++) {
       if (choices[i] == null) {

@@ -9,14 +9,14 @@ public enum Strategy {
   /** All requests at once, other requests allowed as sources: minimum total cost. */
   OPTIMAL("optimal") {
     @Override
-    Choice[] choose(Problem problem, NearestIndex index, Choice[] choices) {
+    Choice[] choose(Problem problem, SourceIndex index, Choice[] choices) {
       return OptimalPlanner.choose(problem, index, choices, DepthSolver.AUTO);
     }
   },
   /** Each request alone, in input order, from the cheapest existing image. */
   NEAREST("nearest") {
     @Override
-    Choice[] choose(Problem problem, NearestIndex index, Choice[] choices) {
+    Choice[] choose(Problem problem, SourceIndex index, Choice[] choices) {
       for (int i = 0; i < choices.length; i++) {
         if (choices[i] == null) {
           ImageSet request = problem.requests().get(i);
@@ -34,7 +34,7 @@ public enum Strategy {
   /** Reuse an exact match, otherwise build from the OS base image. */
   EXACT_ONLY("exact-only") {
     @Override
-    Choice[] choose(Problem problem, NearestIndex index, Choice[] choices) {
+    Choice[] choose(Problem problem, SourceIndex index, Choice[] choices) {
       for (int i = 0; i < choices.length; i++) {
         if (choices[i] == null) {
           choices[i] = new Choice.FromImage(problem.baseImage(problem.requests().get(i).os()));
@@ -46,7 +46,7 @@ public enum Strategy {
   /** Per-VM injection: every request is built from its OS base image, nothing is reused. */
   BASE_ONLY("base-only") {
     @Override
-    Choice[] choose(Problem problem, NearestIndex index, Choice[] choices) {
+    Choice[] choose(Problem problem, SourceIndex index, Choice[] choices) {
       for (int i = 0; i < choices.length; i++) {
         choices[i] = new Choice.FromImage(problem.baseImage(problem.requests().get(i).os()));
       }
@@ -90,8 +90,12 @@ public enum Strategy {
     return plan(problem, new NearestIndex(problem.model(), problem.images()));
   }
 
-  /** Plans with a prebuilt index over {@code problem.images()}. */
-  public Plan plan(Problem problem, NearestIndex index) {
+  /**
+   * Plans with a prebuilt index holding the images (a kept one: see {@link NearestIndex}). The
+   * optimal and nearest strategies read the images from the index alone, so {@code
+   * problem.images()} may then be empty; exact-only and base-only read their base images there.
+   */
+  public Plan plan(Problem problem, SourceIndex index) {
     Choice[] choices = new Choice[problem.requests().size()];
     if (reuses()) {
       markReuses(problem, index, choices);
@@ -108,7 +112,7 @@ public enum Strategy {
   }
 
   /** Fills in the choice of every request still null. */
-  abstract Choice[] choose(Problem problem, NearestIndex index, Choice[] choices);
+  abstract Choice[] choose(Problem problem, SourceIndex index, Choice[] choices);
 
   /** Whether exact cache hits and duplicate requests are served without a build. */
   boolean reuses() {
@@ -116,7 +120,7 @@ public enum Strategy {
   }
 
   /** Duplicates of an earlier request become {@code sameAs}; exact cache hits become reuses. */
-  private static void markReuses(Problem problem, NearestIndex index, Choice[] choices) {
+  private static void markReuses(Problem problem, SourceIndex index, Choice[] choices) {
     Map<String, Integer> firstByContent = new HashMap<>();
     for (int i = 0; i < choices.length; i++) {
       ImageSet request = problem.requests().get(i);

@@ -142,7 +142,15 @@ public final class ClusterSimulator implements AutoCloseable {
                   public void onAdd(Job job) {
                     consume(job);
                     String image = job.getMetadata().getLabels().get(Labels.GOLDEN_IMAGE);
-                    if (failImage.test(image)) {
+                    if (shared(job)) {
+                      if (holdJobs) {
+                        heldJobs.add(
+                            job.getMetadata().getNamespace() + "/" + job.getMetadata().getName());
+                      } else {
+                        sharedPod(job);
+                        finish(job, true);
+                      }
+                    } else if (failImage.test(image)) {
                       if (failMessage != null) {
                         failedPod(job, failMessage);
                       }
@@ -310,7 +318,12 @@ public final class ClusterSimulator implements AutoCloseable {
             r ->
                 r.getMetadata().getOwnerReferences() != null
                     && r.getMetadata().getOwnerReferences().stream()
-                        .anyMatch(o -> uid.equals(o.getUid())))
+                        .anyMatch(o -> uid.equals(o.getUid()))
+                    // As the garbage collector: an object of several owners stays while one is
+                    // left.
+                    && r.getMetadata().getOwnerReferences().stream()
+                        .filter(o -> !uid.equals(o.getUid()))
+                        .noneMatch(o -> exists(ns, o)))
         .forEach(
             r -> {
               try {
@@ -321,6 +334,12 @@ public final class ClusterSimulator implements AutoCloseable {
                 }
               }
             });
+  }
+
+  private boolean exists(String ns, io.fabric8.kubernetes.api.model.OwnerReference owner) {
+    GoldenImage gi =
+        client.resources(GoldenImage.class).inNamespace(ns).withName(owner.getName()).get();
+    return gi != null && owner.getUid().equals(gi.getMetadata().getUid());
   }
 
   /** Every Job, DataVolume, ConfigMap and Secret labelled with a GoldenImage in the namespace. */
@@ -565,6 +584,9 @@ public final class ClusterSimulator implements AutoCloseable {
       String[] parts = key.split("/", 2);
       Job job = client.batch().v1().jobs().inNamespace(parts[0]).withName(parts[1]).get();
       if (job != null) {
+        if (shared(job)) {
+          sharedPod(job);
+        }
         finish(job, true);
       }
       heldJobs.remove(key);
@@ -625,6 +647,10 @@ public final class ClusterSimulator implements AutoCloseable {
       if (e.getCode() != 409) {
         throw e;
       }
+    }
+    if (clone) {
+      // CDI also puts the clone type on the DataVolume, before it reports the clone done.
+      editDataVolume(ns, name, annotations.get("cdi.kubevirt.io/cloneType"));
     }
     editDataVolumeStatus(
         ns,
@@ -709,6 +735,54 @@ public final class ClusterSimulator implements AutoCloseable {
         0,
         "Completed",
         costs.injectorResult(diff.bytesAdded(), diff.add().size(), diff.remove().size()));
+  }
+
+  /** A Job shared by several builds (one appliance launch for all their disks). */
+  private static boolean shared(Job job) {
+    return dev.graft.build.InjectionJobs.disks(job).size() > 1;
+  }
+
+  /**
+   * The pod of a Job shared by several builds, as kubelet leaves it: the injector exited 0 and its
+   * termination message has a result per disk, in the Job's order; a disk of an image {@link
+   * #failJobsFor} matches failed (with its message), the others succeeded.
+   */
+  private void sharedPod(Job job) {
+    String ns = job.getMetadata().getNamespace();
+    List<dev.graft.inject.DiskResult> results = new java.util.ArrayList<>();
+    for (String disk : dev.graft.build.InjectionJobs.disks(job)) {
+      String image = disk.substring(0, disk.lastIndexOf(':'));
+      if (failImage.test(image)) {
+        String why = failMessage == null ? "simulated injection failure" : failMessage;
+        results.add(
+            dev.graft.inject.DiskResult.failed(
+                why.startsWith(dev.graft.inject.InjectionResults.FAILED)
+                    ? why.substring(dev.graft.inject.InjectionResults.FAILED.length())
+                    : why));
+        continue;
+      }
+      GoldenImage gi = client.resources(GoldenImage.class).inNamespace(ns).withName(image).get();
+      GoldenImage parent =
+          gi == null || gi.getSpec().parent == null
+              ? null
+              : client
+                  .resources(GoldenImage.class)
+                  .inNamespace(ns)
+                  .withName(gi.getSpec().parent)
+                  .get();
+      var diff = gi == null ? null : dev.graft.build.Payloads.diff(gi, parent);
+      long bytes = diff == null ? 0 : diff.bytesAdded();
+      int added = diff == null ? 0 : diff.add().size();
+      int removed = diff == null ? 0 : diff.remove().size();
+      SimulatedCosts c = costs;
+      results.add(
+          dev.graft.inject.DiskResult.done(
+              c == null
+                  ? new dev.graft.inject.InjectionReport(bytes, added, removed, 1.0, 0.5)
+                  : dev.graft.inject.InjectionReport.parse(c.injectorResult(bytes, added, removed))
+                      .orElseThrow()));
+    }
+    terminatedPod(job, 0, "Completed", dev.graft.inject.InjectionResults.format(results));
   }
 
   /** The Job controller's pod, as kubelet leaves it after the injector exited 1. */
@@ -917,6 +991,29 @@ public final class ClusterSimulator implements AutoCloseable {
    * Edits a DataVolume's status as CDI would. False when it was deleted meanwhile, which is left
    * alone.
    */
+  private void editDataVolume(String ns, String name, String cloneType) {
+    try {
+      client
+          .resources(DataVolume.class)
+          .inNamespace(ns)
+          .withName(name)
+          .edit(
+              d -> {
+                Map<String, String> a = new java.util.LinkedHashMap<>();
+                if (d.getMetadata().getAnnotations() != null) {
+                  a.putAll(d.getMetadata().getAnnotations());
+                }
+                a.put("cdi.kubevirt.io/cloneType", cloneType);
+                d.getMetadata().setAnnotations(a);
+                return d;
+              });
+    } catch (KubernetesClientException e) {
+      if (e.getCode() != 404) {
+        throw e;
+      }
+    }
+  }
+
   private boolean editDataVolumeStatus(String ns, String name, UnaryOperator<DataVolume> edit) {
     try {
       client.resources(DataVolume.class).inNamespace(ns).withName(name).editStatus(edit);

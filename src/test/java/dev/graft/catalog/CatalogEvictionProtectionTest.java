@@ -1,12 +1,19 @@
 package dev.graft.catalog;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.graft.api.GoldenImage;
+import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
+import io.javaoperatorsdk.operator.health.InformerHealthIndicator;
+import io.javaoperatorsdk.operator.health.InformerWrappingEventSourceHealthIndicator;
+import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
+import java.lang.reflect.Proxy;
 import java.util.List;
-import java.util.Optional;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import org.junit.jupiter.api.Test;
 
 class CatalogEvictionProtectionTest {
@@ -73,20 +80,46 @@ class CatalogEvictionProtectionTest {
   }
 
   /**
-   * Usage is read where the operator watches. The SDKs' markers are not namespaces: QOSDK passes
-   * QOSDK_USE_BUILDTIME_NAMESPACES when nothing is configured, and listing VMs "there" found none,
-   * so eviction took images that VMs still used.
+   * Usage comes from the request informer's cache (the namespaces the operator watches, whatever
+   * the SDKs' namespace markers say), and never from a cache that has not synced: an empty list
+   * then would let eviction take images that VMs still use.
    */
   @Test
-  void usageIsListedInWatchedNamespacesAndMarkersMeanAll() {
-    assertThat(CatalogEviction.listedNamespaces(Optional.empty())).isEmpty();
-    assertThat(
-            CatalogEviction.listedNamespaces(
-                Optional.of(List.of("QOSDK_USE_BUILDTIME_NAMESPACES"))))
-        .isEmpty();
-    assertThat(CatalogEviction.listedNamespaces(Optional.of(List.of("JOSDK_ALL_NAMESPACES"))))
-        .isEmpty();
-    assertThat(CatalogEviction.listedNamespaces(Optional.of(List.of(" team-a", "team-b "))))
-        .containsExactly("team-a", "team-b");
+  void usageIsReadFromTheRequestInformerOnlyOnceItHasSynced() {
+    RequestCache requests = new RequestCache();
+    assertThatThrownBy(requests::all).isInstanceOf(IllegalStateException.class);
+    GraftedVirtualMachine web = new GraftedVirtualMachine();
+    web.getMetadata().setName("web");
+    web.getMetadata().setNamespace("team-a");
+    AtomicBoolean synced = new AtomicBoolean(false);
+    requests.readFrom(informerCache(List.of(web), synced));
+    assertThatThrownBy(requests::all).hasMessageContaining("not synced");
+    synced.set(true);
+    assertThat(requests.all()).containsExactly(web);
+  }
+
+  /** An informer's cache holding {@code items}, synced when {@code synced} says so. */
+  @SuppressWarnings("unchecked")
+  private static IndexerResourceCache<GraftedVirtualMachine> informerCache(
+      List<GraftedVirtualMachine> items, AtomicBoolean synced) {
+    InformerHealthIndicator informer =
+        (InformerHealthIndicator)
+            Proxy.newProxyInstance(
+                RequestCache.class.getClassLoader(),
+                new Class<?>[] {InformerHealthIndicator.class},
+                (proxy, method, args) ->
+                    method.getName().equals("hasSynced") ? synced.get() : null);
+    return (IndexerResourceCache<GraftedVirtualMachine>)
+        Proxy.newProxyInstance(
+            RequestCache.class.getClassLoader(),
+            new Class<?>[] {
+              IndexerResourceCache.class, InformerWrappingEventSourceHealthIndicator.class
+            },
+            (proxy, method, args) ->
+                switch (method.getName()) {
+                  case "list" -> items.stream();
+                  case "informerHealthIndicators" -> Map.of("team-a", informer);
+                  default -> throw new UnsupportedOperationException(method.getName());
+                });
   }
 }

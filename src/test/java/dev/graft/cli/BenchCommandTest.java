@@ -93,8 +93,13 @@ class BenchCommandTest {
             "request",
             "--quick");
     assertThat(status).isZero();
+    // Rebuilt and incremental in the same run, and their plans cost the same.
     assertThat(out.toString())
-        .contains("Planning one new request against a catalog")
-        .containsPattern("(?m)^5000 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+");
+        .contains("One new request against a catalog")
+        .containsPattern("(?m)^1000 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+x .* yes *$")
+        .containsPattern("(?m)^5000 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9]+x .* yes *$")
+        .contains("One new request through the operator's planner");
+    String operator = out.toString().substring(out.toString().indexOf("through the operator"));
+    assertThat(operator).containsPattern("(?m)^5000 +[0-9.]+ +[0-9.]+ +[0-9.]+ +[0-9.]+ .* yes *$");
   }
 }

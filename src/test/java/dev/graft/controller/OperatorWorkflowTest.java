@@ -597,7 +597,11 @@ class OperatorWorkflowTest {
 
     double errors = count("graft.reconcile.errors", "kind", "GraftedVirtualMachine");
     new GraftedVirtualMachineReconciler(
-            config, new PlanningService(planner), new UsageLedger(), Plumbing.of(events, metrics))
+            config,
+            new PlanningService(planner),
+            new UsageLedger(),
+            Plumbing.of(events, metrics),
+            new dev.graft.catalog.RequestCache())
         .updateErrorStatus(
             gvm(client, ns, "m1"), firstAttempt(), new IllegalStateException("test"));
     assertThat(count("graft.reconcile.errors", "kind", "GraftedVirtualMachine") - errors)

@@ -74,6 +74,16 @@ public final class Kubelet implements AutoCloseable {
     this.failureMessage = message;
   }
 
+  private volatile Function<Pod, String> successMessage = pod -> null;
+
+  /**
+   * The termination message succeeded containers leave from now on (what the injector writes to
+   * /dev/termination-log), by Pod; none when it gives null.
+   */
+  void successMessage(Function<Pod, String> message) {
+    this.successMessage = message;
+  }
+
   /** Names (namespace/name) of every Pod this kubelet ran to its end (or found gone). */
   public Set<String> ran() {
     return Set.copyOf(seen);
@@ -96,6 +106,7 @@ public final class Kubelet implements AutoCloseable {
       }
       Outcome o = outcome.apply(pod);
       String now = Instant.now().toString();
+      String message = o == Outcome.SUCCEED ? successMessage.apply(pod) : failureMessage;
       client
           .pods()
           .inNamespace(ns)
@@ -103,7 +114,7 @@ public final class Kubelet implements AutoCloseable {
           .editStatus(
               p -> {
                 p.getStatus().setStartTime(now);
-                p.getStatus().setContainerStatuses(containers(p, o, now, failureMessage));
+                p.getStatus().setContainerStatuses(containers(p, o, now, message));
                 p.getStatus()
                     .setPhase(
                         switch (o) {
@@ -178,8 +189,7 @@ public final class Kubelet implements AutoCloseable {
     }
   }
 
-  private static List<ContainerStatus> containers(
-      Pod pod, Outcome o, String now, String failureMessage) {
+  private static List<ContainerStatus> containers(Pod pod, Outcome o, String now, String message) {
     return pod.getSpec().getContainers().stream()
         .map(
             c -> {
@@ -198,7 +208,7 @@ public final class Kubelet implements AutoCloseable {
                     .withNewTerminated()
                     .withExitCode(o == Outcome.SUCCEED ? 0 : 1)
                     .withReason(o == Outcome.SUCCEED ? "Completed" : "Error")
-                    .withMessage(o == Outcome.FAIL ? failureMessage : null)
+                    .withMessage(o == Outcome.RUN ? null : message)
                     .withStartedAt(now)
                     .withFinishedAt(now)
                     .endTerminated()

@@ -31,6 +31,8 @@ import java.util.List;
  * @param injectorResult the termination message of a succeeded injection Job's pod (its {@code
  *     GRAFT-RESULT} line), read once when the build registers and only while the planner learns its
  *     costs; null otherwise
+ * @param grouping where the image's injection goes when its attempt has no Job yet ({@link
+ *     InjectionGroups}), and its disk's result when its Job is shared with other builds
  */
 public record BuildView(
     GoldenImage image,
@@ -49,7 +51,69 @@ public record BuildView(
     String injectorMessage,
     java.util.Map<String, String> claimAnnotations,
     Catalog catalog,
-    String injectorResult) {
+    String injectorResult,
+    Grouping grouping) {
+
+  /** A view whose injection is never shared ({@link Grouping#NONE}). */
+  public BuildView(
+      GoldenImage image,
+      GoldenImage parent,
+      DataVolume dataVolume,
+      Job job,
+      boolean scriptPresent,
+      boolean configMapPayloadPresent,
+      boolean secretPayloadPresent,
+      String stale,
+      Instant now,
+      Settings settings,
+      double clock,
+      UsageLedger.Uses uses,
+      Double clockRaise,
+      String injectorMessage,
+      java.util.Map<String, String> claimAnnotations,
+      Catalog catalog,
+      String injectorResult) {
+    this(
+        image,
+        parent,
+        dataVolume,
+        job,
+        scriptPresent,
+        configMapPayloadPresent,
+        secretPayloadPresent,
+        stale,
+        now,
+        settings,
+        clock,
+        uses,
+        clockRaise,
+        injectorMessage,
+        claimAnnotations,
+        catalog,
+        injectorResult,
+        Grouping.NONE);
+  }
+
+  /**
+   * The image's injection among other builds'.
+   *
+   * @param place where an attempt without a Job goes now (called only then: it may grant the image
+   *     to a group), with the group's disks when it creates one
+   * @param shared the view's Job builds several disks, this image's being the {@code index}-th
+   * @param result this disk's result from the shared Job's pod once it finished (null: not read,
+   *     not shared, or the pod gave none for it)
+   */
+  public record Grouping(
+      java.util.function.Supplier<Placed> place,
+      boolean shared,
+      int index,
+      dev.graft.inject.DiskResult result) {
+    public static final Grouping NONE =
+        new Grouping(() -> new Placed(InjectionGroups.ALONE, List.of()), false, 0, null);
+  }
+
+  /** A placement, and for a group to create, its disks. */
+  public record Placed(InjectionGroups.Placement placement, List<InjectionJobs.Disk> disks) {}
 
   /** The same view, placed in its catalog. */
   public BuildView withCatalog(Catalog placed) {
@@ -70,7 +134,8 @@ public record BuildView(
         injectorMessage,
         claimAnnotations,
         placed,
-        injectorResult);
+        injectorResult,
+        grouping);
   }
 
   /**

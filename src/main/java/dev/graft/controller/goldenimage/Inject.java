@@ -22,6 +22,15 @@ public final class Inject implements BuildPhase {
     Job job = view.job();
     State running = State.progressing(Phase.Injecting, "Injecting", "Job " + jobName + " running");
     if (job == null) {
+      BuildView.Placed placed = view.grouping().place().get();
+      if (placed.placement() instanceof InjectionGroups.Wait wait) {
+        return Optional.of(
+            Decision.of(State.progressing(Phase.Injecting, "WaitingForGroup", wait.message()))
+                .recheckAfter(wait.recheck()));
+      }
+      if (placed.placement() instanceof InjectionGroups.Create create) {
+        return Optional.of(createGroup(view, create.group(), placed.disks()));
+      }
       InjectionJobs.Diff diff = view.diff();
       InjectionJobs jobs = view.settings().jobs();
       List<Action> actions = new ArrayList<>();
@@ -42,6 +51,9 @@ public final class Inject implements BuildPhase {
                   + " files"));
       return Optional.of(Decision.of(running, actions));
     }
+    if (view.grouping().shared()) {
+      return shared(view, status, job);
+    }
     if (failed(job)) {
       // The injector's own words (the file, the name, the image) say more than the Job's
       // BackoffLimitExceeded.
@@ -53,6 +65,64 @@ public final class Inject implements BuildPhase {
       return Optional.of(Decision.of(running));
     }
     return Optional.empty();
+  }
+
+  /** The shared Job of {@code group}: its ConfigMap (all the disks' specs) and the Job. */
+  private static Decision createGroup(
+      BuildView view, InjectionGroups.Group group, List<InjectionJobs.Disk> disks) {
+    InjectionJobs jobs = view.settings().jobs();
+    String others =
+        String.join(
+            ", ", group.members().keySet().stream().filter(m -> !m.equals(view.name())).toList());
+    return Decision.of(
+        State.progressing(
+            Phase.Injecting, "Injecting", "Job " + group.jobName() + " running (shared)"),
+        new Action.Create(jobs.groupScript(group.jobName(), disks)),
+        new Action.Create(jobs.groupJob(group.jobName(), disks)),
+        Action.normal(
+            view.image(),
+            "Injecting",
+            "Job "
+                + group.jobName()
+                + " builds it with "
+                + others
+                + " in one appliance launch ("
+                + group.size()
+                + " disks)"));
+  }
+
+  /**
+   * A Job shared with other builds: this disk's own result decides, so that one disk's failure
+   * fails only its image. The group's runner exits 0 whatever each disk's fate (the Job succeeds);
+   * a Job that failed as a whole (deadline, a crash, bad arguments) fails every disk without a
+   * result of its own.
+   */
+  private static Optional<Decision> shared(BuildView view, GoldenImage.Status status, Job job) {
+    String jobName = job.getMetadata().getName();
+    var result = view.grouping().result();
+    if (!succeeded(job) && !failed(job)) {
+      return Optional.of(
+          Decision.of(
+              State.progressing(
+                  Phase.Injecting, "Injecting", "Job " + jobName + " running (shared)")));
+    }
+    if (result != null && result.succeeded()) {
+      return Optional.empty();
+    }
+    String why;
+    if (result != null) {
+      why = ": " + result.failure();
+    } else if (failed(job)) {
+      why = view.injectorMessage() != null ? ": " + view.injectorMessage() : message(job);
+    } else {
+      why = ": its pod gave no result for disk " + view.grouping().index();
+    }
+    return Optional.of(
+        Attempts.fail(
+            view,
+            status,
+            "InjectionFailed",
+            "Job " + jobName + " (disk " + view.grouping().index() + ") failed" + why));
   }
 
   public static boolean succeeded(Job job) {

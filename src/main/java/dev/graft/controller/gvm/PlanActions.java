@@ -1,7 +1,6 @@
 package dev.graft.controller.gvm;
 
 import dev.graft.api.GoldenImage;
-import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.Payloads;
 import dev.graft.catalog.CatalogPlanner;
 import dev.graft.catalog.Tenancy;
@@ -22,9 +21,11 @@ final class PlanActions {
 
   private PlanActions() {}
 
+  /** Images a Planned event names; the rest are counted. */
+  static final int NAMED = 5;
+
   static List<Action> of(RequestView view, RequestView.Plan plan) {
     List<Action> actions = new ArrayList<>();
-    GraftedVirtualMachine gvm = view.gvm();
     for (CatalogPlanner.Order order : plan.orders()) {
       GoldenImage parent = parentOf(order, plan, view.catalogNamespace());
       GoldenImage gi = image(order, parent, view.catalogNamespace(), plan.requesters());
@@ -32,21 +33,42 @@ final class PlanActions {
       actions.add(
           new Action.Create(
               gi, created -> payloads((GoldenImage) created.object(), parent, order, plan)));
-      actions.add(
-          Action.normal(
-              gvm,
-              "Planned",
-              String.format(
-                  Locale.ROOT,
-                  "image %s from %s: +%d -%d files, cost %.2f (%s)",
-                  order.image(),
-                  order.parent(),
-                  order.add().size(),
-                  order.remove().size(),
-                  order.cost(),
-                  order.strategy())));
+    }
+    if (!plan.orders().isEmpty()) {
+      // One event per plan, not one per image: a batch of 100 images cost 100 calls on one
+      // request. Each image's spec carries its own parent, cost and strategy.
+      actions.add(Action.normal(view.gvm(), "Planned", planned(plan.orders())));
     }
     return actions;
+  }
+
+  private static String planned(List<CatalogPlanner.Order> orders) {
+    if (orders.size() == 1) {
+      return describe(orders.get(0));
+    }
+    double total = orders.stream().mapToDouble(CatalogPlanner.Order::cost).sum();
+    StringBuilder sb =
+        new StringBuilder(
+            String.format(Locale.ROOT, "%d images, total cost %.2f: ", orders.size(), total));
+    for (int i = 0; i < Math.min(NAMED, orders.size()); i++) {
+      sb.append(i == 0 ? "" : "; ").append(describe(orders.get(i)));
+    }
+    if (orders.size() > NAMED) {
+      sb.append("; and ").append(orders.size() - NAMED).append(" more");
+    }
+    return sb.toString();
+  }
+
+  private static String describe(CatalogPlanner.Order order) {
+    return String.format(
+        Locale.ROOT,
+        "image %s from %s: +%d -%d files, cost %.2f (%s)",
+        order.image(),
+        order.parent(),
+        order.add().size(),
+        order.remove().size(),
+        order.cost(),
+        order.strategy());
   }
 
   /** A parent is in the catalog or planned in the same plan (then it is built the same way). */

@@ -19,7 +19,6 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
-import java.util.Set;
 
 /**
  * The decide step of a GraftedVirtualMachine: from its view to its status and actions. Invalid
@@ -39,19 +38,21 @@ public final class RequestDecision {
       GraftedVirtualMachine.Status status,
       UsageLedger ledger) {
     Decision d = next(view, plan, status, ledger);
-    if (KUBEVIRT_STEPS.contains(d.state().reason()) && !d.state().degraded()) {
+    if (!milestone(d.state())) {
       return d;
     }
     return d.and(Statuses.announce(view.gvm(), view.gvm().getStatus(), d.state()));
   }
 
   /**
-   * KubeVirt's own steps while a VirtualMachine comes up: the status shows them, but they are
-   * KubeVirt's news (its VirtualMachine has the events), not an Event of the request each; the
-   * request's own news, the VM's creation, has its VirtualMachineCreated event.
+   * Whether a state is worth an Event of the request: every problem (a Warning), and Ready. The
+   * steps on the way (Batching, Planning, Building, KubeVirt's Provisioning and Starting...) are in
+   * the status; an Event each cost every request one call per step. The request's other news has
+   * Events of its own: Planned, VirtualMachineCreated, VirtualMachineUpdated, RestartRequired.
    */
-  static final Set<String> KUBEVIRT_STEPS =
-      Set.of("Provisioning", "Starting", "WaitingForVolumeBinding");
+  static boolean milestone(State state) {
+    return state.degraded() || state.ready();
+  }
 
   private static Decision next(
       RequestView v,

@@ -149,7 +149,15 @@ final class VirtualMachineStep {
           actions);
     }
     String strategy = VirtualMachineHealth.runStrategy(desired.getSpec());
-    return Decision.of(VirtualMachineHealth.of(existing, strategy, imageName, disk), actions);
+    State health = VirtualMachineHealth.of(existing, strategy, imageName, disk);
+    Optional<State> held = KubeVirtSteps.held(gvm, gvm.getStatus(), was, vmStatus, health, disk);
+    if (held.isPresent()) {
+      // Between two of KubeVirt's steps on the way up: the status written at the first stays.
+      vmStatus.printableStatus = was.printableStatus;
+      vmStatus.ready = was.ready;
+      return Decision.of(held.get(), actions);
+    }
+    return Decision.of(health, actions);
   }
 
   /**

@@ -133,6 +133,16 @@ final class BuildFixtures {
           .endMetadata()
           .build();
     }
+
+    @Override
+    public ConfigMap groupScript(String jobName, List<Disk> disks) {
+      return new ConfigMapBuilder().withNewMetadata().withName(jobName).endMetadata().build();
+    }
+
+    @Override
+    public Job groupJob(String jobName, List<Disk> disks) {
+      return new JobBuilder().withNewMetadata().withName(jobName).endMetadata().build();
+    }
   }
 
   /** A view of {@code image}; change parts with the {@code with} methods of {@link View}. */
@@ -195,6 +205,14 @@ final class BuildFixtures {
       return this;
     }
 
+    BuildView.Grouping grouping = BuildView.Grouping.NONE;
+
+    /** How the image's injection is shared with other builds. */
+    View grouping(BuildView.Grouping g) {
+      grouping = g;
+      return this;
+    }
+
     BuildView build() {
       return new BuildView(
           image,
@@ -213,7 +231,8 @@ final class BuildFixtures {
           null,
           claim,
           BuildView.Catalog.NONE,
-          result);
+          result,
+          grouping);
     }
   }
 }

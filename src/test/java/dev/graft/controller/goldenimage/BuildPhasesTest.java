@@ -219,7 +219,112 @@ class BuildPhasesTest {
         passes(
             "Inject: complete",
             new Inject(),
-            view(pending).parent(base(Phase.Ready)).job(job("Complete"))));
+            view(pending).parent(base(Phase.Ready)).job(job("Complete"))),
+        // Inject, the Job shared with other builds
+        new Row(
+            "Inject: gathering builds to share a Job",
+            new Inject(),
+            view(pending)
+                .parent(base(Phase.Ready))
+                .grouping(
+                    placed(
+                        new InjectionGroups.Wait("gathering", Duration.ofSeconds(1)), List.of())),
+            Phase.Injecting,
+            "WaitingForGroup",
+            List.of(),
+            Duration.ofSeconds(1)),
+        new Row(
+            "Inject: creates the shared Job",
+            new Inject(),
+            view(pending)
+                .parent(base(Phase.Ready))
+                .grouping(
+                    placed(
+                        new InjectionGroups.Create(
+                            new InjectionGroups.Group(
+                                "inject-group-x",
+                                new java.util.TreeMap<>(java.util.Map.of(name, 1, "other", 1)),
+                                name,
+                                BuildFixtures.NOW)),
+                        List.of())),
+            Phase.Injecting,
+            "Injecting",
+            List.of(
+                "create ConfigMap inject-group-x",
+                "create Job inject-group-x",
+                "event Injecting: Job inject-group-x builds it with other in one appliance launch"
+                    + " (2 disks)"),
+            null),
+        new Row(
+            "Inject: shared, running",
+            new Inject(),
+            view(pending).parent(base(Phase.Ready)).job(job(null)).grouping(shared(null)),
+            Phase.Injecting,
+            "Injecting",
+            List.of(),
+            null),
+        passes(
+            "Inject: shared, its disk built",
+            new Inject(),
+            view(pending)
+                .parent(base(Phase.Ready))
+                .job(job("Complete"))
+                .grouping(
+                    shared(
+                        dev.graft.inject.DiskResult.done(
+                            new dev.graft.inject.InjectionReport(10, 1, 0, 20, 15))))),
+        new Row(
+            "Inject: shared, its disk failed in a Job that succeeded",
+            new Inject(),
+            view(pending)
+                .parent(base(Phase.Ready))
+                .job(job("Complete"))
+                .grouping(shared(dev.graft.inject.DiskResult.failed("no room left on /"))),
+            Phase.Pending,
+            "InjectionFailed",
+            List.of(
+                "delete DataVolume " + name,
+                "delete PersistentVolumeClaim " + name,
+                "count buildFailed fedora-40 InjectionFailed",
+                "warning InjectionFailed: Job job (disk 1) failed: no room left on / (attempt 1"
+                    + " of 3); retrying in 30s"),
+            Duration.ofMillis(30_200)),
+        new Row(
+            "Inject: shared, the Job succeeded without a result for its disk",
+            new Inject(),
+            view(pending).parent(base(Phase.Ready)).job(job("Complete")).grouping(shared(null)),
+            Phase.Pending,
+            "InjectionFailed",
+            List.of(
+                "delete DataVolume " + name,
+                "delete PersistentVolumeClaim " + name,
+                "count buildFailed fedora-40 InjectionFailed",
+                "warning InjectionFailed: Job job (disk 1) failed: its pod gave no result for"
+                    + " disk 1 (attempt 1 of 3); retrying in 30s"),
+            Duration.ofMillis(30_200)),
+        new Row(
+            "Inject: shared, the whole Job failed",
+            new Inject(),
+            view(pending).parent(base(Phase.Ready)).job(job("Failed")).grouping(shared(null)),
+            Phase.Pending,
+            "InjectionFailed",
+            List.of(
+                "delete DataVolume " + name,
+                "delete PersistentVolumeClaim " + name,
+                "count buildFailed fedora-40 InjectionFailed",
+                "warning InjectionFailed: Job job (disk 1) failed: BackoffLimitExceeded (attempt"
+                    + " 1 of 3); retrying in 30s"),
+            Duration.ofMillis(30_200)));
+  }
+
+  private static BuildView.Grouping placed(
+      InjectionGroups.Placement p, List<dev.graft.build.InjectionJobs.Disk> disks) {
+    return new BuildView.Grouping(() -> new BuildView.Placed(p, disks), false, 0, null);
+  }
+
+  /** The view's Job is shared, this image's disk the second of it. */
+  private static BuildView.Grouping shared(dev.graft.inject.DiskResult result) {
+    return new BuildView.Grouping(() -> null, true, 1, result);
   }
 
   @ParameterizedTest(name = "{0}")

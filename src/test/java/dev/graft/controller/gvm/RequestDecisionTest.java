@@ -13,6 +13,8 @@ import dev.graft.build.ResolutionException;
 import dev.graft.catalog.CatalogPlanner;
 import dev.graft.catalog.UsageLedger;
 import dev.graft.controller.flow.Decision;
+import dev.graft.k8s.Conditions;
+import dev.graft.k8s.StatusCopies;
 import dev.graft.kubevirt.StorageDefaults;
 import dev.graft.kubevirt.VirtualMachine;
 import dev.graft.kubevirt.VirtualMachines;
@@ -80,7 +82,8 @@ class RequestDecisionTest {
             v -> batching(with(v, MANIFEST, null, null, base(), null)),
             Phase.Planning,
             "Batching",
-            List.of("event Batching: waiting up to 2000ms for requests to batch"),
+            // A step on the way: in the status, no Event (only problems and Ready have one).
+            List.of(),
             Duration.ofSeconds(1)),
         new Row(
             "planned: the image and a Planned event, then Building",
@@ -94,8 +97,7 @@ class RequestDecisionTest {
                     + " from "
                     + BASE
                     + ": +1 -0 files, cost 1.50 (optimal)",
-                "count cacheMiss fedora-40",
-                "event Building: image " + IMAGE + " is being built; its status shows the step"),
+                "count cacheMiss fedora-40"),
             // An image that turns Ready before this status reaches the cache is not missed.
             RequestDecision.FIRST_WAIT_RECHECK),
         new Row(
@@ -107,18 +109,14 @@ class RequestDecisionTest {
                 "create GoldenImage fedora-40-other",
                 "event Planned: image fedora-40-other from "
                     + BASE
-                    + ": +1 -0 files, cost 1.50 (optimal)",
-                "event Planning: planning " + IMAGE),
+                    + ": +1 -0 files, cost 1.50 (optimal)"),
             null),
         new Row(
             "image being deleted",
             v -> with(v, MANIFEST, null, deleting(image(Phase.Ready)), base(), null),
             Phase.Planning,
             "ImageDeleting",
-            List.of(
-                "event ImageDeleting: image "
-                    + IMAGE
-                    + " is being deleted; planning again once it is gone"),
+            List.of(),
             null),
         new Row(
             "image failed",
@@ -163,11 +161,7 @@ class RequestDecisionTest {
                 with(v, MANIFEST, null, image(Phase.Ready), base(), ourVm(IMAGE, "Running", false)),
             Phase.Pending,
             "GuestNotReady",
-            List.of(
-                "count cacheHit fedora-40",
-                "event GuestNotReady: VirtualMachine web is Running, clones image "
-                    + IMAGE
-                    + "; not ready yet"),
+            List.of("count cacheHit fedora-40"),
             null),
         new Row(
             "our VM starting: Progressing with KubeVirt's state",
@@ -251,9 +245,7 @@ class RequestDecisionTest {
                 "count restartRequired fedora-40",
                 "event RestartRequired: VirtualMachine runs image fedora-40-old; its root disk is image "
                     + IMAGE
-                    + " from its next restart",
-                "event RestartRequired: VirtualMachine web runs image fedora-40-old until it restarts; its root disk is then image "
-                    + IMAGE),
+                    + " from its next restart"),
             null));
   }
 
@@ -285,6 +277,65 @@ class RequestDecisionTest {
     assertThat(d.state().reason()).isEqualTo("Building");
     // The cache already names the image: its events find this request, no polling needed.
     assertThat(d.recheck()).isNull();
+  }
+
+  /**
+   * KubeVirt's steps on the way up (Provisioning, Starting, WaitingForVolumeBinding) are not
+   * written one by one: the status the VM's creation wrote stays (no status patch), with the right
+   * phase and conditions, until the VM is Ready or something goes wrong, which is written at once.
+   */
+  @Test
+  void kubeVirtsStepsOnTheWayUpKeepTheStatusTheVmsCreationWrote() {
+    GraftedVirtualMachine g = gvm();
+    GraftedVirtualMachine.Status created = new GraftedVirtualMachine.Status();
+    Decision creation =
+        RequestDecision.decide(view(g, null), RequestView.Plan.NONE, created, new UsageLedger());
+    Conditions.apply(created, creation.state(), 1L);
+    assertThat(created.phase).isEqualTo(Phase.Pending);
+    assertThat(Conditions.get(created, Conditions.READY).getReason()).isEqualTo("Provisioning");
+    g.setStatus(created);
+    for (String step : List.of("Provisioning", "Starting", "WaitingForVolumeBinding")) {
+      GraftedVirtualMachine.Status next = next(g, ourVm(g, IMAGE, step, false));
+      assertThat(StatusCopies.same(created, next)).as(step + ": no status patch").isTrue();
+      assertThat(Conditions.isTrue(next, Conditions.PROGRESSING)).as(step).isTrue();
+    }
+    GraftedVirtualMachine.Status unschedulable =
+        next(g, unschedulable(ourVm(g, IMAGE, "ErrorUnschedulable", false)));
+    assertThat(Conditions.get(unschedulable, Conditions.DEGRADED).getReason())
+        .isEqualTo("ErrorUnschedulable");
+    assertThat(unschedulable.virtualMachine.printableStatus).isEqualTo("ErrorUnschedulable");
+    GraftedVirtualMachine.Status running = next(g, ourVm(g, IMAGE, "Running", true));
+    assertThat(running.phase).isEqualTo(Phase.Ready);
+    assertThat(running.virtualMachine.printableStatus).isEqualTo("Running");
+    // A step after anything that is not a step on the way up (here: Ready) is written.
+    g.setStatus(running);
+    assertThat(next(g, ourVm(g, IMAGE, "Starting", false)).virtualMachine.printableStatus)
+        .isEqualTo("Starting");
+  }
+
+  /** The status one reconcile of {@code g} (with its status) concludes, for this VM. */
+  private static GraftedVirtualMachine.Status next(GraftedVirtualMachine g, VirtualMachine vm) {
+    GraftedVirtualMachine.Status status =
+        StatusCopies.copy(g.getStatus(), GraftedVirtualMachine.Status.class);
+    Decision d =
+        RequestDecision.decide(view(g, vm), RequestView.Plan.NONE, status, new UsageLedger());
+    Conditions.apply(status, d.state(), g.getMetadata().getGeneration());
+    return status;
+  }
+
+  private static RequestView view(GraftedVirtualMachine g, VirtualMachine vm) {
+    return new RequestView(
+        g,
+        NS,
+        MANIFEST,
+        null,
+        image(Phase.Ready),
+        base(),
+        null,
+        vm,
+        Duration.ZERO,
+        Duration.ofSeconds(2),
+        StorageDefaults.NONE);
   }
 
   private static RequestView with(

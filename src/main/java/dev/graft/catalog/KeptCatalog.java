@@ -1,0 +1,348 @@
+package dev.graft.catalog;
+
+import dev.graft.api.GoldenImage;
+import dev.graft.api.ManifestEntry;
+import dev.graft.planner.CostModel;
+import dev.graft.planner.FileInfo;
+import dev.graft.planner.FileTable;
+import dev.graft.planner.ImageSet;
+import dev.graft.planner.NearestIndex;
+import dev.graft.planner.SourceIndex;
+import dev.graft.planner.Weights;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.TreeSet;
+import org.roaringbitmap.RoaringBitmap;
+
+/**
+ * One catalog namespace's planning structures, kept across plans: the file table, each usable
+ * GoldenImage's file set, and one {@link NearestIndex} of them. The index's "os" is a partition:
+ * the image's lineage (os and base generation) and the content the tenancy rule reads (its tenants
+ * and Secret-sourced files), so that a request finds its sources in the partitions that may serve
+ * it ({@link #sources}) without the images being copied per request key.
+ *
+ * <p>{@link #sync} brings it up to date with the catalog as the informer cache lists it: an image
+ * whose resourceVersion is the one read last time is not read again; a new or changed one is read
+ * (its manifest, tenancy, depth and clone cost) and replaces its old entry; one no longer listed
+ * leaves the index. The index does not depend on the weights (priced at each lookup), and clone
+ * costs, which learning moves, are replaced in place when the learned clone fits change. An image
+ * with no resourceVersion (built by hand) is read again on every sync.
+ *
+ * <p>Not thread-safe: the planner syncs and plans under its lock.
+ */
+final class KeptCatalog {
+  /** A partition of the index: the images that one tenancy decision covers. */
+  private record Partition(String id, String lineage, Set<String> tenants, Set<String> secrets) {}
+
+  /** What was read of one GoldenImage; {@code image} null when it is not a usable source. */
+  private static final class Entry {
+    String version;
+    Partition partition;
+    ImageSet image;
+    GoldenImage gi;
+    int seen;
+  }
+
+  private final String catalogNs;
+  private final FileTable table = new FileTable();
+  private final NearestIndex index = NearestIndex.kept(new CostModel(Weights.DEFAULT, table));
+  private final Map<String, Entry> entries = new HashMap<>();
+  private final Map<String, GoldenImage> byName = new HashMap<>();
+  private final Map<String, GoldenImage> bases = new LinkedHashMap<>();
+  private final Map<String, Partition> partitions = new HashMap<>();
+  private final Map<String, List<Partition>> partitionsOfLineage = new HashMap<>();
+  private CloneCosts clones = CloneCosts.NONE;
+  private Object cloneFits;
+  private CostModel model;
+  private int modelFiles = -1;
+  private int syncs;
+
+  KeptCatalog(String catalogNs) {
+    this.catalogNs = catalogNs;
+  }
+
+  /**
+   * Brings the kept structures up to date with {@code catalog}, the namespace's images as listed
+   * now; {@code fits} identifies the clone-cost function (equal fits: equal costs).
+   */
+  void sync(Collection<GoldenImage> catalog, CloneCosts clones, Object fits) {
+    int stamp = ++syncs;
+    boolean repriced = !Objects.equals(fits, cloneFits);
+    this.clones = clones;
+    this.cloneFits = fits;
+    List<GoldenImage> changed = new ArrayList<>();
+    for (GoldenImage gi : catalog) {
+      String name = gi.getMetadata().getName();
+      Entry e = entries.get(name);
+      String version = gi.getMetadata().getResourceVersion();
+      if (e != null && version != null && version.equals(e.version)) {
+        e.seen = stamp;
+      } else {
+        changed.add(gi);
+        byName.put(name, gi); // first, so that depths read through the new parents
+      }
+    }
+    for (GoldenImage gi : changed) {
+      read(gi, stamp);
+    }
+    if (entries.size() > catalog.size()) {
+      List<String> gone = new ArrayList<>();
+      entries.forEach(
+          (name, e) -> {
+            if (e.seen != stamp) {
+              gone.add(name);
+            }
+          });
+      gone.forEach(this::forget);
+    }
+    index.buildAll(); // postings now, not on a request's first lookup
+    if (repriced) {
+      for (Entry e : entries.values()) {
+        if (e.image != null) {
+          double clone = clones.seconds(e.gi);
+          if (clone != e.image.cloneCost()) {
+            ImageSet image = withClone(e.image, clone);
+            index.replace(image);
+            e.image = image;
+          }
+        }
+      }
+    }
+  }
+
+  String catalogNamespace() {
+    return catalogNs;
+  }
+
+  /** The clone costs the last sync priced with. */
+  CloneCosts cloneCosts() {
+    return clones;
+  }
+
+  /** Whether the catalog, as of the last sync, has an image of this name. */
+  boolean contains(String name) {
+    return entries.containsKey(name);
+  }
+
+  /** The catalog's images by name, as of the last sync (a view). */
+  Map<String, GoldenImage> byName() {
+    return java.util.Collections.unmodifiableMap(byName);
+  }
+
+  /** The base images (no parent), as of the last sync. */
+  Collection<GoldenImage> bases() {
+    return bases.values();
+  }
+
+  /** How many usable images are indexed. */
+  int indexed() {
+    return index.size();
+  }
+
+  /** The file table of the index: requests' files are added to it too. */
+  FileTable table() {
+    return table;
+  }
+
+  /** The cost model under {@code weights} over the table as it is now (kept while they hold). */
+  CostModel model(Weights weights) {
+    if (model == null || !model.weights().equals(weights) || modelFiles != table.size()) {
+      model = new CostModel(weights, table);
+      modelFiles = table.size();
+    }
+    index.price(model);
+    return model;
+  }
+
+  /** A request's files in the table (new files are added). */
+  RoaringBitmap bits(List<ManifestEntry> entries) {
+    RoaringBitmap set = new RoaringBitmap();
+    if (entries == null) {
+      return set;
+    }
+    for (ManifestEntry e : entries) {
+      int i = table.indexOf(e.digest);
+      if (i < 0) {
+        i = table.add(new FileInfo(e.digest, e.path, e.size, 1.0, 1.0));
+      }
+      set.add(i);
+    }
+    return set;
+  }
+
+  /**
+   * The sources of requests planned under tenancy keys: a request whose os is a key finds its
+   * sources in the partitions of the key's lineage that may serve it.
+   *
+   * @param keys each key's lineage and tenancy request
+   */
+  KeyedSources sources(Map<String, KeyedSources.Key> keys) {
+    return new KeyedSources(keys);
+  }
+
+  /** A {@link SourceIndex} over the partitions each request key may use. */
+  final class KeyedSources implements SourceIndex {
+    /** A request key's lineage and what it brings to the tenancy rule. */
+    record Key(String lineage, Tenancy.Request request) {}
+
+    private final Map<String, Key> keys;
+    private final Map<String, List<Partition>> eligible = new HashMap<>();
+
+    private KeyedSources(Map<String, Key> keys) {
+      this.keys = keys;
+    }
+
+    /** The partitions that may serve a key and hold an image, in the order they appeared. */
+    private List<Partition> of(String key) {
+      return eligible.computeIfAbsent(
+          key,
+          k -> {
+            Key of = keys.get(k);
+            List<Partition> out = new ArrayList<>();
+            if (of != null) {
+              for (Partition p : partitionsOfLineage.getOrDefault(of.lineage(), List.of())) {
+                if (index.hasOs(p.id())
+                    && Tenancy.mayServe(p.tenants(), p.secrets(), of.request())) {
+                  out.add(p);
+                }
+              }
+            }
+            return out;
+          });
+    }
+
+    /** Whether any image may serve a key. */
+    boolean any(String key) {
+      return !of(key).isEmpty();
+    }
+
+    /** The clone cost of an image that may serve the key (one key's images share their storage). */
+    double cloneOf(String key) {
+      for (Partition p : of(key)) {
+        ImageSet some = index.first(p.id());
+        if (some != null) {
+          return some.cloneCost();
+        }
+      }
+      return 0;
+    }
+
+    @Override
+    public ImageSet exact(ImageSet request) {
+      for (Partition p : of(request.os())) {
+        ImageSet found = index.exact(in(request, p));
+        if (found != null) {
+          return found;
+        }
+      }
+      return null;
+    }
+
+    @Override
+    public NearestIndex.Match nearest(ImageSet request, int maxSourceDepth) {
+      NearestIndex.Match best = null;
+      for (Partition p : of(request.os())) {
+        NearestIndex.Match m = index.nearest(in(request, p), maxSourceDepth);
+        if (m != null && (best == null || m.cost() < best.cost())) {
+          best = m;
+        }
+      }
+      // The match's cost is the request's, whichever partition held the source.
+      return best;
+    }
+
+    @Override
+    public Set<Integer> depths(String key) {
+      Set<Integer> out = new TreeSet<>();
+      for (Partition p : of(key)) {
+        out.addAll(index.depths(p.id()));
+      }
+      return out;
+    }
+
+    private static ImageSet in(ImageSet request, Partition p) {
+      return new ImageSet(
+          request.name(), p.id(), request.files(), request.depth(), request.cloneCost());
+    }
+  }
+
+  private void read(GoldenImage gi, int stamp) {
+    String name = gi.getMetadata().getName();
+    Entry e = entries.computeIfAbsent(name, n -> new Entry());
+    e.version = gi.getMetadata().getResourceVersion();
+    e.gi = gi;
+    e.seen = stamp;
+    if (BaseGenerations.isBase(gi)) {
+      bases.put(name, gi);
+    } else {
+      bases.remove(name);
+    }
+    if (gi.getSpec() == null || !CatalogPlanner.usable(gi)) {
+      drop(e, name);
+      return;
+    }
+    Partition p = partition(gi);
+    ImageSet image =
+        new ImageSet(
+            name,
+            p.id(),
+            bits(gi.getSpec().files),
+            CloneDepthLimits.depthOf(gi, byName),
+            clones.seconds(gi));
+    if (e.image != null
+        && e.partition == p
+        && e.image.depth() == image.depth()
+        && e.image.files().equals(image.files())) {
+      if (e.image.cloneCost() != image.cloneCost()) {
+        index.replace(image);
+        e.image = image;
+      }
+      return;
+    }
+    drop(e, name);
+    index.add(image);
+    e.image = image;
+    e.partition = p;
+  }
+
+  private void drop(Entry e, String name) {
+    if (e.image != null) {
+      index.remove(e.partition.id(), name);
+      e.image = null;
+      e.partition = null;
+    }
+  }
+
+  private void forget(String name) {
+    Entry e = entries.remove(name);
+    drop(e, name);
+    byName.remove(name);
+    bases.remove(name);
+  }
+
+  private Partition partition(GoldenImage gi) {
+    String lineage = CatalogPlanner.lineage(gi.getSpec().os, BaseGenerations.of(gi));
+    Set<String> tenants = Tenancy.tenantsOf(gi, catalogNs);
+    Set<String> secrets = Tenancy.secretsOf(gi);
+    String id =
+        String.join(
+            "\u0000", lineage, String.join(",", new TreeSet<>(tenants)), String.join(",", secrets));
+    return partitions.computeIfAbsent(
+        id,
+        k -> {
+          Partition p = new Partition(k, lineage, Set.copyOf(tenants), Set.copyOf(secrets));
+          partitionsOfLineage.computeIfAbsent(lineage, l -> new ArrayList<>()).add(p);
+          return p;
+        });
+  }
+
+  private static ImageSet withClone(ImageSet image, double clone) {
+    return new ImageSet(image.name(), image.os(), image.files(), image.depth(), clone);
+  }
+}
