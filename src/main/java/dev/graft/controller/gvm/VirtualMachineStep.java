@@ -197,8 +197,17 @@ final class VirtualMachineStep {
         actions);
   }
 
+  /**
+   * KubeVirt reports the DataVolumes of the VM's current spec ready. A condition from before it
+   * observed the spec naming the new root disk speaks of the old one: trusting it restarted the VM
+   * before CDI had filled the new disk (seen under load).
+   */
   private static boolean dataVolumesReady(VirtualMachine vm) {
+    Long generation = vm.getMetadata().getGeneration();
     return vm.getStatus() != null
+        && generation != null
+        && vm.getStatus().observedGeneration != null
+        && vm.getStatus().observedGeneration >= generation
         && vm.getStatus().conditions != null
         && vm.getStatus().conditions.stream()
             .anyMatch(c -> "DataVolumesReady".equals(c.type) && "True".equals(c.status));

@@ -313,6 +313,52 @@ class RequestDecisionTest {
         .isEqualTo("Starting");
   }
 
+  /**
+   * updatePolicy Automatic: the restart waits until KubeVirt has observed the spec that names the
+   * new root disk. Its DataVolumesReady from before spoke of the old disk; trusting it restarted
+   * the VM onto a disk CDI had not filled yet.
+   */
+  @Test
+  void anAutomaticRestartWaitsForKubeVirtToObserveTheNewRootDisk() {
+    GraftedVirtualMachine g = gvm();
+    g.getSpec().updatePolicy = GraftedVirtualMachine.UpdatePolicy.Automatic;
+    String old = "fedora-40-0ld0ld0ld0";
+    // Ready on the old image, then the new one is there: the VM's spec is moved onto it.
+    g.setStatus(next(g, dataVolumesReady(ourVm(g, old, "Running", true))));
+    GraftedVirtualMachine.Status moved = next(g, dataVolumesReady(ourVm(g, old, "Running", true)));
+    assertThat(moved.virtualMachine.runningImage).isEqualTo(old);
+    g.setStatus(moved);
+
+    VirtualMachine unobserved = dataVolumesReady(ourVm(g, IMAGE, "Running", true));
+    unobserved.getMetadata().setGeneration(2L); // the patch; KubeVirt still reports generation 1
+    assertThat(decide(g, unobserved).described()).noneMatch(a -> a.startsWith("restart"));
+
+    VirtualMachine observed = dataVolumesReady(ourVm(g, IMAGE, "Running", true));
+    observed.getMetadata().setGeneration(2L);
+    observed.getStatus().observedGeneration = 2L;
+    VirtualMachine.Condition restartRequired = new VirtualMachine.Condition();
+    restartRequired.type = "RestartRequired";
+    restartRequired.status = "True";
+    observed.getStatus().conditions =
+        List.of(observed.getStatus().conditions.get(0), restartRequired);
+    assertThat(decide(g, observed).described())
+        .contains("restart VirtualMachine " + observed.getMetadata().getName());
+  }
+
+  private static Decision decide(GraftedVirtualMachine g, VirtualMachine vm) {
+    GraftedVirtualMachine.Status status =
+        StatusCopies.copy(g.getStatus(), GraftedVirtualMachine.Status.class);
+    return RequestDecision.decide(view(g, vm), RequestView.Plan.NONE, status, new UsageLedger());
+  }
+
+  private static VirtualMachine dataVolumesReady(VirtualMachine vm) {
+    VirtualMachine.Condition c = new VirtualMachine.Condition();
+    c.type = "DataVolumesReady";
+    c.status = "True";
+    vm.getStatus().conditions = List.of(c);
+    return vm;
+  }
+
   /** The status one reconcile of {@code g} (with its status) concludes, for this VM. */
   private static GraftedVirtualMachine.Status next(GraftedVirtualMachine g, VirtualMachine vm) {
     GraftedVirtualMachine.Status status =
