@@ -46,6 +46,13 @@ public class CatalogEviction {
   /** A pass that raised the clock looks again this soon, once the base image stored it. */
   static final Duration AGAIN = Duration.ofMillis(500);
 
+  /**
+   * A pass that left the os over its limit (what stays is used, planned or building) looks again
+   * this late: a request moving to a new image frees its old one with no image event, and the
+   * request cache may show the move only after the pass ran. A cache read, no API call.
+   */
+  static final Duration STILL_OVER = Duration.ofSeconds(5);
+
   private final GraftConfig config;
   private final KubernetesClient client;
   private final EventRecorder events;
@@ -99,8 +106,11 @@ public class CatalogEviction {
         () -> {
           scheduled.remove(namespace + "/" + os);
           try {
-            if (enforce(namespace, os, catalog.get()).again()) {
+            Pass pass = enforce(namespace, os, catalog.get());
+            if (pass.again()) {
               request(namespace, os, catalog);
+            } else if (pass.stillOver() && scheduled.add(namespace + "/" + os)) {
+              schedule(namespace, os, catalog, STILL_OVER);
             }
           } catch (RuntimeException e) {
             LOG.warnf("eviction of %s/%s failed, retrying: %s", namespace, os, e.getMessage());
@@ -117,8 +127,15 @@ public class CatalogEviction {
     return config.cache().maxImagesPerOs() > 0 || config.cache().maxBytesPerOs() > 0;
   }
 
-  /** What a pass did: the images deleted, and whether it must run again. */
-  public record Pass(List<String> evicted, boolean again) {}
+  /**
+   * What a pass did: the images deleted, whether it must run again, and whether the os is still
+   * over its limit after it (then it looks again later, {@link #STILL_OVER}).
+   */
+  public record Pass(List<String> evicted, boolean again, boolean stillOver) {
+    Pass(List<String> evicted, boolean again) {
+      this(evicted, again, false);
+    }
+  }
 
   /**
    * Evicts from the images of {@code os} in {@code namespace} until they fit the limits. {@code
@@ -185,7 +202,12 @@ public class CatalogEviction {
                 gi -> victims.stream().anyMatch(v -> v.name().equals(gi.getMetadata().getName())))
             .anyMatch(gi -> BaseGenerations.outdated(gi, current));
     // An outdated image gone may leave the base of its generation unneeded: look again.
-    return new Pass(victims.stream().map(CacheEntry::name).toList(), outdatedGone);
+    List<String> evicted = victims.stream().map(CacheEntry::name).toList();
+    List<GoldenImage> kept =
+        images.stream().filter(gi -> !evicted.contains(gi.getMetadata().getName())).toList();
+    boolean stillOver =
+        limits.exceeded(kept.size(), kept.stream().mapToLong(CatalogEviction::sizeBytes).sum());
+    return new Pass(evicted, outdatedGone, stillOver);
   }
 
   /**

@@ -98,6 +98,57 @@ class CatalogEvictionProtectionTest {
     assertThat(requests.all()).containsExactly(web);
   }
 
+  /**
+   * A pass over the limit that may evict nothing (the leaf is used) says the os is still over it,
+   * so it looks again later: a request moving to a new image frees the old one with no image event,
+   * and the request cache may show the move only after the pass ran (seen under load).
+   */
+  @Test
+  void aPassThatLeavesTheOsOverItsLimitSaysSo() {
+    GraftedVirtualMachine web = new GraftedVirtualMachine();
+    web.getMetadata().setName("web");
+    web.getMetadata().setNamespace("ns");
+    web.setStatus(new GraftedVirtualMachine.Status());
+    web.getStatus().image = "leaf";
+    web.getStatus().phase = Phase.Ready;
+    RequestCache requests = new RequestCache();
+    requests.readFrom(informerCache(List.of(web), new AtomicBoolean(true)));
+    List<GoldenImage> catalog =
+        List.of(image("base", null, Phase.Ready), image("leaf", "base", Phase.Ready));
+
+    CatalogEviction.Pass over = eviction(1, requests).enforce("ns", "fedora-40", catalog);
+    assertThat(over.evicted()).isEmpty();
+    assertThat(over.stillOver()).isTrue();
+
+    CatalogEviction.Pass within = eviction(2, requests).enforce("ns", "fedora-40", catalog);
+    assertThat(within.evicted()).isEmpty();
+    assertThat(within.stillOver()).isFalse();
+  }
+
+  /** Eviction with a limit of {@code maxImages} per os; nothing it may need besides is given. */
+  private static CatalogEviction eviction(int maxImages, RequestCache requests) {
+    Map<String, Object> cache =
+        Map.of(
+            "maxImagesPerOs",
+            maxImages,
+            "maxBytesPerOs",
+            0L,
+            "outdatedGracePeriod",
+            java.time.Duration.ofHours(24));
+    Object limits =
+        Proxy.newProxyInstance(
+            CatalogEvictionProtectionTest.class.getClassLoader(),
+            new Class<?>[] {dev.graft.config.GraftConfig.Cache.class},
+            (proxy, method, args) -> cache.get(method.getName()));
+    var config =
+        (dev.graft.config.GraftConfig)
+            Proxy.newProxyInstance(
+                CatalogEvictionProtectionTest.class.getClassLoader(),
+                new Class<?>[] {dev.graft.config.GraftConfig.class},
+                (proxy, method, args) -> method.getName().equals("cache") ? limits : null);
+    return new CatalogEviction(config, null, null, null, new UsageLedger(), requests);
+  }
+
   /** An informer's cache holding {@code items}, synced when {@code synced} says so. */
   @SuppressWarnings("unchecked")
   private static IndexerResourceCache<GraftedVirtualMachine> informerCache(
