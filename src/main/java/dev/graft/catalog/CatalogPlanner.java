@@ -549,7 +549,8 @@ public class CatalogPlanner {
     return limits.byOs().containsKey(lineage) ? limits.max(lineage) : limits.max(m.os());
   }
 
-  private static RoaringBitmap bits(FileTable table, List<ManifestEntry> entries) {
+  /** A request's files in {@code table} (new files are added). */
+  static RoaringBitmap bits(FileTable table, List<ManifestEntry> entries) {
     RoaringBitmap set = new RoaringBitmap();
     if (entries == null) {
       return set;

@@ -3,7 +3,6 @@ package dev.graft.catalog;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.ManifestEntry;
 import dev.graft.planner.CostModel;
-import dev.graft.planner.FileInfo;
 import dev.graft.planner.FileTable;
 import dev.graft.planner.ImageSet;
 import dev.graft.planner.NearestIndex;
@@ -162,18 +161,7 @@ final class KeptCatalog {
 
   /** A request's files in the table (new files are added). */
   RoaringBitmap bits(List<ManifestEntry> entries) {
-    RoaringBitmap set = new RoaringBitmap();
-    if (entries == null) {
-      return set;
-    }
-    for (ManifestEntry e : entries) {
-      int i = table.indexOf(e.digest);
-      if (i < 0) {
-        i = table.add(new FileInfo(e.digest, e.path, e.size, 1.0, 1.0));
-      }
-      set.add(i);
-    }
-    return set;
+    return CatalogPlanner.bits(table, entries);
   }
 
   /**

@@ -250,12 +250,26 @@ public final class NearestIndex implements SourceIndex {
       int slot = append(image);
       slotByName.putIfAbsent(image.name(), slot);
       live++;
-      if (pricedBy != null) {
+      if (pricedNow()) {
         drop[slot] = price(slot);
         if (levels != null) {
           addToLevels(slot);
         }
       }
+    }
+
+    /**
+     * Whether the drop costs are priced for the weights of the model that prices now. The model may
+     * have moved on to other weights since this OS was last looked up (other OSes were): then one
+     * new price would mix two sets of weights, so everything is priced again on the next lookup
+     * instead.
+     */
+    private boolean pricedNow() {
+      if (pricedBy != null && !model.weights().equals(pricedBy)) {
+        pricedBy = null;
+        levels = null;
+      }
+      return pricedBy != null;
     }
 
     ImageSet get(String name) {
@@ -298,7 +312,7 @@ public final class NearestIndex implements SourceIndex {
       }
       int slot = slotByName.get(image.name());
       images[slot] = image;
-      if (pricedBy != null) {
+      if (pricedNow()) {
         double before = drop[slot];
         drop[slot] = price(slot);
         if (levels != null && drop[slot] > before) {

@@ -84,6 +84,15 @@ class KeptCatalogPropertiesTest {
     }
   }
 
+  /**
+   * The sample that found an image added to a partition not looked up since the weights changed
+   * priced under the new weights while its neighbours kept the old ones (a cheaper source lost).
+   */
+  @org.junit.jupiter.api.Test
+  void anImageAddedAfterTheWeightsChangedIsPricedLikeItsNeighbours() {
+    keptCatalogPlansLikeAFreshOne(-121L);
+  }
+
   /** One random change to the catalog; every changed image is a new object, new version. */
   private void change(Random rnd, List<GoldenImage> catalog) {
     int op = rnd.nextInt(10);
