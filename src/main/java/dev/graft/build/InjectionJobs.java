@@ -47,8 +47,18 @@ public interface InjectionJobs {
   /** One build of a shared injection Job: the image, what it adds and removes, its attempt. */
   record Disk(GoldenImage image, Diff diff, int attempt) {
     public String key() {
-      return image.getMetadata().getName() + ":" + attempt;
+      return diskKey(image.getMetadata().getName(), attempt);
     }
+  }
+
+  /** How a Job names one of its disks, {@code image:attempt} (see {@link #DISKS}). */
+  static String diskKey(String image, int attempt) {
+    return image + ":" + attempt;
+  }
+
+  /** The image of a {@link #diskKey}. */
+  static String imageOf(String diskKey) {
+    return diskKey.substring(0, diskKey.lastIndexOf(':'));
   }
 
   /**
@@ -84,6 +94,7 @@ public interface InjectionJobs {
       return List.of();
     }
     String attempt = a == null ? null : a.get(dev.graft.k8s.Annotations.ATTEMPT);
+    // The annotation as written (a malformed one must not throw in the informer's mapper).
     return List.of(image + ":" + (attempt == null ? "1" : attempt));
   }
 

@@ -143,8 +143,7 @@ final class BuildSources {
                       for (String disk : InjectionJobs.disks(job)) {
                         ids.add(
                             new ResourceID(
-                                disk.substring(0, disk.lastIndexOf(':')),
-                                job.getMetadata().getNamespace()));
+                                InjectionJobs.imageOf(disk), job.getMetadata().getNamespace()));
                       }
                       return ids;
                     })

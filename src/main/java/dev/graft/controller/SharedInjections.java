@@ -85,7 +85,7 @@ final class SharedInjections {
           null);
     }
     List<String> disks = InjectionJobs.disks(job.get());
-    int index = disks.indexOf(name + ":" + attempt);
+    int index = disks.indexOf(InjectionJobs.diskKey(name, attempt));
     Job j = job.get();
     DiskResult result = null;
     String message = null;
@@ -104,6 +104,14 @@ final class SharedInjections {
         job, new BuildView.Grouping(() -> null, disks.size() > 1, index, result), message, report);
   }
 
+  /**
+   * An attempt's disk across namespaces, {@code namespace/image:attempt} ({@link
+   * BuildSources#BY_DISK}).
+   */
+  private static String disk(String ns, String image, int attempt) {
+    return ns + "/" + InjectionJobs.diskKey(image, attempt);
+  }
+
   private static boolean settled(GoldenImage gi) {
     var s = gi.getStatus();
     return s != null && (s.phase == Phase.Ready || s.phase == Phase.Failed);
@@ -115,7 +123,7 @@ final class SharedInjections {
    */
   private Optional<Job> sharedJob(Context<GoldenImage> ctx, String ns, String name, int attempt) {
     InformerEventSource<Job, GoldenImage> jobs = Informers.source(ctx, Job.class);
-    List<Job> found = jobs.byIndex(BuildSources.BY_DISK, ns + "/" + name + ":" + attempt);
+    List<Job> found = jobs.byIndex(BuildSources.BY_DISK, disk(ns, name, attempt));
     if (!found.isEmpty()) {
       return Optional.of(found.get(0));
     }
@@ -157,7 +165,7 @@ final class SharedInjections {
 
           @Override
           public boolean hasJob(String image, int a) {
-            return !jobs.byIndex(BuildSources.BY_DISK, ns + "/" + image + ":" + a).isEmpty();
+            return !jobs.byIndex(BuildSources.BY_DISK, disk(ns, image, a)).isEmpty();
           }
         };
     InjectionGroups.Placement placement =
@@ -200,7 +208,7 @@ final class SharedInjections {
   private String node(
       Context<GoldenImage> ctx, GoldenImage gi, int attempt, Map<String, String> claim) {
     String ns = gi.getMetadata().getNamespace();
-    String key = ns + "/" + gi.getMetadata().getName() + ":" + attempt;
+    String key = disk(ns, gi.getMetadata().getName(), attempt);
     String known = nodes.get(key);
     if (known == null) {
       Map<String, String> annotations = claim;

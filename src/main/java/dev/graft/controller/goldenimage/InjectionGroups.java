@@ -189,7 +189,9 @@ public final class InjectionGroups {
     members.put(name, attempt);
     company.forEach(c -> members.put(c, waiting.get(c).attempt()));
     List<String> keys =
-        members.entrySet().stream().map(e -> e.getKey() + ":" + e.getValue()).toList();
+        members.entrySet().stream()
+            .map(e -> dev.graft.build.InjectionJobs.diskKey(e.getKey(), e.getValue()))
+            .toList();
     Group group =
         new Group(
             members.size() == 1 ? singleJob : dev.graft.build.InjectionJobs.groupJobName(keys),
