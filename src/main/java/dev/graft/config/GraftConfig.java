@@ -15,6 +15,11 @@ public interface GraftConfig {
   /** Namespace that holds the GoldenImage catalog; empty: the namespace of each request. */
   Optional<String> catalogNamespace();
 
+  /** The shared catalog namespace, when one is set (blank counts as none). */
+  default Optional<String> sharedCatalog() {
+    return catalogNamespace().filter(s -> !s.isBlank());
+  }
+
   Planner planner();
 
   Cache cache();

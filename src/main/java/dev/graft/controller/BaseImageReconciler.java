@@ -57,16 +57,12 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
   public List<EventSource<?, BaseImage>> prepareEventSources(
       EventSourceContext<BaseImage> context) {
     var sources = new java.util.ArrayList<>(BaseSources.prepare(context));
-    sources.addAll(ClusterOwnership.prepare(context, sharedCatalog()));
+    sources.addAll(ClusterOwnership.prepare(context, config.sharedCatalog()));
     return sources;
   }
 
-  private java.util.Optional<String> sharedCatalog() {
-    return config.catalogNamespace().filter(s -> !s.isBlank());
-  }
-
   String catalogNamespace(String baseImageNamespace) {
-    return config.catalogNamespace().filter(s -> !s.isBlank()).orElse(baseImageNamespace);
+    return config.sharedCatalog().orElse(baseImageNamespace);
   }
 
   @Override
@@ -119,7 +115,7 @@ public class BaseImageReconciler implements Reconciler<BaseImage> {
             .map(BaseImageReconciler::key)
             .orElse(key(bi));
     // A ClusterBaseImage of the os comes before every BaseImage of it.
-    owner = ClusterOwnership.owner(ctx, sharedCatalog(), ns, os).orElse(owner);
+    owner = ClusterOwnership.owner(ctx, config.sharedCatalog(), ns, os).orElse(owner);
     return new BaseView(
         bi,
         ns,

@@ -54,10 +54,6 @@ public class ClusterBaseImageReconciler
     this.plumbing = plumbing;
   }
 
-  private Optional<String> catalogNamespace() {
-    return config.catalogNamespace().filter(s -> !s.isBlank());
-  }
-
   /**
    * Cluster-wide, whatever namespaces the other controllers watch: the SDK looks a cluster-scoped
    * object up in the informer of "all namespaces", which a per-namespace watch does not have (and
@@ -73,7 +69,7 @@ public class ClusterBaseImageReconciler
   @Override
   public List<EventSource<?, ClusterBaseImage>> prepareEventSources(
       EventSourceContext<ClusterBaseImage> context) {
-    Optional<String> catalogNs = catalogNamespace();
+    Optional<String> catalogNs = config.sharedCatalog();
     if (catalogNs.isEmpty()) {
       return List.of(); // nothing to watch: it says NoCatalogNamespace
     }
@@ -111,7 +107,7 @@ public class ClusterBaseImageReconciler
   @Override
   public UpdateControl<ClusterBaseImage> reconcile(
       ClusterBaseImage cbi, Context<ClusterBaseImage> ctx) {
-    Optional<String> catalogNs = catalogNamespace();
+    Optional<String> catalogNs = config.sharedCatalog();
     ClusterBaseDecision.View view;
     if (catalogNs.isEmpty() || cbi.getSpec() == null) {
       view =

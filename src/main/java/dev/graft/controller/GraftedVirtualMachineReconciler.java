@@ -85,7 +85,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
 
   /** The namespace of the catalog for requests from a namespace. */
   String catalogNamespace(String requestNamespace) {
-    return config.catalogNamespace().filter(s -> !s.isBlank()).orElse(requestNamespace);
+    return config.sharedCatalog().orElse(requestNamespace);
   }
 
   @Override
@@ -142,9 +142,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
         Informers.source(ctx, GoldenImage.class),
         Informers.source(ctx, BaseImage.class),
         // Watched only with a shared catalog, where ClusterBaseImages provide bases.
-        config.catalogNamespace().filter(s -> !s.isBlank()).isPresent()
-            ? Informers.source(ctx, ClusterBaseImage.class)
-            : null,
+        config.sharedCatalog().isPresent() ? Informers.source(ctx, ClusterBaseImage.class) : null,
         RequestSources.lookup(ctx),
         catalogNs);
   }

@@ -165,7 +165,7 @@ final class RequestSources {
     List<EventSource<?, GraftedVirtualMachine>> sources =
         new java.util.ArrayList<>(
             List.of(fileSets, configMaps, secrets, images, vms, rootDisks, baseImages));
-    if (config.catalogNamespace().filter(s -> !s.isBlank()).isPresent()) {
+    if (config.sharedCatalog().isPresent()) {
       // A ClusterBaseImage's policy (it provides its os in the shared catalog) likewise.
       sources.add(
           new InformerEventSource<>(
