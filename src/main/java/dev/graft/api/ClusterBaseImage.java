@@ -40,4 +40,11 @@ public class ClusterBaseImage extends CustomResource<BaseImage.Spec, BaseImage.S
   public String ownerKey() {
     return OWNER_PREFIX + getMetadata().getName();
   }
+
+  /** The name of the ClusterBaseImage a {@code spec.baseImage} names; empty for anything else. */
+  public static java.util.Optional<String> named(String baseImageRef) {
+    return baseImageRef != null && baseImageRef.startsWith(OWNER_PREFIX)
+        ? java.util.Optional.of(baseImageRef.substring(OWNER_PREFIX.length()))
+        : java.util.Optional.empty();
+  }
 }

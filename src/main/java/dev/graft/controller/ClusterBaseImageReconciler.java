@@ -84,9 +84,9 @@ public class ClusterBaseImageReconciler
                         return Set.of();
                       }
                       String ref = gi.getSpec().baseImage;
-                      if (ref != null && ref.startsWith(ClusterBaseImage.OWNER_PREFIX)) {
-                        return Set.of(
-                            new ResourceID(ref.substring(ClusterBaseImage.OWNER_PREFIX.length())));
+                      Optional<String> owner = ClusterBaseImage.named(ref);
+                      if (owner.isPresent()) {
+                        return Set.of(new ResourceID(owner.get()));
                       }
                       // Another owner's base (to be superseded), or an outdated image: its os's.
                       if (ref == null

@@ -101,11 +101,12 @@ final class RequestCatalog {
     if (ref == null || !ref.contains("/")) {
       return BaseImage.UpdatePolicy.Rebuild;
     }
-    if (ref.startsWith(ClusterBaseImage.OWNER_PREFIX)) {
+    java.util.Optional<String> cluster = ClusterBaseImage.named(ref);
+    if (cluster.isPresent()) {
       return clusterBaseImages == null
           ? BaseImage.UpdatePolicy.Rebuild
           : clusterBaseImages
-              .get(new ResourceID(ref.substring(ClusterBaseImage.OWNER_PREFIX.length())))
+              .get(new ResourceID(cluster.get()))
               .map(c -> BaseImage.policyOf(c.getSpec()))
               .orElse(BaseImage.UpdatePolicy.Rebuild);
     }
