@@ -186,7 +186,8 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         ready && gi.getSpec().parent == null ? ledger.pendingClock(ns, gi.getSpec().os, gi) : null,
         injection.message(),
         claim,
-        slots.catalog(gi, catalog, maxConcurrentBuilds, Instant.now()),
+        slots.catalog(
+            gi, () -> ctx.getPrimaryCache().list(ns).toList(), maxConcurrentBuilds, Instant.now()),
         injection.result(),
         injection.grouping());
   }

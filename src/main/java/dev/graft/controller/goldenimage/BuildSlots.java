@@ -20,6 +20,22 @@ public final class BuildSlots {
   private final Map<String, Set<String>> granted = new HashMap<>();
 
   /**
+   * As {@link #catalog(GoldenImage, List, int, Instant)}, with the namespace's images read from the
+   * cache under this object's lock. A list read before the lock may be older than one a call that
+   * got the lock first read: that call forgot a grant its list showed started, and this one, whose
+   * list does not show it started yet, would count it nowhere and grant one build too many (seen as
+   * three builds running under a limit of two). The cache only moves forward, so lists read in lock
+   * order never go back.
+   */
+  public synchronized BuildView.Catalog catalog(
+      GoldenImage gi,
+      java.util.function.Supplier<List<GoldenImage>> images,
+      int maxConcurrentBuilds,
+      Instant now) {
+    return catalog(gi, images.get(), maxConcurrentBuilds, now);
+  }
+
+  /**
    * Where {@code gi} stands among {@code images} (its namespace's GoldenImages), counting the
    * builds granted a slot but not yet seen started; grants {@code gi} a slot when it may start now.
    */
