@@ -3,6 +3,7 @@ package dev.graft.cli;
 import dev.graft.GraftMain;
 import dev.graft.bench.LoadRunner;
 import dev.graft.sim.AuthorizingDispatcher;
+import dev.graft.sim.IndexedCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesCrudDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.fabric8.mockwebserver.Context;
@@ -29,7 +30,8 @@ final class EmbeddedOperator {
 
   private int start(Map<String, String> properties, String... args) {
     MockWebServer web = new MockWebServer();
-    KubernetesCrudDispatcher store = new KubernetesCrudDispatcher();
+    // The mock server's store, indexed: its own scans every object per request (O(N²) a run).
+    KubernetesCrudDispatcher store = new IndexedCrudDispatcher();
     KubernetesMockServer server =
         new KubernetesMockServer(new Context(), web, new HashMap<>(), store, false);
     server.init();
