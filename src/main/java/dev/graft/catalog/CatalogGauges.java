@@ -7,10 +7,10 @@ import dev.graft.metrics.GraftMetrics;
 import io.fabric8.kubernetes.api.model.Quantity;
 import jakarta.enterprise.context.ApplicationScoped;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
 import java.util.stream.Stream;
 
 /**
@@ -28,32 +28,75 @@ public class CatalogGauges {
     this.metrics = metrics;
   }
 
+  /** Each live image's part of the gauges, by namespace/name, as last seen. */
+  private final Map<String, Part> parts = new HashMap<>();
+
+  private long lastFull = Long.MIN_VALUE;
+
+  /** A full refresh from the cache at least this often, for images gone without a cleanup. */
+  private static final long FULL_EVERY_NANOS = 30_000_000_000L;
+
+  private record Part(String os, boolean ready, long bytes, boolean outdated, long since) {}
+
   /**
    * Sets the gauges from {@code images}: the cache, with a reconciled image's new status in place
    * of its cached one (the status patch reaches the cache only after the reconcile).
    */
-  public void refresh(Stream<GoldenImage> images) {
+  public synchronized void refresh(Stream<GoldenImage> images) {
+    parts.clear();
+    images.forEach(this::put);
+    lastFull = System.nanoTime();
+    publish();
+  }
+
+  /**
+   * The gauges after one image's reconcile: its new status, the others as last seen. Reading every
+   * image of the cache on every reconcile was a fifth of the operator's CPU at 5,000 VMs
+   * (docs/benchmarks.md, "Load"); the cache ({@code others}, without this image) is read again only
+   * at the first call and every 30 s, for images that went without a cleanup.
+   */
+  public synchronized void refresh(GoldenImage gi, Supplier<Stream<GoldenImage>> others) {
+    if (System.nanoTime() - lastFull > FULL_EVERY_NANOS || lastFull == Long.MIN_VALUE) {
+      refresh(Stream.concat(others.get(), Stream.of(gi)));
+      return;
+    }
+    put(gi);
+    publish();
+  }
+
+  private void put(GoldenImage gi) {
+    String key = gi.getMetadata().getNamespace() + "/" + gi.getMetadata().getName();
+    if (gi.getMetadata().getDeletionTimestamp() != null) {
+      parts.remove(key);
+      return;
+    }
+    boolean outdated = Conditions.isTrue(gi.getStatus(), Conditions.OUTDATED);
+    boolean ready = gi.getStatus() != null && gi.getStatus().phase == Phase.Ready;
+    parts.put(
+        key,
+        new Part(
+            gi.getSpec().os,
+            ready,
+            ready ? bytes(gi.getStatus().size) : 0,
+            outdated,
+            outdated ? since(gi) : 0));
+  }
+
+  private void publish() {
     Map<String, long[]> byOs = new HashMap<>();
     Map<String, long[]> outdated = new HashMap<>();
-    List<GoldenImage> live =
-        images.filter(gi -> gi.getMetadata().getDeletionTimestamp() == null).toList();
-    live.stream()
-        .filter(gi -> Conditions.isTrue(gi.getStatus(), Conditions.OUTDATED))
-        .forEach(
-            gi -> {
-              long[] o = outdated.computeIfAbsent(gi.getSpec().os, os -> new long[] {0, 0});
-              o[0]++;
-              long since = since(gi);
-              o[1] = o[1] == 0 ? since : Math.min(o[1], since);
-            });
-    live.stream()
-        .filter(gi -> gi.getStatus() != null && gi.getStatus().phase == Phase.Ready)
-        .forEach(
-            gi -> {
-              long[] sum = byOs.computeIfAbsent(gi.getSpec().os, os -> new long[2]);
-              sum[0]++;
-              sum[1] += bytes(gi.getStatus().size);
-            });
+    for (Part p : parts.values()) {
+      if (p.outdated()) {
+        long[] o = outdated.computeIfAbsent(p.os(), os -> new long[] {0, 0});
+        o[0]++;
+        o[1] = o[1] == 0 ? p.since() : Math.min(o[1], p.since());
+      }
+      if (p.ready()) {
+        long[] sum = byOs.computeIfAbsent(p.os(), os -> new long[2]);
+        sum[0]++;
+        sum[1] += p.bytes();
+      }
+    }
     reportedOs.addAll(byOs.keySet());
     reportedOs.addAll(outdated.keySet());
     for (String os : reportedOs) {

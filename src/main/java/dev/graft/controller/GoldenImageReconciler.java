@@ -118,9 +118,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         plumbing.reconcile(gi, ctx, GoldenImage.Status.class, (r, s) -> decide(r, s, view));
     GoldenImage.Status status = gi.getStatus();
     gauges.refresh(
-        Stream.concat(
-            ctx.getPrimaryCache().list(other -> !ResourceID.fromResource(other).equals(id)),
-            Stream.of(gi)));
+        gi, () -> ctx.getPrimaryCache().list(other -> !ResourceID.fromResource(other).equals(id)));
     if (status != null && status.phase == Phase.Ready) {
       planner.measurements().remember(gi); // after a restart, learned again from the catalog
       // A Ready image may take the os over a cache limit.
