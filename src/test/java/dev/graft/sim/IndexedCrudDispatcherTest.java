@@ -498,6 +498,81 @@ class IndexedCrudDispatcherTest {
     assertThat(store.candidates("/version")).as("no resource: everything").isEqualTo(-1);
   }
 
+  /** {@code graft demo}'s authorizer reads Roles and bindings through the indexed store. */
+  @Test
+  void subjectAccessReviewsAreAnsweredFromTheIndexedStore() {
+    IndexedCrudDispatcher store = new IndexedCrudDispatcher();
+    MockWebServer web = new MockWebServer();
+    KubernetesMockServer server =
+        new KubernetesMockServer(new Context(), web, new HashMap<>(), store, false);
+    server.init();
+    servers.add(server);
+    AuthorizingDispatcher.install(web, store);
+    KubernetesClient client = server.createClient();
+    clients.add(client);
+    client
+        .rbac()
+        .roles()
+        .inNamespace("src")
+        .resource(
+            new io.fabric8.kubernetes.api.model.rbac.RoleBuilder()
+                .withNewMetadata()
+                .withName("cloner")
+                .endMetadata()
+                .addNewRule()
+                .withApiGroups("cdi.kubevirt.io")
+                .withResources("datavolumes/source")
+                .withVerbs("create")
+                .endRule()
+                .build())
+        .create();
+    client
+        .rbac()
+        .roleBindings()
+        .inNamespace("src")
+        .resource(
+            new io.fabric8.kubernetes.api.model.rbac.RoleBindingBuilder()
+                .withNewMetadata()
+                .withName("dst-may-clone")
+                .endMetadata()
+                .addNewSubject()
+                .withKind("ServiceAccount")
+                .withName("default")
+                .withNamespace("dst")
+                .endSubject()
+                .withNewRoleRef()
+                .withApiGroup("rbac.authorization.k8s.io")
+                .withKind("Role")
+                .withName("cloner")
+                .endRoleRef()
+                .build())
+        .create();
+    assertThat(review(client, "system:serviceaccount:dst:default")).isTrue();
+    assertThat(review(client, "system:serviceaccount:other:default")).isFalse();
+  }
+
+  private static boolean review(KubernetesClient client, String user) {
+    return client
+        .authorization()
+        .v1()
+        .subjectAccessReview()
+        .create(
+            new io.fabric8.kubernetes.api.model.authorization.v1.SubjectAccessReviewBuilder()
+                .withNewSpec()
+                .withUser(user)
+                .withNewResourceAttributes()
+                .withNamespace("src")
+                .withGroup("cdi.kubevirt.io")
+                .withResource("datavolumes")
+                .withSubresource("source")
+                .withVerb("create")
+                .endResourceAttributes()
+                .endSpec()
+                .build())
+        .getStatus()
+        .getAllowed();
+  }
+
   /**
    * The same random requests (creates, gets, lists with and without selectors, patches, status
    * writes, updates, deletes with and without finalizers) get the same answers from both stores.
