@@ -26,6 +26,31 @@ public final class CatalogFeed {
     kept.values().forEach(KeptCatalog::relist);
   }
 
+  /**
+   * How many plans walked a namespace's whole catalog (its first, relists, the safety net); 0 when
+   * none planned yet.
+   */
+  public int walks(String namespace) {
+    KeptCatalog k = kept.get(key(namespace));
+    if (k == null) {
+      return 0;
+    }
+    synchronized (k) {
+      return k.walks();
+    }
+  }
+
+  /** The names of a namespace's images as of its kept catalog's last sync. */
+  public java.util.Set<String> names(String namespace) {
+    KeptCatalog k = kept.get(key(namespace));
+    if (k == null) {
+      return java.util.Set.of();
+    }
+    synchronized (k) {
+      return java.util.Set.copyOf(k.byName().keySet());
+    }
+  }
+
   /** The kept catalog of a namespace (null: the catalog's own namespace in tools). */
   KeptCatalog of(String namespace) {
     return kept.computeIfAbsent(key(namespace), ns -> new KeptCatalog(namespace));
