@@ -18,11 +18,11 @@ import java.util.Map;
  * reads either.
  *
  * <p>Why safe to write back: the operator never replaces (PUT) an object it read; it creates,
- * patches (JSON Patch or merge patch computed from what it changes, server-side apply by the SDK)
- * and deletes. A patch computed between two objects read this way holds neither field, and an
- * update that omits {@code managedFields} leaves them as they are on the server. A full update of a
- * read object would drop kubectl's annotation: {@code ReadPruningTest} pins that no reconciler
- * action does one.
+ * patches (JSON Patch or merge patch computed from what it changes; the SDK's status patch is a
+ * JSON patch against the cached object) and deletes. A patch computed between two objects read this
+ * way holds neither field, and an update that omits {@code managedFields} leaves them as they are
+ * on the server. A full update of a read object would drop kubectl's annotation: {@code
+ * ArchitectureTest} pins that no operator code does one.
  *
  * <p>Done in the client's deserialization rather than in an informer item store: the SDK shares one
  * configured item store between the informers of every watched namespace, and a store shared that
