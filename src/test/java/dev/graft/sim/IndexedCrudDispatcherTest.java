@@ -498,6 +498,34 @@ class IndexedCrudDispatcherTest {
     assertThat(store.candidates("/version")).as("no resource: everything").isEqualTo(-1);
   }
 
+  /** Objects removed from the store's map directly are gone from the index once it is rebuilt. */
+  @Test
+  void objectsForgottenInTheMapAreForgottenByTheIndex() {
+    IndexedCrudDispatcher store = new IndexedCrudDispatcher();
+    KubernetesClient client = server(store).createClient();
+    clients.add(client);
+    client.resource(configMap("a", "c1", Map.of())).create();
+    client.resource(configMap("b", "c2", Map.of())).create();
+    client.resource(configMap("a", "c3", Map.of())).create();
+    store
+        .getMap()
+        .keySet()
+        .removeIf(
+            k ->
+                k.matches(
+                    new io.fabric8.mockwebserver.crud.AttributeSet(
+                        new io.fabric8.mockwebserver.crud.Attribute("namespace", "a"))));
+    // Even before the rebuild, what the map no longer has is not answered.
+    assertThat(names(client.configMaps().inAnyNamespace().list().getItems())).containsExactly("c2");
+    assertThat(client.configMaps().inNamespace("a").withName("c1").get()).isNull();
+    store.reindex();
+    assertThat(store.candidates("/api/v1/configmaps")).isEqualTo(1);
+    assertThat(store.candidates("/api/v1/namespaces/a/configmaps/c1")).isZero();
+    client.resource(configMap("a", "c1", Map.of())).create();
+    assertThat(names(client.configMaps().inAnyNamespace().list().getItems()))
+        .containsExactly("c2", "c1");
+  }
+
   /** {@code graft demo}'s authorizer reads Roles and bindings through the indexed store. */
   @Test
   void subjectAccessReviewsAreAnsweredFromTheIndexedStore() {
