@@ -5,6 +5,7 @@ import dev.graft.api.ClusterBaseImage;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.FileResolver;
+import dev.graft.build.InjectionJobs;
 import dev.graft.build.Manifest;
 import dev.graft.build.ManifestCache;
 import dev.graft.build.ResolutionException;
@@ -58,14 +59,17 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   private final Plumbing plumbing;
   private final RequestSources sources;
   private final RequestCache requests;
+  private final InjectionJobs jobs;
 
   public GraftedVirtualMachineReconciler(
       GraftConfig config,
       PlanningService planning,
       UsageLedger ledger,
       Plumbing plumbing,
-      RequestCache requests) {
+      RequestCache requests,
+      InjectionJobs jobs) {
     this.config = config;
+    this.jobs = jobs; // a planned build's script goes into its payload ConfigMap
     this.requests = requests;
     this.planning = planning;
     this.ledger = ledger;
@@ -95,7 +99,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     if (view.wantsPlan() && awaitCreation(view)) {
       view = observe(gvm, ctx);
     }
-    RequestView.Plan plan = RequestView.Plan.NONE;
+    RequestView.Plan plan = RequestView.Plan.none(jobs);
     if (view.wantsPlan()) {
       plan = plan(view, ctx);
       // Planned by a plan that ran meanwhile: wait for it, holding no claim of this reconcile.
@@ -233,7 +237,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     Map<String, GoldenImage> byName = new HashMap<>(); // the orders' parents: all that is read
     orders.forEach(o -> byName.computeIfAbsent(o.parent(), catalog::image));
     return new RequestView.Plan(
-        orders, requesters, byName, o -> planning.release(catalogNs, List.of(o)));
+        orders, requesters, byName, o -> planning.release(catalogNs, List.of(o)), jobs);
   }
 
   private static String key(GraftedVirtualMachine gvm) {

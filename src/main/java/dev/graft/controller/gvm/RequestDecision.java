@@ -161,7 +161,7 @@ public final class RequestDecision {
           actions);
     }
     if (!imageReady) {
-      actions.addAll(missingPayloads(v, image, parent));
+      actions.addAll(missingPayloads(v, image, parent, plan));
       // One message for the whole build: the image's own status and events tell its steps, and a
       // message that named them cost every request of the image a status patch per step.
       Decision building =
@@ -187,7 +187,7 @@ public final class RequestDecision {
    * watch: the image's condition is what tells.
    */
   private static List<Action> missingPayloads(
-      RequestView v, GoldenImage image, GoldenImage parent) {
+      RequestView v, GoldenImage image, GoldenImage parent, RequestView.Plan plan) {
     if (image.getSpec().parent == null
         || image.getMetadata().getUid() == null
         || parent == null
@@ -195,8 +195,10 @@ public final class RequestDecision {
       return List.of();
     }
     List<Action> out = new ArrayList<>();
+    InjectionJobs.Diff diff = Payloads.diff(image, parent);
     for (HasMetadata payload :
-        Payloads.desired(image, Payloads.diff(image, parent), v.manifest().content())) {
+        Payloads.desired(
+            image, diff, v.manifest().content(), PlanActions.script(plan, image, diff))) {
       out.add(Action.Create.uncached(payload));
     }
     return out;

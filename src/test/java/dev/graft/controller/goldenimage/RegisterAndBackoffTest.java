@@ -68,7 +68,7 @@ class RegisterAndBackoffTest {
             v.parent(),
             null,
             null,
-            false,
+            null,
             true,
             true,
             null,
