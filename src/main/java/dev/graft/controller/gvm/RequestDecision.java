@@ -48,7 +48,8 @@ public final class RequestDecision {
    * Whether a state is worth an Event of the request: every problem (a Warning), and Ready. The
    * steps on the way (Batching, Planning, Building, KubeVirt's Provisioning and Starting...) are in
    * the status; an Event each cost every request one call per step. The request's other news has
-   * Events of its own: Planned, VirtualMachineCreated, VirtualMachineUpdated, RestartRequired.
+   * Events of its own: Planned, VirtualMachineUpdated, RestartRequired (its VM's creation is in the
+   * status: Provisioning).
    */
   static boolean milestone(State state) {
     return state.degraded() || state.ready();
@@ -101,13 +102,15 @@ public final class RequestDecision {
       }
       if (!v.batchWait().isZero()) {
         // The message names the window, not the time left: a status that changed on every
-        // reconcile cost a status patch each time.
+        // reconcile cost a status patch each time. A new request gets no status for this wait
+        // (the batch window, 2 s by default): its first is Building (issue 17, item 4).
         return Decision.of(
                 State.progressing(
                     Phase.Planning,
                     "Batching",
                     "waiting up to " + v.batchWindow().toMillis() + "ms for requests to batch"))
-            .recheckAfter(v.batchWait());
+            .recheckAfter(v.batchWait())
+            .unwrittenWhileNew();
       }
       actions.addAll(PlanActions.of(v, plan));
       CatalogPlanner.Order mine =
