@@ -72,6 +72,22 @@ public record Manifest(
     throw new IllegalStateException("every name of manifest " + digest + " is taken");
   }
 
+  /**
+   * The names {@link #namedAmong} looks at before it settles on this manifest's own (the last):
+   * what its name depends on.
+   */
+  public List<String> namesLookedAt() {
+    String digest = digest();
+    List<String> out = new java.util.ArrayList<>();
+    for (int digits : NAME_DIGITS) {
+      out.add(imageName(os, digest, baseGeneration, digits));
+      if (digits == nameDigits) {
+        break;
+      }
+    }
+    return out;
+  }
+
   /** sha256 over the sorted entries' identity digests, one per line. */
   public String digest() {
     return digestOf(entries);

@@ -76,8 +76,7 @@ public class CatalogPlanner {
   private final java.util.Set<String> exportedClones =
       java.util.concurrent.ConcurrentHashMap.newKeySet();
   // Per catalog namespace: file table, image sets and nearest index kept across plans.
-  private final Map<String, KeptCatalog> keptCatalogs =
-      new java.util.concurrent.ConcurrentHashMap<>();
+  private final CatalogFeed kept = new CatalogFeed();
 
   /** Without run-time overrides, learning from its own measurements. */
   public CatalogPlanner(GraftConfig config, GraftMetrics metrics) {
@@ -175,48 +174,49 @@ public class CatalogPlanner {
       Map<String, Tenancy.Request> tenancy,
       Collection<GoldenImage> catalog,
       String catalogNs) {
-    return plan(pending, tenancy, catalog, catalogNs, false);
+    return plan(pending, tenancy, CatalogSource.listed(catalog), catalogNs, false);
   }
 
   /**
-   * The same; {@code synced}: the namespace's kept catalog was just synced with {@code catalog}
-   * ({@link #sync}) under the same lock, so it is not walked again.
+   * The same from a source; {@code synced}: the namespace's kept catalog was just synced with it
+   * ({@link #sync}) under the same lock, so it is not synced again.
    */
   List<Order> plan(
       Collection<Manifest> pending,
       Map<String, Tenancy.Request> tenancy,
-      Collection<GoldenImage> catalog,
+      CatalogSource catalog,
       String catalogNs,
       boolean synced) {
     Strategy strategy = strategy();
-    learning.prime(catalogNs, catalog);
+    learning.prime(catalogNs, catalog::list);
     Weights weights = weights();
     List<Order> orders;
     if (strategy == Strategy.OPTIMAL || strategy == Strategy.NEAREST) {
-      KeptCatalog kept = kept(catalogNs);
-      synchronized (kept) {
+      KeptCatalog k = kept.of(catalogNs);
+      synchronized (k) {
         if (!synced) {
-          syncKept(kept, catalog);
+          syncKept(k, catalog);
         }
         orders =
             planKept(
                 pending,
                 tenancy,
-                kept,
+                k,
                 strategy,
                 weights,
-                depthLimits.forCatalog(kept.bases(), defaultStorageClass));
+                depthLimits.forCatalog(k.bases(), defaultStorageClass));
       }
     } else {
+      Collection<GoldenImage> all = catalog.list();
       orders =
           plan(
               pending,
               tenancy,
-              catalog,
+              all,
               catalogNs,
               strategy,
               weights,
-              depthLimits.forCatalog(catalog, defaultStorageClass),
+              depthLimits.forCatalog(all, defaultStorageClass),
               cloneCosts());
     }
     if (!pending.isEmpty()) {
@@ -226,30 +226,28 @@ public class CatalogPlanner {
   }
 
   /**
-   * Brings the namespace's kept catalog up to date with {@code catalog} (the images it lists now);
-   * returns whether an image of a name is in it, for the caller's checks under the same lock.
+   * Brings the namespace's kept catalog up to date with {@code catalog} (only what changed when it
+   * is fed); returns whether an image of a name is in it, for the caller's checks under the lock.
    */
-  public java.util.function.Predicate<String> sync(
-      String catalogNs, Collection<GoldenImage> catalog) {
-    KeptCatalog kept = kept(catalogNs);
-    synchronized (kept) {
-      syncKept(kept, catalog);
+  public java.util.function.Predicate<String> sync(String catalogNs, CatalogSource catalog) {
+    KeptCatalog k = kept.of(catalogNs);
+    synchronized (k) {
+      syncKept(k, catalog);
     }
     return name -> {
-      synchronized (kept) {
-        return kept.contains(name);
+      synchronized (k) {
+        return k.contains(name);
       }
     };
   }
 
-  private void syncKept(KeptCatalog kept, Collection<GoldenImage> catalog) {
-    boolean learns = learning();
-    kept.sync(catalog, cloneCosts(), learns ? learning.cloneFits() : null);
+  /** The kept catalogs, fed by the GoldenImage informer's events. */
+  public CatalogFeed feed() {
+    return kept;
   }
 
-  private KeptCatalog kept(String catalogNs) {
-    return keptCatalogs.computeIfAbsent(
-        catalogNs == null ? "" : catalogNs, ns -> new KeptCatalog(catalogNs));
+  private void syncKept(KeptCatalog k, CatalogSource catalog) {
+    k.sync(catalog, cloneCosts(), learning() ? learning.cloneFits() : null);
   }
 
   /**

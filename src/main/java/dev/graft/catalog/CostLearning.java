@@ -70,12 +70,18 @@ public class CostLearning {
 
   /** Remembers every build of a namespace's catalog once (after a restart, before planning). */
   public void prime(String namespace, Collection<GoldenImage> catalog) {
+    prime(namespace, () -> catalog);
+  }
+
+  /** The same, listing the catalog only the first time (a plan should not walk it). */
+  public void prime(
+      String namespace, java.util.function.Supplier<Collection<GoldenImage>> catalog) {
     synchronized (this) {
       if (!primed.add(namespace == null ? "" : namespace)) {
         return;
       }
     }
-    catalog.forEach(this::remember);
+    catalog.get().forEach(this::remember);
   }
 
   /** The learner over the remembered builds. */

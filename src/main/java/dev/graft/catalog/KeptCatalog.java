@@ -26,14 +26,17 @@ import org.roaringbitmap.RoaringBitmap;
  * and Secret-sourced files), so that a request finds its sources in the partitions that may serve
  * it ({@link #sources}) without the images being copied per request key.
  *
- * <p>{@link #sync} brings it up to date with the catalog as the informer cache lists it: an image
- * whose resourceVersion is the one read last time is not read again; a new or changed one is read
- * (its manifest, tenancy, depth and clone cost) and replaces its old entry; one no longer listed
- * leaves the index. The index does not depend on the weights (priced at each lookup), and clone
- * costs, which learning moves, are replaced in place when the learned clone fits change. An image
- * with no resourceVersion (built by hand) is read again on every sync.
+ * <p>{@link #sync} brings it up to date with the catalog: fed by the informer's events ({@link
+ * CatalogFeed}), it reads only the images noted changed since the last sync; otherwise it walks the
+ * catalog as the informer cache lists it. Either way an image whose resourceVersion is the one read
+ * last time is not read again; a new or changed one is read (its manifest, tenancy, depth and clone
+ * cost) and replaces its old entry; one no longer there leaves the index. The index does not depend
+ * on the weights (priced at each lookup), and clone costs, which learning moves, are replaced in
+ * place when the learned clone fits change. An image with no resourceVersion (built by hand) is
+ * read again on every walk.
  *
- * <p>Not thread-safe: the planner syncs and plans under its lock.
+ * <p>Not thread-safe, but for {@link #changed} and {@link #relist}: the planner syncs and plans
+ * under its lock.
  */
 final class KeptCatalog {
   /** A partition of the index: the images that one tenancy decision covers. */
@@ -61,6 +64,14 @@ final class KeptCatalog {
   private CostModel model;
   private int modelFiles = -1;
   private int syncs;
+  // Fed by the informer's events (any thread): names changed since the last sync.
+  private final Set<String> changed = java.util.concurrent.ConcurrentHashMap.newKeySet();
+  private volatile boolean relist = true;
+  private long walkedAt;
+  private int walks;
+
+  /** A fed kept catalog is still walked this often: a lost event is repaired within it. */
+  static final java.time.Duration WALK_EVERY = java.time.Duration.ofMinutes(10);
 
   KeptCatalog(String catalogNs) {
     this.catalogNs = catalogNs;
@@ -68,13 +79,12 @@ final class KeptCatalog {
 
   /**
    * Brings the kept structures up to date with {@code catalog}, the namespace's images as listed
-   * now; {@code fits} identifies the clone-cost function (equal fits: equal costs).
+   * now (a walk over all of them); {@code fits} identifies the clone-cost function (equal fits:
+   * equal costs).
    */
   void sync(Collection<GoldenImage> catalog, CloneCosts clones, Object fits) {
+    boolean repriced = clonesFrom(clones, fits);
     int stamp = ++syncs;
-    boolean repriced = !Objects.equals(fits, cloneFits);
-    this.clones = clones;
-    this.cloneFits = fits;
     List<GoldenImage> changed = new ArrayList<>();
     for (GoldenImage gi : catalog) {
       String name = gi.getMetadata().getName();
@@ -100,7 +110,77 @@ final class KeptCatalog {
           });
       gone.forEach(this::forget);
     }
-    index.buildAll(); // postings now, not on a request's first lookup
+    settle(repriced);
+  }
+
+  /**
+   * The same from a source: a fed one ({@link CatalogSource#fed}) reads only the images noted
+   * changed since the last sync, from the source as it is now (absent: forgotten); a walk instead
+   * on the first sync, after a relist, every {@link #WALK_EVERY} (a safety net: a lost event is
+   * repaired within it), and always for a source that is not fed.
+   */
+  void sync(CatalogSource source, CloneCosts clones, Object fits) {
+    long now = System.nanoTime();
+    if (!source.fed() || relist || now - walkedAt > WALK_EVERY.toNanos()) {
+      relist = false;
+      changed.clear(); // before the walk lists: a change after that is noted again
+      walkedAt = now;
+      walks++;
+      sync(source.list(), clones, fits);
+      return;
+    }
+    boolean repriced = clonesFrom(clones, fits);
+    int stamp = syncs;
+    List<GoldenImage> read = new ArrayList<>();
+    for (var it = changed.iterator(); it.hasNext(); ) {
+      String name = it.next();
+      it.remove(); // before the read: a change after it is noted again
+      GoldenImage gi = source.get(name);
+      Entry e = entries.get(name);
+      if (gi == null) {
+        if (e != null) {
+          forget(name);
+        }
+        continue;
+      }
+      String version = gi.getMetadata().getResourceVersion();
+      if (e == null || version == null || !version.equals(e.version)) {
+        read.add(gi);
+        byName.put(name, gi); // first, so that depths read through the new parents
+      }
+    }
+    for (GoldenImage gi : read) {
+      read(gi, stamp);
+    }
+    settle(repriced);
+  }
+
+  /** Notes an image added, changed or deleted since the last sync (from any thread). */
+  void changed(String name) {
+    changed.add(name);
+  }
+
+  /** Makes the next sync walk its source (the informer was (re)started). */
+  void relist() {
+    relist = true;
+  }
+
+  /** How many syncs walked the whole catalog (the first, relists, the safety net). */
+  int walks() {
+    return walks;
+  }
+
+  /** Takes the clone costs in use; whether they differ from the last sync's. */
+  private boolean clonesFrom(CloneCosts clones, Object fits) {
+    boolean repriced = !Objects.equals(fits, cloneFits);
+    this.clones = clones;
+    this.cloneFits = fits;
+    return repriced;
+  }
+
+  /** Builds the postings now (not on a request's first lookup) and reprices clone costs. */
+  private void settle(boolean repriced) {
+    index.buildAll();
     if (repriced) {
       for (Entry e : entries.values()) {
         if (e.image != null) {

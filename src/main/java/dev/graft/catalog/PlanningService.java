@@ -49,6 +49,19 @@ public class PlanningService {
       Map<String, Manifest> pending,
       Map<String, List<String>> requesters,
       Collection<GoldenImage> catalog) {
+    return plan(namespace, pending, requesters, CatalogSource.listed(catalog));
+  }
+
+  /**
+   * The same against a source of the catalog: a fed one ({@link CatalogSource#fed}, as the
+   * GraftedVirtualMachine controller's informer is) is read only where it changed since the last
+   * plan, a listed one walked in full.
+   */
+  public List<CatalogPlanner.Order> plan(
+      String namespace,
+      Map<String, Manifest> pending,
+      Map<String, List<String>> requesters,
+      CatalogSource catalog) {
     synchronized (this) {
       // The planner's kept catalog, brought up to date once: its names answer "exists?".
       java.util.function.Predicate<String> exists = planner.sync(namespace, catalog);

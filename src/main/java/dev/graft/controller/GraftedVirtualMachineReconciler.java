@@ -36,7 +36,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
 
 /**
  * Reconciles a GraftedVirtualMachine as observe → decide → act. Observe resolves its files into a
@@ -60,6 +59,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   private final RequestSources sources;
   private final RequestCache requests;
   private final InjectionJobs jobs;
+  private final PendingRequests pendingRequests;
 
   public GraftedVirtualMachineReconciler(
       GraftConfig config,
@@ -77,7 +77,8 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     this.manifests =
         new ManifestCache(
             new FileResolver(config.files().maxFileBytes(), config.files().secretSelector()));
-    this.sources = new RequestSources(config);
+    this.pendingRequests = new PendingRequests(this::catalogNamespace, manifests);
+    this.sources = new RequestSources(config, pendingRequests, planning.planner().feed());
   }
 
   @Override
@@ -200,9 +201,10 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
 
   /**
    * Plans this request together with every other pending request of the same catalog (a new base
-   * generation makes every request that moves to it pending at once: one batch). Resolving the
-   * others reads the caches (and the manifest cache) without any lock; only the planning itself is
-   * serialized, in the planning service.
+   * generation makes every request that moves to it pending at once: one batch). The others are
+   * kept resolved across plans ({@link PendingRequests}: only those whose inputs changed are
+   * resolved again, from the caches), and the planner reads only the images that changed since its
+   * last plan; only the planning itself is serialized, in the planning service.
    */
   private RequestView.Plan plan(RequestView view, Context<GraftedVirtualMachine> ctx) {
     String catalogNs = view.catalogNamespace();
@@ -211,36 +213,16 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     Map<String, List<String>> requesters = new HashMap<>();
     pending.put(view.manifest().imageName(), view.manifest());
     requesters.computeIfAbsent(view.manifest().imageName(), k -> new ArrayList<>()).add(view.key());
-    var all = ctx.getPrimaryCache();
-    List<GraftedVirtualMachine> others =
-        all.list(
-                other ->
-                    other.getMetadata().getDeletionTimestamp() == null
-                        && catalogNs.equals(catalogNamespace(other.getMetadata().getNamespace())))
-            .sorted((a, b) -> key(a).compareTo(key(b)))
-            .toList();
-    for (GraftedVirtualMachine other : others) {
-      try {
-        RequestCatalog.Resolved r = catalog.resolve(other);
-        Manifest m = r.manifest();
-        if (catalog.image(m).isEmpty() && r.base() != null) {
-          pending.putIfAbsent(m.imageName(), m);
-          requesters.computeIfAbsent(m.imageName(), k -> new ArrayList<>()).add(key(other));
-        }
-      } catch (ResolutionException e) {
-        // Reported by that resource's own reconcile.
-      }
+    for (PendingRequests.Pending other :
+        pendingRequests.pending(catalogNs, ctx.getPrimaryCache(), catalog)) {
+      pending.putIfAbsent(other.image(), other.manifest());
+      requesters.computeIfAbsent(other.image(), k -> new ArrayList<>()).add(other.key());
     }
-    manifests.retain(all.list().map(g -> g.getMetadata().getUid()).collect(Collectors.toSet()));
     List<CatalogPlanner.Order> orders =
-        planning.plan(catalogNs, pending, requesters, catalog.all());
+        planning.plan(catalogNs, pending, requesters, catalog.source());
     Map<String, GoldenImage> byName = new HashMap<>(); // the orders' parents: all that is read
     orders.forEach(o -> byName.computeIfAbsent(o.parent(), catalog::image));
     return new RequestView.Plan(
         orders, requesters, byName, o -> planning.release(catalogNs, List.of(o)), jobs);
-  }
-
-  private static String key(GraftedVirtualMachine gvm) {
-    return gvm.getMetadata().getNamespace() + "/" + gvm.getMetadata().getName();
   }
 }

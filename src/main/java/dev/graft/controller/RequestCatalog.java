@@ -11,6 +11,7 @@ import dev.graft.build.ResolutionException;
 import dev.graft.build.TemplateCheck;
 import dev.graft.catalog.BaseGenerations;
 import dev.graft.catalog.CatalogPlanner;
+import dev.graft.catalog.CatalogSource;
 import dev.graft.controller.gvm.BaseChoice;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
@@ -21,14 +22,13 @@ import java.util.List;
  * on the base generation it is built on ({@link BaseChoice}), under the name of its image in the
  * catalog (full digests compared), checked with its VM template.
  */
-final class RequestCatalog {
+final class RequestCatalog implements PendingRequests.Catalog {
   private final ManifestCache manifests;
   private final InformerEventSource<GoldenImage, GraftedVirtualMachine> images;
   private final InformerEventSource<BaseImage, GraftedVirtualMachine> baseImages;
   private final InformerEventSource<ClusterBaseImage, GraftedVirtualMachine> clusterBaseImages;
   private final FileResolver.Lookup lookup;
   private final String catalogNs;
-  private List<GoldenImage> listed;
   private final java.util.Map<String, List<GoldenImage>> basesByOs = new java.util.HashMap<>();
 
   RequestCatalog(
@@ -54,13 +54,12 @@ final class RequestCatalog {
    * disk is checked against its image, or the base its image would be built from (every image of an
    * os has its base's storage).
    */
-  Resolved resolve(GraftedVirtualMachine gvm) throws ResolutionException {
+  @Override
+  public Resolved resolve(GraftedVirtualMachine gvm) throws ResolutionException {
     Manifest files = manifests.resolve(gvm, lookup);
     List<GoldenImage> bases =
         basesByOs.computeIfAbsent(
-            files.os(),
-            os ->
-                BaseGenerations.bases(all(), os).stream().filter(CatalogPlanner::usable).toList());
+            files.os(), os -> bases(os).stream().filter(CatalogPlanner::usable).toList());
     BaseChoice choice = BaseChoice.of(gvm, policy(bases), bases);
     Manifest m =
         RequestSources.named(
@@ -77,16 +76,58 @@ final class RequestCatalog {
     return images.get(new ResourceID(m.imageName(), catalogNs));
   }
 
-  GoldenImage image(String name) {
+  @Override
+  public GoldenImage image(String name) {
     return images.get(new ResourceID(name, catalogNs)).orElse(null);
   }
 
-  /** The catalog's images, listed once per instance (a plan resolves many requests with one). */
-  List<GoldenImage> all() {
-    if (listed == null) {
-      listed = images.list(catalogNs).toList();
+  /** The base images of an os in the catalog, oldest first (from the image cache's index). */
+  List<GoldenImage> bases(String os) {
+    return BaseGenerations.bases(images.byIndex(RequestSources.BASES, catalogNs + "/" + os), os);
+  }
+
+  /**
+   * What a request's resolution reads of the os's bases now (each one's name, spec generation and
+   * whether it is usable; not its status's other changes): when it differs, the requests of the os
+   * may move to another base.
+   */
+  @Override
+  public String basesVersion(String os) {
+    StringBuilder sb = new StringBuilder();
+    for (GoldenImage b : bases(os)) {
+      sb.append(b.getMetadata().getName())
+          .append(':')
+          .append(b.getMetadata().getGeneration())
+          .append(':')
+          .append(BaseGenerations.of(b))
+          .append(':')
+          .append(b.getSpec().baseImage)
+          .append(CatalogPlanner.usable(b) ? ";" : "-;");
     }
-    return listed;
+    return sb.toString();
+  }
+
+  /**
+   * The catalog for the planner: read where it changed (the image cache reports its changes to the
+   * planner's feed, {@link RequestSources}), walked only when the feed asks for it.
+   */
+  CatalogSource source() {
+    return new CatalogSource() {
+      @Override
+      public GoldenImage get(String name) {
+        return image(name);
+      }
+
+      @Override
+      public java.util.Collection<GoldenImage> list() {
+        return images.list(catalogNs).toList();
+      }
+
+      @Override
+      public boolean fed() {
+        return true;
+      }
+    };
   }
 
   /**

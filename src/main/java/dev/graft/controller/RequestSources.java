@@ -7,6 +7,8 @@ import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.FileResolver;
 import dev.graft.build.Manifest;
+import dev.graft.catalog.BaseGenerations;
+import dev.graft.catalog.CatalogFeed;
 import dev.graft.catalog.Tenancy;
 import dev.graft.config.GraftConfig;
 import dev.graft.controller.gvm.RootDisks;
@@ -29,6 +31,7 @@ import io.javaoperatorsdk.operator.processing.event.source.IndexerResourceCache;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.stream.Collectors;
@@ -46,10 +49,24 @@ final class RequestSources {
 
   static final String UNMATCHED = "";
 
-  private final GraftConfig config;
+  /** Index of the catalog's base images by {@code namespace/os}. */
+  static final String BASES = "bases";
 
-  RequestSources(GraftConfig config) {
+  /** The request cache's hook for {@link PendingRequests#seen}: it indexes nothing. */
+  private static final String SEEN = "pendingRequestsSeen";
+
+  private final GraftConfig config;
+  private final PendingRequests pending;
+  private final CatalogFeed feed;
+
+  /**
+   * @param pending told of every change of a request's inputs
+   * @param feed the planner's kept catalogs, told of every GoldenImage event
+   */
+  RequestSources(GraftConfig config, PendingRequests pending, CatalogFeed feed) {
     this.config = config;
+    this.pending = pending;
+    this.feed = feed;
   }
 
   List<EventSource<?, GraftedVirtualMachine>> prepare(
@@ -63,6 +80,15 @@ final class RequestSources {
                 : gvm.getSpec().fileSets.stream()
                     .map(fs -> gvm.getMetadata().getNamespace() + "/" + fs)
                     .toList());
+    // The SDK offers no handler on the primary informer; an index function is called on every add
+    // and update, as the cache stores it, so a request that is new or changed is marked before any
+    // plan can read it.
+    gvms.addIndexer(
+        SEEN,
+        gvm -> {
+          pending.seen(gvm);
+          return List.of();
+        });
     gvms.addIndexer(
         BY_IMAGE,
         gvm ->
@@ -74,7 +100,7 @@ final class RequestSources {
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(FileSet.class, GraftedVirtualMachine.class)
                 .withSecondaryToPrimaryMapper(
-                    (FileSet fs) -> ids(gvms.byIndex(BY_FILESET, key(fs)).stream()))
+                    (FileSet fs) -> concern(ids(gvms.byIndex(BY_FILESET, key(fs)).stream())))
                 .build(),
             context);
     FileResolver.Lookup forMapping = lookup(fileSets, null, null);
@@ -84,7 +110,7 @@ final class RequestSources {
                 // Graft's own build ConfigMaps are left out (GoldenImage controller's alone).
                 .withLabelSelector(config.files().configmapSelector())
                 .withSecondaryToPrimaryMapper(
-                    (ConfigMap cm) -> referencing(gvms, forMapping, cm, false))
+                    (ConfigMap cm) -> concern(referencing(gvms, forMapping, cm, false)))
                 .build(),
             context);
     var secrets =
@@ -92,11 +118,12 @@ final class RequestSources {
             InformerEventSourceConfiguration.from(Secret.class, GraftedVirtualMachine.class)
                 // Only the Secrets meant for Graft are ever read or cached.
                 .withLabelSelector(config.files().secretSelector())
-                .withSecondaryToPrimaryMapper((Secret s) -> referencing(gvms, forMapping, s, true))
+                .withSecondaryToPrimaryMapper(
+                    (Secret s) -> concern(referencing(gvms, forMapping, s, true)))
                 .build(),
             context);
     var images =
-        new InformerEventSource<>(
+        new ReportingEventSource<>(
             InformerEventSourceConfiguration.from(GoldenImage.class, GraftedVirtualMachine.class)
                 // An image's events concern the requests that use it or wait for it, and those
                 // not yet matched to an image (a new base or plan may serve them); waking every
@@ -121,7 +148,15 @@ final class RequestSources {
                                     gvms.byIndex(BY_IMAGE, UNMATCHED).stream(),
                                     gvms.byIndex(BY_IMAGE, gi.getMetadata().getName()).stream())))
                 .build(),
-            context);
+            context,
+            catalogListener());
+    images.addIndexers(
+        Map.<String, java.util.function.Function<GoldenImage, List<String>>>of(
+            BASES,
+            gi ->
+                BaseGenerations.isBase(gi)
+                    ? List.of(gi.getMetadata().getNamespace() + "/" + gi.getSpec().os)
+                    : List.of()));
     var vms =
         new InformerEventSource<>(
             InformerEventSourceConfiguration.from(VirtualMachine.class, GraftedVirtualMachine.class)
@@ -159,7 +194,7 @@ final class RequestSources {
                 .withOnAddFilter(bi -> false)
                 .withOnUpdateFilter(RequestSources::specChanged)
                 .withSecondaryToPrimaryMapper(
-                    (BaseImage bi) -> ids(gvms.list(gvm -> sameOs(gvm, bi.getSpec()))))
+                    (BaseImage bi) -> concern(ids(gvms.list(gvm -> sameOs(gvm, bi.getSpec())))))
                 .build(),
             context);
     List<EventSource<?, GraftedVirtualMachine>> sources =
@@ -175,11 +210,43 @@ final class RequestSources {
                   .withOnAddFilter(c -> false)
                   .withOnUpdateFilter(RequestSources::specChanged)
                   .withSecondaryToPrimaryMapper(
-                      (ClusterBaseImage c) -> ids(gvms.list(gvm -> sameOs(gvm, c.getSpec()))))
+                      (ClusterBaseImage c) ->
+                          concern(ids(gvms.list(gvm -> sameOs(gvm, c.getSpec())))))
                   .build(),
               context));
     }
     return sources;
+  }
+
+  /**
+   * Every GoldenImage event goes to the planner's kept catalog of its namespace and to the requests
+   * whose image name depends on it, before the SDK maps it to reconciles.
+   */
+  private ReportingEventSource.Listener<GoldenImage> catalogListener() {
+    return new ReportingEventSource.Listener<>() {
+      @Override
+      public void changed(GoldenImage now) {
+        feed.changed(now.getMetadata().getNamespace(), now.getMetadata().getName());
+        pending.imageChanged(now);
+      }
+
+      @Override
+      public void deleted(GoldenImage gone) {
+        changed(gone);
+      }
+
+      @Override
+      public void restarted() {
+        feed.relisted();
+        pending.restarted();
+      }
+    };
+  }
+
+  /** The requests a mapper found: their inputs changed, so they are resolved again. */
+  private Set<ResourceID> concern(Set<ResourceID> ids) {
+    pending.concern(ids);
+    return ids;
   }
 
   private static boolean specChanged(HasMetadata now, HasMetadata before) {

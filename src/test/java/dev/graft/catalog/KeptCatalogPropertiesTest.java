@@ -94,7 +94,7 @@ class KeptCatalogPropertiesTest {
   }
 
   /** One random change to the catalog; every changed image is a new object, new version. */
-  private void change(Random rnd, List<GoldenImage> catalog) {
+  void change(Random rnd, List<GoldenImage> catalog) {
     int op = rnd.nextInt(10);
     if (op < 5 || catalog.size() < 2) {
       Manifest m = new Manifest(OS, TenancyPropertiesTest.randomFiles(rnd), Map.of());
@@ -136,7 +136,7 @@ class KeptCatalogPropertiesTest {
     catalog.set(at, versioned(copy));
   }
 
-  private GoldenImage versioned(GoldenImage gi) {
+  GoldenImage versioned(GoldenImage gi) {
     gi.getMetadata().setResourceVersion(Integer.toString(++versions));
     return gi;
   }
