@@ -165,7 +165,7 @@ public final class RequestDecision {
     }
     if (!imageReady) {
       actions.addAll(missingPayloads(v, image, parent, plan));
-      // One message for the whole build: the image's own status and events tell its steps, and a
+      // One message for the whole build: the image's own status tells its steps, and a
       // message that named them cost every request of the image a status patch per step.
       Decision building =
           Decision.of(
