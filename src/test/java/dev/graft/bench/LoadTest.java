@@ -47,11 +47,12 @@ class LoadTest {
 
   /**
    * Building, Provisioning (the VM's creation) and Ready (3.0 to 3.1 measured: a request whose
-   * image another reconcile is planning may say Planning first); a Batching status for requests
-   * reconciled inside their batch window again costs up to 0.4 more, mirroring each of KubeVirt's
-   * steps 2 more.
+   * image another reconcile is planning may say Planning first; 3.21 once, when the 100 requests of
+   * an earlier run, in another namespace, were each patched again during the 500); a Batching
+   * status for requests reconciled inside their batch window again costs up to 0.4 more, mirroring
+   * each of KubeVirt's steps 2 more.
    */
-  static final double MAX_REQUEST_STATUS_PATCHES_PER_VM = 3.3;
+  static final double MAX_REQUEST_STATUS_PATCHES_PER_VM = 3.4;
 
   /**
    * A quarter of an image's status patches per VM: Pending (waiting for its parent, queued),
@@ -61,11 +62,11 @@ class LoadTest {
   static final double MAX_IMAGE_STATUS_PATCHES_PER_VM = 1.3;
 
   /**
-   * Event writes (creates and repeats): Running per VM, Ready per image, one Planned per plan (1.27
-   * measured); a VirtualMachineCreated per VM again (2.27), or Cloning and Injecting per image
-   * (1.77), fails.
+   * Event writes (creates and repeats): Running per VM, Ready per image, one Planned per plan (1.26
+   * to 1.28 measured; 1.46 once, with 100 repeats of an earlier run's Running events, see above); a
+   * VirtualMachineCreated per VM again (2.27), or Cloning and Injecting per image (1.77), fails.
    */
-  static final double MAX_EVENT_WRITES_PER_VM = 1.5;
+  static final double MAX_EVENT_WRITES_PER_VM = 1.6;
 
   /**
    * One ConfigMap per build (its payload, which holds the Job's script): 1.0 to 1.06 measured (a
