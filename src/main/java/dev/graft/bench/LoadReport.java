@@ -35,7 +35,8 @@ public final class LoadReport {
             "RECONCILES/VM",
             "HEAP MB BEFORE",
             "HEAP MB AFTER",
-            "HEAP KB/VM");
+            "HEAP KB/VM",
+            "OPERATOR KB/VM");
     for (LoadRunner.Result r : results) {
       List<String> row =
           new java.util.ArrayList<>(
@@ -54,6 +55,7 @@ public final class LoadReport {
       row.add(fmt1(r.heapBefore() / 1048576.0));
       row.add(fmt1(r.heapAfter() / 1048576.0));
       row.add(fmt1(r.heapPerVm() / 1024.0));
+      row.add(r.operatorHeapPerVm() < 0 ? "-" : fmt1(r.operatorHeapPerVm() / 1024.0));
       table.row(row.toArray(String[]::new));
     }
     out.print(table.render());
@@ -62,6 +64,10 @@ public final class LoadReport {
           "RECONCILES/VM: - where the SDK's reconcile counters are not registered (the packaged"
               + " app); LoadTest reports them.");
     }
+    out.println(
+        "HEAP KB/VM: the whole JVM's used heap after GC, after the requests less before (the"
+            + " mock API server's objects, the simulator and the harness included); OPERATOR KB/VM:"
+            + " the same once all but the operator let go of the run's objects.");
     LoadRunner.Result largest = results.get(results.size() - 1);
     out.printf(Locale.ROOT, "%nOperator API calls by verb and resource (%d VMs)%n", largest.vms());
     TextTable byResource = new TextTable("CALL", "COUNT", "PER VM");

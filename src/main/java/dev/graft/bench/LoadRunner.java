@@ -77,6 +77,7 @@ public class LoadRunner {
       long reconciles,
       long heapBefore,
       long heapAfter,
+      long heapOperator,
       Map<String, Integer> writes) {
 
     public double callsPerVm() {
@@ -85,6 +86,14 @@ public class LoadRunner {
 
     public double heapPerVm() {
       return (double) (heapAfter - heapBefore) / vms;
+    }
+
+    /**
+     * The operator's share of {@link #heapPerVm}: the heap still used once the API server's copy,
+     * the simulator and the harness's log were let go; negative when not measured.
+     */
+    public double operatorHeapPerVm() {
+      return heapOperator < 0 ? -1 : (double) (heapOperator - heapBefore) / vms;
     }
   }
 
@@ -103,9 +112,12 @@ public class LoadRunner {
                     .withRequestTimeout(120_000)
                     .build())
             .build();
-    try (ClusterSimulator simulator = new ClusterSimulator(harness).start()) {
-      return run(n, timeout, harness, server);
+    // Held only by this list, which the run empties once it has weighed the heap with it.
+    List<AutoCloseable> others = new ArrayList<>(List.of(new ClusterSimulator(harness).start()));
+    try {
+      return run(n, timeout, harness, server, others);
     } finally {
+      closeAll(others);
       harness.close();
     }
   }
@@ -113,14 +125,22 @@ public class LoadRunner {
   /**
    * The same against an API server whose requests are not recorded (a real kube-apiserver): {@code
    * harness} (cluster admin) creates the objects, and a simulator started by the caller plays CDI
-   * and KubeVirt. Calls are not counted (the result's calls are empty).
+   * and KubeVirt. Calls are not counted (the result's calls are empty). {@code others}, when not
+   * empty, are what else holds per-VM state in this JVM (the simulator): closed and let go after
+   * the run to weigh the operator's heap alone (the caller must hold no other reference to them).
    */
-  public Result runUnrecorded(int n, Duration timeout, KubernetesClient harness)
+  public Result runUnrecorded(
+      int n, Duration timeout, KubernetesClient harness, List<AutoCloseable> others)
       throws InterruptedException {
-    return run(n, timeout, harness, null);
+    return run(n, timeout, harness, null, others);
   }
 
-  private Result run(int n, Duration timeout, KubernetesClient harness, KubernetesMockServer server)
+  private Result run(
+      int n,
+      Duration timeout,
+      KubernetesClient harness,
+      KubernetesMockServer server,
+      List<AutoCloseable> others)
       throws InterruptedException {
     String ns = "load-" + n + "-" + RUNS.incrementAndGet();
     harness
@@ -164,17 +184,90 @@ public class LoadRunner {
       long heapAfter = heapAfterGc();
       long reconciles = reconcilesBefore < 0 ? -1 : reconciles() - reconcilesBefore;
       log.close();
-      return inventory(
-          harness,
-          ns,
-          n,
-          seconds,
-          ready,
-          calls,
-          reconciles,
-          heapBefore,
-          heapAfter,
-          log.writes(harness, ns));
+      Map<String, Integer> writes = log.writes(harness, ns);
+      log = null;
+      Result counted =
+          inventory(
+              harness, ns, n, seconds, ready, calls, reconciles, heapBefore, heapAfter, writes);
+      long heapOperator = operatorHeap(ns, server, others);
+      return new Result(
+          counted.vms(),
+          counted.secondsToReady(),
+          counted.ready(),
+          counted.goldenImages(),
+          counted.builds(),
+          counted.distinctImagesUsed(),
+          counted.usedImagesWithoutLastUse(),
+          counted.virtualMachines(),
+          counted.dataVolumes(),
+          counted.jobs(),
+          counted.duplicates(),
+          counted.calls(),
+          counted.reconciles(),
+          counted.heapBefore(),
+          counted.heapAfter(),
+          heapOperator,
+          counted.writes());
+    }
+  }
+
+  /**
+   * The heap in use once everything that holds this run's objects but the operator is let go: the
+   * simulator (its informers: every VirtualMachine and DataVolume) closed and dropped, and the
+   * namespace's objects forgotten by the mock API server (no watch event: the operator's caches
+   * keep theirs). What stays is the operator's (its informer caches, indexes, maps) plus what was
+   * there before the requests. -1 when the rest cannot be let go (a simulator the caller keeps, a
+   * real API server's store is elsewhere and needs nothing).
+   */
+  private static long operatorHeap(
+      String ns, KubernetesMockServer server, List<AutoCloseable> others)
+      throws InterruptedException {
+    if (others.isEmpty()) {
+      return -1;
+    }
+    closeAll(others);
+    others.clear();
+    if (server != null) {
+      MockStore store = MockStore.of(server);
+      if (store == null) {
+        return -1;
+      }
+      store.forget(ns);
+    }
+    long heap = heapAfterGc();
+    histogram(System.getProperty("load.histogram"));
+    return heap;
+  }
+
+  /**
+   * With {@code -Dload.histogram=FILE}: the live objects by class at the operator's measurement
+   * (what {@code jcmd PID GC.class_histogram} prints), to see what the operator holds.
+   */
+  private static void histogram(String file) {
+    if (file == null || file.isBlank()) {
+      return;
+    }
+    try {
+      Object text =
+          ManagementFactory.getPlatformMBeanServer()
+              .invoke(
+                  new javax.management.ObjectName("com.sun.management:type=DiagnosticCommand"),
+                  "gcClassHistogram",
+                  new Object[] {new String[0]},
+                  new String[] {String[].class.getName()});
+      java.nio.file.Files.writeString(java.nio.file.Path.of(file), String.valueOf(text));
+    } catch (Exception e) {
+      System.err.println("load.histogram: " + e);
+    }
+  }
+
+  private static void closeAll(List<AutoCloseable> others) {
+    for (AutoCloseable c : others) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // Closing twice or a failing close: nothing more to let go.
+      }
     }
   }
 
@@ -296,6 +389,7 @@ public class LoadRunner {
         reconciles,
         heapBefore,
         heapAfter,
+        -1,
         writes);
   }
 

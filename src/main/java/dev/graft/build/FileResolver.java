@@ -332,7 +332,8 @@ public final class FileResolver {
           where + ": " + e.size + " bytes is more than the limit of " + maxFileBytes);
     }
     e.digest = Manifest.fileDigest(e.path, e.sha256, e.mode, e.owner);
-    return new Resolved(e, bytes);
+    // Every request's manifest is kept (ManifestCache): one copy of each path and hash.
+    return new Resolved(e.interned(), bytes);
   }
 
   /**

@@ -3,8 +3,8 @@ package dev.graft.controller;
 import dev.graft.api.BaseImage;
 import dev.graft.api.GoldenImage;
 import dev.graft.k8s.Conditions;
+import dev.graft.k8s.Informers;
 import dev.graft.kubevirt.DataSource;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -36,7 +36,7 @@ final class BaseSources {
     var baseImages = context.getPrimaryCache();
     var images =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(GoldenImage.class, BaseImage.class)
+            Informers.from(GoldenImage.class, BaseImage.class)
                 .withSecondaryToPrimaryMapper(
                     (GoldenImage gi) -> {
                       if (gi.getSpec() == null) {
@@ -61,7 +61,7 @@ final class BaseSources {
             context);
     var dataSources =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(DataSource.class, BaseImage.class)
+            Informers.from(DataSource.class, BaseImage.class)
                 .withSecondaryToPrimaryMapper(
                     (DataSource ds) ->
                         baseImages

@@ -13,7 +13,6 @@ import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
 import io.javaoperatorsdk.operator.processing.event.source.EventSource;
@@ -51,7 +50,7 @@ final class BuildSources {
     // which may now be outdated; a finished build frees a slot for the builds queued behind it.
     var related =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(GoldenImage.class, GoldenImage.class)
+            Informers.from(GoldenImage.class, GoldenImage.class)
                 .withName(RELATED)
                 .withSecondaryToPrimaryMapper(
                     (GoldenImage gi) -> {
@@ -135,7 +134,7 @@ final class BuildSources {
       EventSourceContext<GoldenImage> context) {
     var source =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Job.class, GoldenImage.class)
+            Informers.from(Job.class, GoldenImage.class)
                 .withLabelSelector(Labels.GOLDEN_IMAGE)
                 .withSecondaryToPrimaryMapper(
                     (Job job) -> {
@@ -163,7 +162,7 @@ final class BuildSources {
   private static <R extends HasMetadata> InformerEventSource<R, GoldenImage> owned(
       Class<R> type, EventSourceContext<GoldenImage> context) {
     return new InformerEventSource<>(
-        InformerEventSourceConfiguration.from(type, GoldenImage.class)
+        Informers.from(type, GoldenImage.class)
             .withLabelSelector(Labels.GOLDEN_IMAGE)
             .withSecondaryToPrimaryMapper(Informers::byImageLabel)
             .build(),

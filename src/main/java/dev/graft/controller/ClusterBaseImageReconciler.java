@@ -12,7 +12,6 @@ import dev.graft.k8s.Conditions;
 import dev.graft.k8s.Informers;
 import dev.graft.kubevirt.DataSource;
 import io.javaoperatorsdk.operator.api.config.ControllerConfigurationOverrider;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.ControllerConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
@@ -76,7 +75,7 @@ public class ClusterBaseImageReconciler
     var clusterImages = context.getPrimaryCache();
     var images =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(GoldenImage.class, ClusterBaseImage.class)
+            Informers.from(GoldenImage.class, ClusterBaseImage.class)
                 .withNamespaces(Set.of(catalogNs.get()))
                 .withSecondaryToPrimaryMapper(
                     (GoldenImage gi) -> {

@@ -3,7 +3,7 @@ package dev.graft.controller;
 import dev.graft.api.BaseImage;
 import dev.graft.api.ClusterBaseImage;
 import dev.graft.controller.base.ClusterBaseDecision;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
+import dev.graft.k8s.Informers;
 import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -31,7 +31,7 @@ final class ClusterOwnership {
     var baseImages = context.getPrimaryCache();
     return List.of(
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(ClusterBaseImage.class, BaseImage.class)
+            Informers.from(ClusterBaseImage.class, BaseImage.class)
                 // cluster-scoped: one informer for the cluster, not one per watched namespace
                 .withNamespaces(java.util.Set.of(Constants.WATCH_ALL_NAMESPACES))
                 .withSecondaryToPrimaryMapper(

@@ -21,7 +21,6 @@ import dev.graft.kubevirt.VirtualMachines;
 import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.Secret;
-import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Constants;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.api.reconciler.EventSourceContext;
@@ -98,7 +97,7 @@ final class RequestSources {
                     : gvm.getStatus().image));
     var fileSets =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(FileSet.class, GraftedVirtualMachine.class)
+            Informers.from(FileSet.class, GraftedVirtualMachine.class)
                 .withSecondaryToPrimaryMapper(
                     (FileSet fs) -> concern(ids(gvms.byIndex(BY_FILESET, key(fs)).stream())))
                 .build(),
@@ -106,7 +105,7 @@ final class RequestSources {
     FileResolver.Lookup forMapping = lookup(fileSets, null, null);
     var configMaps =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(ConfigMap.class, GraftedVirtualMachine.class)
+            Informers.from(ConfigMap.class, GraftedVirtualMachine.class)
                 // Graft's own build ConfigMaps are left out (GoldenImage controller's alone).
                 .withLabelSelector(config.files().configmapSelector())
                 .withSecondaryToPrimaryMapper(
@@ -115,7 +114,7 @@ final class RequestSources {
             context);
     var secrets =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(Secret.class, GraftedVirtualMachine.class)
+            Informers.from(Secret.class, GraftedVirtualMachine.class)
                 // Only the Secrets meant for Graft are ever read or cached.
                 .withLabelSelector(config.files().secretSelector())
                 .withSecondaryToPrimaryMapper(
@@ -124,7 +123,7 @@ final class RequestSources {
             context);
     var images =
         new ReportingEventSource<>(
-            InformerEventSourceConfiguration.from(GoldenImage.class, GraftedVirtualMachine.class)
+            Informers.from(GoldenImage.class, GraftedVirtualMachine.class)
                 // An image's events concern the requests that use it or wait for it, and those
                 // not yet matched to an image (a new base or plan may serve them); waking every
                 // request that is not Ready made N requests cost O(N) reconciles each.
@@ -159,7 +158,7 @@ final class RequestSources {
                     : List.of()));
     var vms =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(VirtualMachine.class, GraftedVirtualMachine.class)
+            Informers.from(VirtualMachine.class, GraftedVirtualMachine.class)
                 .withLabelSelector(Labels.GVM)
                 .withSecondaryToPrimaryMapper(
                     (VirtualMachine vm) ->
@@ -173,7 +172,7 @@ final class RequestSources {
     // current one (phase, conditions, restarts) explains a VM that is not running yet.
     var rootDisks =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(DataVolume.class, GraftedVirtualMachine.class)
+            Informers.from(DataVolume.class, GraftedVirtualMachine.class)
                 .withLabelSelector(Labels.ROOT_DISK_OF)
                 .withOnAddFilter(dv -> false)
                 .withOnUpdateFilter((now, before) -> !DataVolumeReport.same(now, before))
@@ -189,7 +188,7 @@ final class RequestSources {
     // A BaseImage's update policy decides which base generation its os's requests are built on.
     var baseImages =
         new InformerEventSource<>(
-            InformerEventSourceConfiguration.from(BaseImage.class, GraftedVirtualMachine.class)
+            Informers.from(BaseImage.class, GraftedVirtualMachine.class)
                 // Only a spec change (the policy) concerns the requests; status patches do not.
                 .withOnAddFilter(bi -> false)
                 .withOnUpdateFilter(RequestSources::specChanged)
@@ -204,8 +203,7 @@ final class RequestSources {
       // A ClusterBaseImage's policy (it provides its os in the shared catalog) likewise.
       sources.add(
           new InformerEventSource<>(
-              InformerEventSourceConfiguration.from(
-                      ClusterBaseImage.class, GraftedVirtualMachine.class)
+              Informers.from(ClusterBaseImage.class, GraftedVirtualMachine.class)
                   .withNamespaces(Set.of(Constants.WATCH_ALL_NAMESPACES))
                   .withOnAddFilter(c -> false)
                   .withOnUpdateFilter(RequestSources::specChanged)

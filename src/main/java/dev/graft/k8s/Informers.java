@@ -1,8 +1,10 @@
 package dev.graft.k8s;
 
 import io.fabric8.kubernetes.api.model.HasMetadata;
+import io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
 import io.javaoperatorsdk.operator.processing.event.ResourceID;
+import io.javaoperatorsdk.operator.processing.event.source.PrimaryToSecondaryMapper;
 import io.javaoperatorsdk.operator.processing.event.source.informer.InformerEventSource;
 import java.util.Optional;
 import java.util.Set;
@@ -10,6 +12,31 @@ import java.util.Set;
 /** Small helpers to read secondary resources from a controller's informer caches by name. */
 public final class Informers {
   private Informers() {}
+
+  /**
+   * The configuration of a secondary informer, as {@link InformerEventSourceConfiguration#from},
+   * without the SDK's index of secondaries by primary. Graft reads a secondary by name ({@link
+   * #get}) or through its own indexes, never through {@code Context.getSecondaryResources}; without
+   * a primary-to-secondary mapper the SDK keeps, for every secondary, every primary its mapper ever
+   * returned (a base image maps to all requests of its os, an image to every request not matched
+   * yet), and forgets an entry only when the secondary is deleted: at 500 requests most of the
+   * operator's ResourceIDs, held for nothing.
+   */
+  public static <R extends HasMetadata, P extends HasMetadata>
+      InformerEventSourceConfiguration.Builder<R> from(Class<R> type, Class<P> primary) {
+    return InformerEventSourceConfiguration.from(type, primary)
+        .withPrimaryToSecondaryMapper(noSecondaryIndex(type));
+  }
+
+  /** A mapper that says, if anything ever asks, that secondaries are read by name here. */
+  static <P extends HasMetadata> PrimaryToSecondaryMapper<P> noSecondaryIndex(Class<?> type) {
+    return primary -> {
+      throw new UnsupportedOperationException(
+          "no index of "
+              + type.getSimpleName()
+              + " by primary is kept: read it by name from its informer (Informers.get)");
+    };
+  }
 
   /** The event source of a type (the only one registered for it). */
   @SuppressWarnings("unchecked")

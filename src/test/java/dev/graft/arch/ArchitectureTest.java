@@ -55,6 +55,52 @@ class ArchitectureTest {
         .check(classes);
   }
 
+  /**
+   * The operator's client reads objects without managedFields and kubectl's last-applied record
+   * ({@code k8s.ReadPruning}); a full update (PUT) of an object read that way would delete
+   * kubectl's record on the server. Writes are creates, patches and deletes.
+   */
+  @Test
+  void theOperatorNeverReplacesAnObjectItRead() {
+    java.util.Set<String> fullUpdates =
+        java.util.Set.of(
+            "update", "replace", "createOrReplace", "createOr", "updateStatus", "replaceStatus");
+    noClasses()
+        .that()
+        .resideInAnyPackage(OPERATOR)
+        .should()
+        .callMethodWhere(
+            com.tngtech.archunit.base.DescribedPredicate.describe(
+                "a full update of a Kubernetes object",
+                (com.tngtech.archunit.core.domain.JavaMethodCall call) ->
+                    fullUpdates.contains(call.getTarget().getName())
+                        && (call.getTargetOwner().getPackageName().startsWith("io.fabric8")
+                            || call.getTargetOwner()
+                                .getPackageName()
+                                .startsWith("io.javaoperatorsdk"))))
+        .check(classes);
+  }
+
+  /**
+   * Every informer of the operator is configured through {@code k8s.Informers.from}, which keeps no
+   * index of secondaries by primary (it grew with requests times images and was never read).
+   */
+  @Test
+  void informersAreConfiguredWithoutTheSdksSecondaryIndex() {
+    noClasses()
+        .that()
+        .resideInAnyPackage(OPERATOR)
+        .and()
+        .doNotHaveFullyQualifiedName("dev.graft.k8s.Informers")
+        .should()
+        .callMethod(
+            io.javaoperatorsdk.operator.api.config.informer.InformerEventSourceConfiguration.class,
+            "from",
+            Class.class,
+            Class.class)
+        .check(classes);
+  }
+
   @Test
   void noPackageCycles() {
     slices().matching("dev.graft.(*)..").should().beFreeOfCycles().check(classes);

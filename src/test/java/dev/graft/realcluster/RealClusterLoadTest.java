@@ -69,11 +69,21 @@ class RealClusterLoadTest {
                         .withUserAgent(LoadRunner.HARNESS)
                         .withRequestTimeout(120_000)
                         .build())
-                .build();
-        ClusterSimulator cdiAndKubeVirt = ClusterSimulator.cdiOnly(harness).start();
-        Kubelet kubelet = new Kubelet(harness)) {
-      for (int n : sizes) {
-        results.add(runner.runUnrecorded(n, timeout, harness));
+                .build()) {
+      // Held by this list alone: the last run closes and drops them to weigh the operator's heap.
+      List<AutoCloseable> cdiKubeVirtAndKubelet =
+          new ArrayList<>(List.of(ClusterSimulator.cdiOnly(harness).start(), new Kubelet(harness)));
+      try {
+        for (int i = 0; i < sizes.size(); i++) {
+          boolean last = i == sizes.size() - 1;
+          results.add(
+              runner.runUnrecorded(
+                  sizes.get(i), timeout, harness, last ? cdiKubeVirtAndKubelet : List.of()));
+        }
+      } finally {
+        for (AutoCloseable c : cdiKubeVirtAndKubelet) {
+          c.close();
+        }
       }
     }
     PrintWriter out = new PrintWriter(System.out, true);

@@ -42,8 +42,6 @@ public class Act {
     if (action instanceof Action.Create c) {
       Action.Created created = create(ctx, c, c.then() != Action.Create.NOTHING);
       return c.then().apply(created);
-    } else if (action instanceof Action.Replace r) {
-      ctx.resourceOperations().update(r.object());
     } else if (action instanceof Action.Patch p) {
       ctx.getClient().resource(p.object()).patch(PatchContext.of(PatchType.JSON), p.jsonPatch());
     } else if (action instanceof Action.RestartVm r) {

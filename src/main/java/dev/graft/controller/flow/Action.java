@@ -49,14 +49,6 @@ public sealed interface Action {
   /** What a {@link Create} found: the object, and whether this call created it. */
   record Created(HasMetadata object, boolean fresh) {}
 
-  /** Replaces an object with this version (an update: conflicts retry the reconcile). */
-  record Replace(HasMetadata object) implements Action {
-    @Override
-    public String describe() {
-      return "replace " + object.getKind() + " " + object.getMetadata().getName();
-    }
-  }
-
   /**
    * Applies a JSON Patch (RFC 6902) to an object: the fields it names change, every other field (of
    * another writer, or one Graft does not model) stays as it is.
