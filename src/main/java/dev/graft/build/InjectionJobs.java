@@ -40,9 +40,30 @@ public interface InjectionJobs {
     return imageName + "-payload";
   }
 
+  /**
+   * The ConfigMap that holds the build's script: its payload ConfigMap when that carries it
+   * (written at planning, see {@link Payloads#desired}), else its own script ConfigMap if there is
+   * one ({@code <image>-script}: a payload too large to share a ConfigMap, an image planned by an
+   * older operator), else null (none yet).
+   */
+  static String scriptHolder(
+      GoldenImage gi, java.util.Optional<ConfigMap> payload, java.util.Optional<ConfigMap> script) {
+    if (payload.filter(dev.graft.inject.job.InjectionConfigMap::holdsScript).isPresent()) {
+      return payloadName(gi.getMetadata().getName());
+    }
+    return script.isPresent() ? scriptName(gi) : null;
+  }
+
+  /** The build's own script ConfigMap, {@link #scriptName}. */
   ConfigMap script(GoldenImage gi, Diff diff);
 
-  Job job(GoldenImage gi, Diff diff, int attempt);
+  /** The Job of an attempt, reading its script from {@link #scriptName}. */
+  default Job job(GoldenImage gi, Diff diff, int attempt) {
+    return job(gi, diff, attempt, scriptName(gi));
+  }
+
+  /** The Job of an attempt, reading its script from the ConfigMap {@code scriptConfigMap}. */
+  Job job(GoldenImage gi, Diff diff, int attempt, String scriptConfigMap);
 
   /** One build of a shared injection Job: the image, what it adds and removes, its attempt. */
   record Disk(GoldenImage image, Diff diff, int attempt) {

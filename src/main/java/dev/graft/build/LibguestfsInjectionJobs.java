@@ -77,14 +77,15 @@ public class LibguestfsInjectionJobs implements InjectionJobs {
 
   @Override
   public ConfigMap script(GoldenImage gi, Diff diff) {
-    ConfigMap cm = InjectionConfigMap.build(request(gi, diff, 0), downloadHosts);
+    ConfigMap cm =
+        InjectionConfigMap.build(request(gi, diff, 0, InjectionJobs.scriptName(gi)), downloadHosts);
     cm.getMetadata().setOwnerReferences(List.of(Owners.controller(gi)));
     return cm;
   }
 
   @Override
-  public Job job(GoldenImage gi, Diff diff, int attempt) {
-    Job job = InjectionJob.build(request(gi, diff, attempt), settings, placement);
+  public Job job(GoldenImage gi, Diff diff, int attempt, String scriptConfigMap) {
+    Job job = InjectionJob.build(request(gi, diff, attempt, scriptConfigMap), settings, placement);
     job.getMetadata().setOwnerReferences(List.of(Owners.controller(gi)));
     return job;
   }
@@ -117,7 +118,10 @@ public class LibguestfsInjectionJobs implements InjectionJobs {
     Map<String, String> annotations = new LinkedHashMap<>();
     annotations.put(InjectionJobs.DISKS, String.join(",", sorted.stream().map(Disk::key).toList()));
     List<InjectionJobRequest> requests =
-        sorted.stream().map(d -> request(d.image(), d.diff(), d.attempt())).toList();
+        sorted.stream()
+            .map(
+                d -> request(d.image(), d.diff(), d.attempt(), InjectionJobs.scriptName(d.image())))
+            .toList();
     return new InjectionJobGroup(
         sorted.get(0).image().getMetadata().getNamespace(),
         jobName,
@@ -149,7 +153,8 @@ public class LibguestfsInjectionJobs implements InjectionJobs {
     return refs;
   }
 
-  private InjectionJobRequest request(GoldenImage gi, Diff diff, int attempt) {
+  private InjectionJobRequest request(
+      GoldenImage gi, Diff diff, int attempt, String scriptConfigMap) {
     String name = gi.getMetadata().getName();
     String payload = InjectionJobs.payloadName(name);
     List<FileToInject> files = new ArrayList<>();
@@ -175,7 +180,7 @@ public class LibguestfsInjectionJobs implements InjectionJobs {
     return new InjectionJobRequest(
         gi.getMetadata().getNamespace(),
         attempt > 0 ? InjectionJobs.jobName(gi, attempt) : InjectionJobs.scriptName(gi),
-        InjectionJobs.scriptName(gi),
+        scriptConfigMap,
         name,
         block,
         labels,

@@ -24,6 +24,8 @@ import java.util.Set;
  * The content a build injects, keyed by file digest, owned by its GoldenImage: a ConfigMap for
  * inline and ConfigMap files, a Secret for Secret files (secret content never goes into a
  * ConfigMap). Written when the image is planned, so the build injects exactly the planned bytes.
+ * The ConfigMap also carries the injection Job's script (its spec and entry point) when they fit
+ * together in one ConfigMap: one object per build instead of a payload and a script ConfigMap.
  */
 public final class Payloads {
   private Payloads() {}
@@ -52,9 +54,25 @@ public final class Payloads {
     return new InjectionJobs.Diff(add, remove);
   }
 
+  /**
+   * What the API server takes in one ConfigMap (1 MiB of data, keys and values), less room for
+   * metadata; the content here is counted base64-encoded, a third more than it stores.
+   */
+  static final long ONE_CONFIG_MAP_BYTES = 900 * 1024;
+
   /** The payload ConfigMap and/or Secret for the files the diff adds (empty when none). */
   public static List<HasMetadata> desired(
       GoldenImage image, InjectionJobs.Diff diff, Map<String, byte[]> content) {
+    return desired(image, diff, content, null);
+  }
+
+  /**
+   * The same, with {@code script} (the build's script ConfigMap, see {@link InjectionJobs#script})
+   * in the payload ConfigMap when both fit in one; without it (null, or too large together) the
+   * build creates its script ConfigMap when it injects, as before.
+   */
+  public static List<HasMetadata> desired(
+      GoldenImage image, InjectionJobs.Diff diff, Map<String, byte[]> content, ConfigMap script) {
     Map<String, String> plain = new LinkedHashMap<>();
     Map<String, String> secret = new LinkedHashMap<>();
     for (ManifestEntry e : diff.add()) {
@@ -71,9 +89,19 @@ public final class Payloads {
     }
     List<HasMetadata> out = new ArrayList<>();
     String name = InjectionJobs.payloadName(image.getMetadata().getName());
-    if (!plain.isEmpty()) {
+    boolean withScript = script != null && size(plain) + size(script) <= ONE_CONFIG_MAP_BYTES;
+    if (!plain.isEmpty() || withScript) {
       ConfigMap cm = new ConfigMapBuilder().withMetadata(meta(image, name)).build();
-      cm.setBinaryData(plain);
+      Map<String, String> binary = new LinkedHashMap<>(plain);
+      if (withScript) {
+        // Keys do not meet: file digests are hex, the script's are spec.json, run.sh, payload-N.
+        cm.setData(new LinkedHashMap<>(script.getData()));
+        if (script.getBinaryData() != null) {
+          binary.putAll(script.getBinaryData());
+        }
+        cm.setImmutable(true); // as the script ConfigMap was: kubelet need not watch it
+      }
+      cm.setBinaryData(binary);
       out.add(cm);
     }
     if (!secret.isEmpty()) {
@@ -82,6 +110,18 @@ public final class Payloads {
       out.add(s);
     }
     return out;
+  }
+
+  private static long size(Map<String, String> entries) {
+    return entries == null
+        ? 0
+        : entries.entrySet().stream()
+            .mapToLong(e -> e.getKey().length() + (long) e.getValue().length())
+            .sum();
+  }
+
+  private static long size(ConfigMap cm) {
+    return size(cm.getData()) + size(cm.getBinaryData());
   }
 
   /** Whether the diff adds a file whose content is in the payload ConfigMap. */

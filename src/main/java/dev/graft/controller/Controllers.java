@@ -47,6 +47,6 @@ public final class Controllers {
         new GoldenImageReconciler(
             config, jobs, planner, eviction, new CatalogGauges(metrics), ledger, plumbing),
         new GraftedVirtualMachineReconciler(
-            config, new PlanningService(planner), ledger, plumbing, requests));
+            config, new PlanningService(planner), ledger, plumbing, requests, jobs));
   }
 }

@@ -173,7 +173,7 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         parent,
         dv.orElse(null),
         job.orElse(null),
-        script.isPresent(),
+        InjectionJobs.scriptHolder(gi, cmPayload, script),
         cmPayload.isPresent(),
         secretPayload.isPresent(),
         stale(gi, dv, job, script, cmPayload, secretPayload),

@@ -5,6 +5,7 @@ import dev.graft.api.ClusterBaseImage;
 import dev.graft.api.GoldenImage;
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.build.FileResolver;
+import dev.graft.build.InjectionJobs;
 import dev.graft.build.Manifest;
 import dev.graft.build.ManifestCache;
 import dev.graft.build.ResolutionException;
@@ -57,6 +58,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
   private final Plumbing plumbing;
   private final RequestSources sources;
   private final RequestCache requests;
+  private final InjectionJobs jobs;
   private final PendingRequests pendingRequests;
 
   public GraftedVirtualMachineReconciler(
@@ -64,8 +66,10 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
       PlanningService planning,
       UsageLedger ledger,
       Plumbing plumbing,
-      RequestCache requests) {
+      RequestCache requests,
+      InjectionJobs jobs) {
     this.config = config;
+    this.jobs = jobs; // a planned build's script goes into its payload ConfigMap
     this.requests = requests;
     this.planning = planning;
     this.ledger = ledger;
@@ -96,7 +100,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     if (view.wantsPlan() && awaitCreation(view)) {
       view = observe(gvm, ctx);
     }
-    RequestView.Plan plan = RequestView.Plan.NONE;
+    RequestView.Plan plan = RequestView.Plan.none(jobs);
     if (view.wantsPlan()) {
       plan = plan(view, ctx);
       // Planned by a plan that ran meanwhile: wait for it, holding no claim of this reconcile.
@@ -219,6 +223,6 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
     Map<String, GoldenImage> byName = new HashMap<>(); // the orders' parents: all that is read
     orders.forEach(o -> byName.computeIfAbsent(o.parent(), catalog::image));
     return new RequestView.Plan(
-        orders, requesters, byName, o -> planning.release(catalogNs, List.of(o)));
+        orders, requesters, byName, o -> planning.release(catalogNs, List.of(o)), jobs);
   }
 }

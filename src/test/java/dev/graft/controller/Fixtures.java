@@ -118,7 +118,16 @@ final class Fixtures {
                     .getItems())
             .as("Jobs of " + name)
             .hasSize(1);
-        assertThat(client.configMaps().inNamespace(ns).withName(InjectionJobs.scriptName(gi)).get())
+        // The Job's script: in the payload ConfigMap (one ConfigMap per build, issue 17, item 4;
+        // LoadTest and ConcurrencyTest count them), or in its own where the payload came late.
+        var payload = client.configMaps().inNamespace(ns).withName(name + "-payload").get();
+        var script =
+            client.configMaps().inNamespace(ns).withName(InjectionJobs.scriptName(gi)).get();
+        assertThat(
+                InjectionJobs.scriptHolder(
+                    gi,
+                    java.util.Optional.ofNullable(payload),
+                    java.util.Optional.ofNullable(script)))
             .as("script of " + name)
             .isNotNull();
       }

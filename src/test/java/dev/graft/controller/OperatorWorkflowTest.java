@@ -246,7 +246,7 @@ class OperatorWorkflowTest {
               client
                   .configMaps()
                   .inNamespace(ns)
-                  .withName(image + "-script")
+                  .withName(image + "-payload") // which holds the Job's script
                   .get()
                   .getData()
                   .get("spec.json"))
@@ -601,7 +601,8 @@ class OperatorWorkflowTest {
             new PlanningService(planner),
             new UsageLedger(),
             Plumbing.of(events, metrics),
-            new dev.graft.catalog.RequestCache())
+            new dev.graft.catalog.RequestCache(),
+            null)
         .updateErrorStatus(
             gvm(client, ns, "m1"), firstAttempt(), new IllegalStateException("test"));
     assertThat(count("graft.reconcile.errors", "kind", "GraftedVirtualMachine") - errors)

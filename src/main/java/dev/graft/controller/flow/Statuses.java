@@ -15,13 +15,14 @@ public final class Statuses {
 
   /**
    * Applies the decision's state to {@code status} and returns the control: a status patch only
-   * when it differs from {@code before}, with the decision's recheck.
+   * when it differs from {@code before} (and, for a decision that is {@link
+   * Decision#quietWhileNew}, only when there was a status before), with the decision's recheck.
    */
   public static <P extends CustomResource<?, S>, S extends GraftStatus> UpdateControl<P> conclude(
       P resource, S before, S status, Decision decision) {
     Conditions.apply(status, decision.state(), resource.getMetadata().getGeneration());
     UpdateControl<P> control;
-    if (StatusCopies.same(before, status)) {
+    if (StatusCopies.same(before, status) || (decision.quietWhileNew() && before == null)) {
       control = UpdateControl.noUpdate();
     } else {
       resource.setStatus(status);

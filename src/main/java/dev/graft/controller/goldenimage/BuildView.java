@@ -19,6 +19,8 @@ import java.util.List;
  * @param parent the parent image (null for a base image, or when it is not found)
  * @param dataVolume the image's DataVolume (its clone or import), or null
  * @param job the injection Job of the current attempt, or null
+ * @param scriptConfigMap the ConfigMap holding the build's script ({@link
+ *     InjectionJobs#scriptHolder}), or null when it has none yet
  * @param stale a build object of this name left by an earlier image of the same name, or null
  * @param clock the cache clock of the image's os, for its priority once Ready
  * @param uses uses of the Ready image that VMs made since its last status write, or null
@@ -39,7 +41,7 @@ public record BuildView(
     GoldenImage parent,
     DataVolume dataVolume,
     Job job,
-    boolean scriptPresent,
+    String scriptConfigMap,
     boolean configMapPayloadPresent,
     boolean secretPayloadPresent,
     String stale,
@@ -60,7 +62,7 @@ public record BuildView(
       GoldenImage parent,
       DataVolume dataVolume,
       Job job,
-      boolean scriptPresent,
+      String scriptConfigMap,
       boolean configMapPayloadPresent,
       boolean secretPayloadPresent,
       String stale,
@@ -78,7 +80,7 @@ public record BuildView(
         parent,
         dataVolume,
         job,
-        scriptPresent,
+        scriptConfigMap,
         configMapPayloadPresent,
         secretPayloadPresent,
         stale,
@@ -122,7 +124,7 @@ public record BuildView(
         parent,
         dataVolume,
         job,
-        scriptPresent,
+        scriptConfigMap,
         configMapPayloadPresent,
         secretPayloadPresent,
         stale,

@@ -49,15 +49,12 @@ public final class Clone implements BuildPhase {
                   c.fresh()
                       ? List.of(new Action.Count("buildStarted " + os, m -> m.buildStarted(os)))
                       : List.of());
+      // The message of the clone's first report (no progress yet): no second patch. No Normal
+      // event: the phase, attempt and clone are in the status, and CDI's controller records the
+      // DataVolume's own events.
       return Optional.of(
           Decision.of(
-              // The message of the clone's first report (no progress yet): no second patch.
-              State.progressing(Phase.Cloning, "Cloning", "cloning " + parent + ": N/A"),
-              clone,
-              Action.normal(
-                  view.image(),
-                  "Cloning",
-                  "DataVolume " + name + " clones " + parent + " (attempt " + attempt + ")")));
+              State.progressing(Phase.Cloning, "Cloning", "cloning " + parent + ": N/A"), clone));
     }
     var claim = view.claimAnnotations();
     if (claim != null && claim.get(CLONE_TYPE) != null) {

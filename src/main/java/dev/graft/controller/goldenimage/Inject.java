@@ -34,21 +34,15 @@ public final class Inject implements BuildPhase {
       InjectionJobs.Diff diff = view.diff();
       InjectionJobs jobs = view.settings().jobs();
       List<Action> actions = new ArrayList<>();
-      if (!view.scriptPresent()) {
+      // The script is in the payload ConfigMap written at planning; else in its own ConfigMap.
+      String script = view.scriptConfigMap();
+      if (script == null) {
         actions.add(new Action.Create(jobs.script(gi, diff)));
+        script = InjectionJobs.scriptName(gi);
       }
-      actions.add(new Action.Create(jobs.job(gi, diff, attempt)));
-      actions.add(
-          Action.normal(
-              gi,
-              "Injecting",
-              "Job "
-                  + jobName
-                  + " adds "
-                  + diff.add().size()
-                  + " and removes "
-                  + diff.remove().size()
-                  + " files"));
+      actions.add(new Action.Create(jobs.job(gi, diff, attempt, script)));
+      // No Normal event: the phase, the Job's name and the files added and removed are in the
+      // status, and the Job controller records the Job's own events.
       return Optional.of(Decision.of(running, actions));
     }
     if (view.grouping().shared()) {
@@ -67,28 +61,18 @@ public final class Inject implements BuildPhase {
     return Optional.empty();
   }
 
-  /** The shared Job of {@code group}: its ConfigMap (all the disks' specs) and the Job. */
+  /**
+   * The shared Job of {@code group}: its ConfigMap (all the disks' specs) and the Job, which names
+   * its disks ({@link InjectionJobs#DISKS}). No Normal event, as for a Job of its own.
+   */
   private static Decision createGroup(
       BuildView view, InjectionGroups.Group group, List<InjectionJobs.Disk> disks) {
     InjectionJobs jobs = view.settings().jobs();
-    String others =
-        String.join(
-            ", ", group.members().keySet().stream().filter(m -> !m.equals(view.name())).toList());
     return Decision.of(
         State.progressing(
             Phase.Injecting, "Injecting", "Job " + group.jobName() + " running (shared)"),
         new Action.Create(jobs.groupScript(group.jobName(), disks)),
-        new Action.Create(jobs.groupJob(group.jobName(), disks)),
-        Action.normal(
-            view.image(),
-            "Injecting",
-            "Job "
-                + group.jobName()
-                + " builds it with "
-                + others
-                + " in one appliance launch ("
-                + group.size()
-                + " disks)"));
+        new Action.Create(jobs.groupJob(group.jobName(), disks)));
   }
 
   /**

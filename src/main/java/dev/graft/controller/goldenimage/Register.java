@@ -33,6 +33,11 @@ public final class Register {
     }
     // Becoming Ready is the image's first use: its eviction priority starts from today's clock.
     status.cachePriority = CacheClock.priority(view.clock(), status);
+    if (gi.getSpec().requestedBy != null && !gi.getSpec().requestedBy.isEmpty()) {
+      // The requests it was built for use it now: their first uses (no hits) are in this patch,
+      // not in a second one (VirtualMachineStep.recordedAtReady).
+      status.lastUsed = view.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+    }
     List<Action> actions = new ArrayList<>();
     if (view.isBase()) {
       actions.add(Action.normal(gi, "Ready", "base image imported into PVC " + view.name()));

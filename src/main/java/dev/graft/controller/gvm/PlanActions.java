@@ -1,11 +1,14 @@
 package dev.graft.controller.gvm;
 
 import dev.graft.api.GoldenImage;
+import dev.graft.build.InjectionJobs;
 import dev.graft.build.Payloads;
 import dev.graft.catalog.CatalogPlanner;
 import dev.graft.catalog.Tenancy;
 import dev.graft.controller.flow.Action;
+import dev.graft.inject.InjectionInputException;
 import dev.graft.k8s.Labels;
+import io.fabric8.kubernetes.api.model.ConfigMap;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
@@ -89,13 +92,30 @@ final class PlanActions {
   private static List<Action> payloads(
       GoldenImage created, GoldenImage parent, CatalogPlanner.Order order, RequestView.Plan plan) {
     List<Action> out = new ArrayList<>();
+    InjectionJobs.Diff diff = Payloads.diff(created, parent);
     for (HasMetadata payload :
-        Payloads.desired(created, Payloads.diff(created, parent), order.manifest().content())) {
+        Payloads.desired(created, diff, order.manifest().content(), script(plan, created, diff))) {
       out.add(Action.Create.uncached(payload));
     }
     // The image and its payload exist: requests waiting for them go on.
     out.add(new Action.Tell("created " + order.image(), () -> plan.created().accept(order)));
     return out;
+  }
+
+  /**
+   * The build's script, to go with its payload (one ConfigMap per build); null when the plan has no
+   * injection settings or the build is invalid, which its own reconcile then reports when it would
+   * create the Job.
+   */
+  static ConfigMap script(RequestView.Plan plan, GoldenImage created, InjectionJobs.Diff diff) {
+    if (plan.jobs() == null) {
+      return null;
+    }
+    try {
+      return plan.jobs().script(created, diff);
+    } catch (InjectionInputException e) {
+      return null;
+    }
   }
 
   /**

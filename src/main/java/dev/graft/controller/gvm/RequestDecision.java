@@ -48,7 +48,8 @@ public final class RequestDecision {
    * Whether a state is worth an Event of the request: every problem (a Warning), and Ready. The
    * steps on the way (Batching, Planning, Building, KubeVirt's Provisioning and Starting...) are in
    * the status; an Event each cost every request one call per step. The request's other news has
-   * Events of its own: Planned, VirtualMachineCreated, VirtualMachineUpdated, RestartRequired.
+   * Events of its own: Planned, VirtualMachineUpdated, RestartRequired (its VM's creation is in the
+   * status: Provisioning).
    */
   static boolean milestone(State state) {
     return state.degraded() || state.ready();
@@ -101,13 +102,15 @@ public final class RequestDecision {
       }
       if (!v.batchWait().isZero()) {
         // The message names the window, not the time left: a status that changed on every
-        // reconcile cost a status patch each time.
+        // reconcile cost a status patch each time. A new request gets no status for this wait
+        // (the batch window, 2 s by default): its first is Building (issue 17, item 4).
         return Decision.of(
                 State.progressing(
                     Phase.Planning,
                     "Batching",
                     "waiting up to " + v.batchWindow().toMillis() + "ms for requests to batch"))
-            .recheckAfter(v.batchWait());
+            .recheckAfter(v.batchWait())
+            .unwrittenWhileNew();
       }
       actions.addAll(PlanActions.of(v, plan));
       CatalogPlanner.Order mine =
@@ -161,8 +164,8 @@ public final class RequestDecision {
           actions);
     }
     if (!imageReady) {
-      actions.addAll(missingPayloads(v, image, parent));
-      // One message for the whole build: the image's own status and events tell its steps, and a
+      actions.addAll(missingPayloads(v, image, parent, plan));
+      // One message for the whole build: the image's own status tells its steps, and a
       // message that named them cost every request of the image a status patch per step.
       Decision building =
           Decision.of(
@@ -187,7 +190,7 @@ public final class RequestDecision {
    * watch: the image's condition is what tells.
    */
   private static List<Action> missingPayloads(
-      RequestView v, GoldenImage image, GoldenImage parent) {
+      RequestView v, GoldenImage image, GoldenImage parent, RequestView.Plan plan) {
     if (image.getSpec().parent == null
         || image.getMetadata().getUid() == null
         || parent == null
@@ -195,8 +198,10 @@ public final class RequestDecision {
       return List.of();
     }
     List<Action> out = new ArrayList<>();
+    InjectionJobs.Diff diff = Payloads.diff(image, parent);
     for (HasMetadata payload :
-        Payloads.desired(image, Payloads.diff(image, parent), v.manifest().content())) {
+        Payloads.desired(
+            image, diff, v.manifest().content(), PlanActions.script(plan, image, diff))) {
       out.add(Action.Create.uncached(payload));
     }
     return out;

@@ -71,14 +71,29 @@ public record RequestView(
    * What the planning service planned while this request was reconciled: the images to create
    * (empty when nothing was planned), the requests (namespace/name) of each, the catalog they were
    * planned against, and whom to tell once an image exists (the planning service ends its claim, so
-   * that requests waiting for it go on at once).
+   * that requests waiting for it go on at once); {@code jobs} write each build's script into its
+   * payload ConfigMap (null: the build writes its own script ConfigMap when it injects).
    */
   public record Plan(
       List<CatalogPlanner.Order> orders,
       Map<String, List<String>> requesters,
       Map<String, GoldenImage> catalog,
-      Consumer<CatalogPlanner.Order> created) {
-    public static final Plan NONE = new Plan(List.of(), Map.of(), Map.of(), o -> {});
+      Consumer<CatalogPlanner.Order> created,
+      dev.graft.build.InjectionJobs jobs) {
+    public static final Plan NONE = none(null);
+
+    /** Nothing planned; a payload written again still holds its build's script. */
+    public static Plan none(dev.graft.build.InjectionJobs jobs) {
+      return new Plan(List.of(), Map.of(), Map.of(), o -> {}, jobs);
+    }
+
+    public Plan(
+        List<CatalogPlanner.Order> orders,
+        Map<String, List<String>> requesters,
+        Map<String, GoldenImage> catalog,
+        Consumer<CatalogPlanner.Order> created) {
+      this(orders, requesters, catalog, created, null);
+    }
   }
 
   public String key() {

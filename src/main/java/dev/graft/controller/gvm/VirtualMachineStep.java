@@ -55,10 +55,12 @@ final class VirtualMachineStep {
     status.virtualMachine = vmStatus;
     List<Action> actions = new ArrayList<>();
     if (existing == null) {
+      // No Normal event: the status says it (Provisioning: "VirtualMachine X created, cloning
+      // image Y"; status.virtualMachine), and the VirtualMachine has its own events from here.
       actions.add(new Action.Create(desired));
-      actions.add(
-          Action.normal(gvm, "VirtualMachineCreated", "VirtualMachine cloning image " + imageRef));
-      actions.add(use);
+      if (!recordedAtReady(v, image, was, hit)) {
+        actions.add(use);
+      }
       return Decision.of(
           State.progressing(
               Phase.Pending,
@@ -158,6 +160,25 @@ final class VirtualMachineStep {
       return Decision.of(held.get(), actions);
     }
     return Decision.of(health, actions);
+  }
+
+  /**
+   * The first VM of a request the image was built for: the image's Ready status patch already
+   * recorded that use ({@code lastUsed}, no hit; see {@code Register}), so the ledger is not asked
+   * for a second patch saying the same. A hit, a request that had a VM before (deleted, or on
+   * another image) and an image Ready without a last use still tell the ledger.
+   */
+  static boolean recordedAtReady(
+      RequestView v,
+      GoldenImage image,
+      GraftedVirtualMachine.VirtualMachineStatus was,
+      boolean hit) {
+    return !hit
+        && was == null
+        && image.getStatus() != null
+        && image.getStatus().lastUsed != null
+        && image.getSpec().requestedBy != null
+        && image.getSpec().requestedBy.contains(v.key());
   }
 
   /**

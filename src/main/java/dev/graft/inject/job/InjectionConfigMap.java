@@ -114,6 +114,14 @@ public final class InjectionConfigMap {
         .build();
   }
 
+  /** Whether {@code cm} holds a Job's script: its spec and its entry point. */
+  public static boolean holdsScript(ConfigMap cm) {
+    return cm != null
+        && cm.getData() != null
+        && cm.getData().containsKey(JobLayout.SPEC)
+        && cm.getData().containsKey(JobLayout.RUN);
+  }
+
   /** The key of the {@code file}-th file's inline bytes of the {@code disk}-th disk. */
   static String groupInlineKey(int disk, int file) {
     return "disk-" + disk + "-" + JobLayout.inlineKey(file);

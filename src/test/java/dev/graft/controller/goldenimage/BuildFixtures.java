@@ -126,10 +126,11 @@ final class BuildFixtures {
     }
 
     @Override
-    public Job job(GoldenImage gi, Diff diff, int attempt) {
+    public Job job(GoldenImage gi, Diff diff, int attempt, String scriptConfigMap) {
       return new JobBuilder()
           .withNewMetadata()
           .withName(InjectionJobs.jobName(gi, attempt))
+          .withAnnotations(java.util.Map.of("script", scriptConfigMap))
           .endMetadata()
           .build();
     }
@@ -155,7 +156,7 @@ final class BuildFixtures {
     GoldenImage parent;
     DataVolume dv;
     Job job;
-    boolean script;
+    String script;
     boolean configMap = true;
     boolean secret = true;
     String stale;
@@ -176,6 +177,12 @@ final class BuildFixtures {
 
     View job(Job j) {
       job = j;
+      return this;
+    }
+
+    /** The ConfigMap that holds the build's script. */
+    View script(String configMap) {
+      script = configMap;
       return this;
     }
 

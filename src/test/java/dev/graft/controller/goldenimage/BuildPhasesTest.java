@@ -145,9 +145,8 @@ class BuildPhasesTest {
             view(pending).parent(base(Phase.Ready)),
             Phase.Cloning,
             "Cloning",
-            List.of(
-                "create DataVolume " + name,
-                "event Cloning: DataVolume " + name + " clones " + BASE + " (attempt 1)"),
+            // No Normal event: the phase and the clone are in the status (issue 17, item 4).
+            List.of("create DataVolume " + name),
             null),
         new Row(
             "Clone: cloning",
@@ -189,10 +188,16 @@ class BuildPhasesTest {
             view(pending).parent(base(Phase.Ready)),
             Phase.Injecting,
             "Injecting",
-            List.of(
-                "create ConfigMap " + name + "-script",
-                "create Job " + name + "-inject-1",
-                "event Injecting: Job " + name + "-inject-1 adds 1 and removes 0 files"),
+            // No Normal event: the phase and the Job are in the status (issue 17, item 4).
+            List.of("create ConfigMap " + name + "-script", "create Job " + name + "-inject-1"),
+            null),
+        new Row(
+            "Inject: no Job, its script in the payload ConfigMap written at planning",
+            new Inject(),
+            view(pending).parent(base(Phase.Ready)).script(name + "-payload"),
+            Phase.Injecting,
+            "Injecting",
+            List.of("create Job " + name + "-inject-1"),
             null),
         new Row(
             "Inject: running",
@@ -249,11 +254,7 @@ class BuildPhasesTest {
                         List.of())),
             Phase.Injecting,
             "Injecting",
-            List.of(
-                "create ConfigMap inject-group-x",
-                "create Job inject-group-x",
-                "event Injecting: Job inject-group-x builds it with other in one appliance launch"
-                    + " (2 disks)"),
+            List.of("create ConfigMap inject-group-x", "create Job inject-group-x"),
             null),
         new Row(
             "Inject: shared, running",
@@ -373,5 +374,56 @@ class BuildPhasesTest {
     assertThat(status.cloneMethod).isEqualTo("copy");
     assertThat(status.cloneFallbackReason)
         .isEqualTo("The volume modes of source and target are incompatible");
+  }
+
+  /**
+   * Issue 17, item 4: a build's start of its clone and of its Job records no Normal event; what
+   * those events said (the clone of the parent, the attempt, the Job and the files it adds and
+   * removes) is in the status the same reconcile writes.
+   */
+  @org.junit.jupiter.api.Test
+  void theStatusSaysWhatTheCloningAndInjectingEventsSaid() {
+    GoldenImage gi = child(null, "/etc/a");
+    String name = gi.getMetadata().getName();
+    GoldenImage.Status status = new GoldenImage.Status();
+    BuildView view = view(gi).parent(base(Phase.Ready)).build();
+    new WaitForParent().decide(view, status);
+    Decision cloning = new Clone().decide(view, status).orElseThrow();
+    assertThat(cloning.state().phase()).isEqualTo(Phase.Cloning);
+    assertThat(cloning.state().message()).isEqualTo("cloning " + BASE + ": N/A");
+    assertThat(cloning.described()).noneMatch(a -> a.startsWith("event"));
+    assertThat(status.buildStartedAt).isNotNull();
+    assertThat(Attempts.current(status)).isEqualTo(1);
+    assertThat(status.filesAdded).isEqualTo(1);
+    assertThat(status.filesRemoved).isZero();
+
+    Decision injecting = new Inject().decide(view, status).orElseThrow();
+    assertThat(injecting.state().phase()).isEqualTo(Phase.Injecting);
+    assertThat(injecting.state().message()).isEqualTo("Job " + name + "-inject-1 running");
+    assertThat(injecting.described()).noneMatch(a -> a.startsWith("event"));
+  }
+
+  /** The Job reads its script from the ConfigMap that holds it: the payload, else its own. */
+  @org.junit.jupiter.api.Test
+  void theJobReadsItsScriptWhereItIs() {
+    GoldenImage gi = child(null, "/etc/a");
+    String name = gi.getMetadata().getName();
+    for (String holder : new String[] {name + "-payload", null}) {
+      Decision d =
+          new Inject()
+              .decide(
+                  view(gi).parent(base(Phase.Ready)).script(holder).build(),
+                  new GoldenImage.Status())
+              .orElseThrow();
+      io.fabric8.kubernetes.api.model.HasMetadata job =
+          d.actions().stream()
+              .filter(a -> a instanceof dev.graft.controller.flow.Action.Create)
+              .map(a -> ((dev.graft.controller.flow.Action.Create) a).object())
+              .filter(o -> o.getMetadata().getName().endsWith("-inject-1"))
+              .findFirst()
+              .orElseThrow();
+      assertThat(job.getMetadata().getAnnotations())
+          .containsEntry("script", holder == null ? name + "-script" : holder);
+    }
   }
 }

@@ -57,6 +57,23 @@ class RegisterAndBackoffTest {
                 + " in 12.0s (attempt 1)");
   }
 
+  /**
+   * Issue 17, item 4: the requests an image was built for use it as soon as it is Ready; the Ready
+   * status patch records that first use (no hit), so their VMs ask for no second patch.
+   */
+  @Test
+  void registerRecordsTheFirstUseByTheRequestsItWasBuiltFor() {
+    GoldenImage gi = child(Phase.Injecting, "/etc/a");
+    new Register().decide(view(gi).parent(base(Phase.Ready)).build(), gi.getStatus());
+    assertThat(gi.getStatus().lastUsed).as("built for nobody").isNull();
+
+    GoldenImage planned = child(Phase.Injecting, "/etc/a");
+    planned.getSpec().requestedBy = List.of("team/web", "team/web-2");
+    new Register().decide(view(planned).parent(base(Phase.Ready)).build(), planned.getStatus());
+    assertThat(planned.getStatus().lastUsed).isEqualTo("2026-11-30T12:00:00Z");
+    assertThat(planned.getStatus().hits).isZero();
+  }
+
   @Test
   void aReadyImageTakesInUsesAndClockRaises() {
     GoldenImage gi = child(Phase.Ready, "/etc/a");
@@ -68,7 +85,7 @@ class RegisterAndBackoffTest {
             v.parent(),
             null,
             null,
-            false,
+            null,
             true,
             true,
             null,

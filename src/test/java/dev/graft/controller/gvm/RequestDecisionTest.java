@@ -133,9 +133,22 @@ class RequestDecisionTest {
             List.of(
                 "count cacheHit fedora-40",
                 "create VirtualMachine web",
-                "event VirtualMachineCreated: VirtualMachine cloning image team/" + IMAGE,
-                // The VirtualMachineCreated event is the news: no second one for Provisioning.
+                // No event: the status says the VM was created (issue 17, item 4).
                 "tell use " + IMAGE + " (hit)"),
+            null),
+        new Row(
+            "Ready image built for it, no VM: the VM; the image's Ready patch recorded the use",
+            v -> with(v, MANIFEST, null, builtFor(image(Phase.Ready), true), base(), null),
+            Phase.Pending,
+            "Provisioning",
+            List.of("count cacheMiss fedora-40", "create VirtualMachine web"),
+            null),
+        new Row(
+            "Ready image built for it without a last use: the use told to the ledger",
+            v -> with(v, MANIFEST, null, builtFor(image(Phase.Ready), false), base(), null),
+            Phase.Pending,
+            "Provisioning",
+            List.of("count cacheMiss fedora-40", "create VirtualMachine web", "tell use " + IMAGE),
             null),
         new Row(
             "a VM of the same name not ours",
@@ -265,6 +278,51 @@ class RequestDecisionTest {
     } else {
       assertThat(d.recheck()).as(row.name()).isEqualTo(row.recheck());
     }
+  }
+
+  /**
+   * Issue 17, item 4: a new request inside its batch window gets no status patch (it shows no
+   * status for at most the window, which ArgoCD's health check reads as Progressing); its first
+   * status is the one that follows. A request that has a status is written as before.
+   */
+  @Test
+  void aNewRequestGetsNoStatusPatchForItsBatchWindow() {
+    RequestView view = batching(with(null, MANIFEST, null, null, base(), null));
+    GraftedVirtualMachine g = gvm();
+    GraftedVirtualMachine.Status status = new GraftedVirtualMachine.Status();
+    Decision d = RequestDecision.decide(view, RequestView.Plan.NONE, status, new UsageLedger());
+    assertThat(d.state().reason()).isEqualTo("Batching");
+    var control = dev.graft.controller.flow.Statuses.conclude(g, null, status, d);
+    assertThat(control.isNoUpdate()).isTrue();
+    assertThat(control.getScheduleDelay()).contains(Duration.ofSeconds(1).toMillis());
+
+    GraftedVirtualMachine.Status had = new GraftedVirtualMachine.Status();
+    had.phase = Phase.Pending;
+    GraftedVirtualMachine.Status next = new GraftedVirtualMachine.Status();
+    Decision again = RequestDecision.decide(view, RequestView.Plan.NONE, next, new UsageLedger());
+    assertThat(dev.graft.controller.flow.Statuses.conclude(g, had, next, again).isPatchStatus())
+        .isTrue();
+  }
+
+  /**
+   * Issue 17, item 4: the VM's creation records no Normal event (it was one per VM); the status the
+   * same reconcile writes says it: Provisioning, the VM's name and the image it clones.
+   */
+  @Test
+  void theVmsCreationIsInTheStatusNotAnEvent() {
+    GraftedVirtualMachine.Status status = new GraftedVirtualMachine.Status();
+    Decision d =
+        RequestDecision.decide(
+            with(null, MANIFEST, null, image(Phase.Ready), base(), null),
+            RequestView.Plan.NONE,
+            status,
+            new UsageLedger());
+    assertThat(d.described()).contains("create VirtualMachine web");
+    assertThat(d.described()).noneMatch(a -> a.startsWith("event"));
+    assertThat(d.state().reason()).isEqualTo("Provisioning");
+    assertThat(d.state().message()).isEqualTo("VirtualMachine web created, cloning image " + IMAGE);
+    assertThat(status.virtualMachine.name).isEqualTo("web");
+    assertThat(status.image).isEqualTo(IMAGE);
   }
 
   @Test
@@ -486,6 +544,13 @@ class RequestDecisionTest {
     gi.getSpec().manifestDigest = MANIFEST.digest();
     gi.setStatus(new GoldenImage.Status());
     gi.getStatus().phase = phase;
+    return gi;
+  }
+
+  /** An image planned for this request, Ready, with or without a last use (Register's). */
+  private static GoldenImage builtFor(GoldenImage gi, boolean lastUse) {
+    gi.getSpec().requestedBy = List.of(NS + "/web");
+    gi.getStatus().lastUsed = lastUse ? "2026-11-30T12:00:00Z" : null;
     return gi;
   }
 

@@ -174,6 +174,91 @@ class InjectionPodRuntimeTest {
   }
 
   /**
+   * The operator's build as it writes it (issue 17, item 4): one ConfigMap, written at planning,
+   * holds the Job's script and the files' content (keyed by digest), and the Secret the secret
+   * file; the Job reads both its script and its payload from that one ConfigMap.
+   */
+  @Test
+  void theOperatorsOneConfigMapPerBuildCarriesScriptAndPayload(@TempDir Path dir) throws Exception {
+    requireRuntime();
+    Path claim = dir.resolve("pvc");
+    Path build = dir.resolve("build");
+    Files.createDirectories(claim);
+    Path disk =
+        TestGuestfs.linuxLikeDisk(build, Map.of("etc/old.conf", "old\n"), Map.of(), 16L << 20);
+    Files.move(disk, claim.resolve(InjectionJobRequest.DISK_IMG));
+    Scratch.delete(build);
+
+    dev.graft.api.GoldenImage gi = new dev.graft.api.GoldenImage();
+    gi.getMetadata().setName("gi-ubuntu-1a2b3c");
+    gi.getMetadata().setNamespace("images");
+    gi.getMetadata().setUid("uid-1");
+    gi.setSpec(new dev.graft.api.GoldenImage.Spec());
+    gi.getSpec().os = "ubuntu-2404";
+    gi.getSpec().manifestDigest = "f".repeat(64);
+    var diff =
+        new dev.graft.build.InjectionJobs.Diff(
+            List.of(
+                entry("/etc/app/app.yaml", "0640", "0:1000", 'b', "ConfigMap", CONFIG.length),
+                entry("/etc/app/token", "0600", "1000:1000", 'c', "Secret", TOKEN.length)),
+            List.of(entry("/etc/old.conf", "0644", "0:0", 'e', "ConfigMap", 4)));
+    var jobs = new dev.graft.build.LibguestfsInjectionJobs(InjectionJobTest.SETTINGS);
+    List<io.fabric8.kubernetes.api.model.HasMetadata> payloads =
+        dev.graft.build.Payloads.desired(
+            gi, diff, Map.of("b".repeat(64), CONFIG, "c".repeat(64), TOKEN), jobs.script(gi, diff));
+    ConfigMap one = (ConfigMap) payloads.get(0);
+    Secret secret = (Secret) payloads.get(1);
+    String holder =
+        dev.graft.build.InjectionJobs.scriptHolder(
+            gi, java.util.Optional.of(one), java.util.Optional.empty());
+    assertThat(holder).isEqualTo("gi-ubuntu-1a2b3c-payload");
+    Job job = jobs.job(gi, diff, 1, holder);
+    PodSpec pod =
+        Serialization.unmarshal(Serialization.asJson(job), Job.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec();
+
+    PodRuntime.Result result =
+        new PodRuntime(
+                dir.resolve("node"),
+                ImageConfig.fromDockerfile(DOCKERFILE),
+                Map.of(
+                    ImageConfig.fromDockerfile(DOCKERFILE).env().get("LIBGUESTFS_PATH"),
+                    FixedAppliance.get(),
+                    "/opt/graft/lib",
+                    EngineJars.layout(dir.resolve("lib"), DOCKERFILE)))
+            .configMap(one) // the only ConfigMap there is
+            .secret(secret)
+            .claim(gi.getMetadata().getName(), claim)
+            .run(pod, InjectionJob.CONTAINER, 900);
+
+    assertThat(result.exitCode()).as("container log:%n%s", result.log()).isZero();
+    Map<String, Entry> image =
+        TestGuestfs.readBack(
+            claim.resolve(InjectionJobRequest.DISK_IMG),
+            List.of("/etc/app/app.yaml", "/etc/app/token"),
+            List.of("/etc/old.conf"));
+    assertThat(image.get("/etc/app/app.yaml").bytes()).isEqualTo(CONFIG);
+    assertThat(image.get("/etc/app/app.yaml").permissions()).isEqualTo(0640);
+    assertThat(image.get("/etc/app/token").bytes()).isEqualTo(TOKEN);
+    assertThat(image.get("/etc/app/token").uid()).isEqualTo(1000);
+  }
+
+  private static dev.graft.api.ManifestEntry entry(
+      String path, String mode, String owner, char digest, String payload, long size) {
+    dev.graft.api.ManifestEntry e = new dev.graft.api.ManifestEntry();
+    e.path = path;
+    e.mode = mode;
+    e.owner = owner;
+    e.sha256 = "a".repeat(64);
+    e.size = size;
+    e.digest = String.valueOf(digest).repeat(64);
+    e.payload = dev.graft.api.ManifestEntry.Payload.valueOf(payload);
+    return e;
+  }
+
+  /**
    * A several-image Job (issue 17): two clone PVCs of one image in one pod, one appliance launch;
    * the first disk's owner name is unknown to the guest, so it fails alone with its message in its
    * line of the termination message, and the second is written.
