@@ -385,9 +385,11 @@ class OperatorWorkflowTest {
     until(
         client,
         ns,
-        () ->
-            image(client, ns, base) == null
-                || !uid.equals(image(client, ns, base).getMetadata().getUid()));
+        () -> {
+          // One read: the image can go between two.
+          GoldenImage now = image(client, ns, base);
+          return now == null || !uid.equals(now.getMetadata().getUid());
+        });
   }
 
   @Test
