@@ -32,6 +32,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -43,7 +44,11 @@ import java.util.stream.Collectors;
 final class RequestSources {
   static final String BY_FILESET = "byFileSet";
 
-  /** Index of requests by the image they use or wait for ({@link #UNMATCHED}: none yet). */
+  /**
+   * Index of requests by {@code catalog namespace/image} they use or wait for ({@link #UNMATCHED}:
+   * none yet). With the namespace, an image of one catalog never wakes the requests of another
+   * catalog that use an image of the same name (same files, same os).
+   */
   static final String BY_IMAGE = "byImage";
 
   static final String UNMATCHED = "";
@@ -88,13 +93,7 @@ final class RequestSources {
           pending.seen(gvm);
           return List.of();
         });
-    gvms.addIndexer(
-        BY_IMAGE,
-        gvm ->
-            List.of(
-                gvm.getStatus() == null || gvm.getStatus().image == null
-                    ? UNMATCHED
-                    : gvm.getStatus().image));
+    gvms.addIndexer(BY_IMAGE, gvm -> List.of(imageKey(gvm, config.sharedCatalog())));
     var fileSets =
         new InformerEventSource<>(
             Informers.from(FileSet.class, GraftedVirtualMachine.class)
@@ -143,9 +142,8 @@ final class RequestSources {
                                                 .equals(gvm.getStatus().image)
                                             || newBaseFor(gi, gvm)))
                             : ids(
-                                java.util.stream.Stream.concat(
-                                    gvms.byIndex(BY_IMAGE, UNMATCHED).stream(),
-                                    gvms.byIndex(BY_IMAGE, gi.getMetadata().getName()).stream())))
+                                imageEventKeys(gi).stream()
+                                    .flatMap(k -> gvms.byIndex(BY_IMAGE, k).stream())))
                 .build(),
             context,
             catalogListener());
@@ -245,6 +243,22 @@ final class RequestSources {
   private Set<ResourceID> concern(Set<ResourceID> ids) {
     pending.concern(ids);
     return ids;
+  }
+
+  /** A request's {@link #BY_IMAGE} key: its catalog's namespace and its image, if any. */
+  static String imageKey(GraftedVirtualMachine gvm, Optional<String> sharedCatalog) {
+    var status = gvm.getStatus();
+    if (status != null && status.image != null && status.imageNamespace != null) {
+      return status.imageNamespace + "/" + status.image;
+    }
+    String catalog = sharedCatalog.orElse(gvm.getMetadata().getNamespace());
+    return catalog + "/" + (status == null || status.image == null ? UNMATCHED : status.image);
+  }
+
+  /** The {@link #BY_IMAGE} keys of the requests an image's event concerns. */
+  static List<String> imageEventKeys(GoldenImage gi) {
+    String catalog = gi.getMetadata().getNamespace();
+    return List.of(catalog + "/" + UNMATCHED, catalog + "/" + gi.getMetadata().getName());
   }
 
   private static boolean specChanged(HasMetadata now, HasMetadata before) {
