@@ -216,37 +216,27 @@ final class PendingRequests {
     String os = gvm.getSpec() == null || gvm.getSpec().os == null ? "" : gvm.getSpec().os;
     // The bases of its os are compared from now on (before resolving: a later change is seen).
     basesSeen.computeIfAbsent(os, catalog::basesVersion);
-    Entry e;
+    Manifest m = null;
+    boolean hasBase = false;
     try {
       RequestCatalog.Resolved r = catalog.resolve(gvm);
-      Manifest m = r.manifest();
-      e =
-          new Entry(
-              gvm.getMetadata().getUid(),
-              gvm.getMetadata().getGeneration(),
-              catalogNs,
-              os,
-              key(gvm),
-              current(gvm),
-              m,
-              m.imageName(),
-              m.namesLookedAt(),
-              r.base() != null);
+      m = r.manifest();
+      hasBase = r.base() != null;
     } catch (ResolutionException invalid) {
       // Reported by the request's own reconcile; resolved again when its inputs change.
-      e =
-          new Entry(
-              gvm.getMetadata().getUid(),
-              gvm.getMetadata().getGeneration(),
-              catalogNs,
-              os,
-              key(gvm),
-              current(gvm),
-              null,
-              null,
-              List.of(),
-              false);
     }
+    Entry e =
+        new Entry(
+            gvm.getMetadata().getUid(),
+            gvm.getMetadata().getGeneration(),
+            catalogNs,
+            os,
+            key(gvm),
+            current(gvm),
+            m,
+            m == null ? null : m.imageName(),
+            m == null ? List.of() : m.namesLookedAt(),
+            hasBase);
     entries.put(id, e);
     for (String name : e.names()) {
       byImage.computeIfAbsent(catalogNs + "/" + name, k -> ConcurrentHashMap.newKeySet()).add(id);
