@@ -91,14 +91,27 @@ final class PlanActions {
 
   private static List<Action> payloads(
       GoldenImage created, GoldenImage parent, CatalogPlanner.Order order, RequestView.Plan plan) {
-    List<Action> out = new ArrayList<>();
-    InjectionJobs.Diff diff = Payloads.diff(created, parent);
-    for (HasMetadata payload :
-        Payloads.desired(created, diff, order.manifest().content(), script(plan, created, diff))) {
-      out.add(Action.Create.uncached(payload));
-    }
+    List<Action> out =
+        new ArrayList<>(createPayloads(created, parent, order.manifest().content(), plan));
     // The image and its payload exist: requests waiting for them go on.
     out.add(new Action.Tell("created " + order.image(), () -> plan.created().accept(order)));
+    return out;
+  }
+
+  /**
+   * Creates the payload of an image built from {@code parent}: what it adds, with the build's
+   * script when both fit in one ConfigMap.
+   */
+  static List<Action> createPayloads(
+      GoldenImage image,
+      GoldenImage parent,
+      java.util.Map<String, byte[]> content,
+      RequestView.Plan plan) {
+    InjectionJobs.Diff diff = Payloads.diff(image, parent);
+    List<Action> out = new ArrayList<>();
+    for (HasMetadata payload : Payloads.desired(image, diff, content, script(plan, image, diff))) {
+      out.add(Action.Create.uncached(payload));
+    }
     return out;
   }
 
@@ -107,7 +120,8 @@ final class PlanActions {
    * injection settings or the build is invalid, which its own reconcile then reports when it would
    * create the Job.
    */
-  static ConfigMap script(RequestView.Plan plan, GoldenImage created, InjectionJobs.Diff diff) {
+  private static ConfigMap script(
+      RequestView.Plan plan, GoldenImage created, InjectionJobs.Diff diff) {
     if (plan.jobs() == null) {
       return null;
     }

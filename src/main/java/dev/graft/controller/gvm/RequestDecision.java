@@ -15,7 +15,6 @@ import dev.graft.controller.flow.Decision;
 import dev.graft.controller.flow.Statuses;
 import dev.graft.k8s.Conditions;
 import dev.graft.k8s.Conditions.State;
-import io.fabric8.kubernetes.api.model.HasMetadata;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
@@ -197,14 +196,7 @@ public final class RequestDecision {
         || !waitsForPayload(image)) {
       return List.of();
     }
-    List<Action> out = new ArrayList<>();
-    InjectionJobs.Diff diff = Payloads.diff(image, parent);
-    for (HasMetadata payload :
-        Payloads.desired(
-            image, diff, v.manifest().content(), PlanActions.script(plan, image, diff))) {
-      out.add(Action.Create.uncached(payload));
-    }
-    return out;
+    return PlanActions.createPayloads(image, parent, v.manifest().content(), plan);
   }
 
   private static boolean waitsForPayload(GoldenImage image) {
