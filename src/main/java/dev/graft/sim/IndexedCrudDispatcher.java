@@ -82,24 +82,13 @@ public class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
           if (candidates == null) {
             return super.handleGet(path);
           }
-          List<String> items = new ArrayList<>();
-          for (AttributeSet key : candidates) {
-            String value = map.get(key);
-            if (value != null && key.matches(query)) {
-              items.add(value);
-            }
-          }
-          if (query.containsKey(NAME)) {
-            return items.isEmpty()
-                ? new MockResponse().setResponseCode(HttpURLConnection.HTTP_NOT_FOUND)
-                : new MockResponse()
-                    .setResponseCode(HttpURLConnection.HTTP_OK)
-                    .setBody(items.get(0));
-          }
-          if (items.isEmpty() && API_RESOURCES.matcher(path).matches()) {
+          List<String> items = matching(candidates, query).stream().map(map::get).toList();
+          if (items.isEmpty()
+              && !query.containsKey(NAME)
+              && API_RESOURCES.matcher(path).matches()) {
             return super.handleGet(path); // the group's APIResourceList
           }
-          return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setBody(list(items));
+          return answer(query, items);
         });
   }
 
@@ -117,26 +106,34 @@ public class IndexedCrudDispatcher extends KubernetesCrudDispatcher {
           if (candidates == null) {
             return super.handleDelete(path);
           }
-          List<AttributeSet> matched = new ArrayList<>();
-          for (AttributeSet key : candidates) {
-            if (map.containsKey(key) && key.matches(query)) {
-              matched.add(key);
-            }
-          }
           List<String> items = new ArrayList<>();
-          for (AttributeSet key : matched) {
+          for (AttributeSet key : matching(candidates, query)) {
             items.add(map.get(key));
             delete(path, query, key);
           }
-          if (query.containsKey(NAME)) {
-            return items.isEmpty()
-                ? new MockResponse().setResponseCode(HttpURLConnection.HTTP_NOT_FOUND)
-                : new MockResponse()
-                    .setResponseCode(HttpURLConnection.HTTP_OK)
-                    .setBody(items.get(0));
-          }
-          return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setBody(list(items));
+          return answer(query, items);
         });
+  }
+
+  /** The stored keys among {@code candidates} that match the query, in the store's order. */
+  private List<AttributeSet> matching(Collection<AttributeSet> candidates, AttributeSet query) {
+    List<AttributeSet> out = new ArrayList<>();
+    for (AttributeSet key : candidates) {
+      if (map.containsKey(key) && key.matches(query)) {
+        out.add(key);
+      }
+    }
+    return out;
+  }
+
+  /** As the mock server answers: the named object (404 when none), else the list of all. */
+  private MockResponse answer(AttributeSet query, List<String> items) {
+    if (query.containsKey(NAME)) {
+      return items.isEmpty()
+          ? new MockResponse().setResponseCode(HttpURLConnection.HTTP_NOT_FOUND)
+          : new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setBody(items.get(0));
+    }
+    return new MockResponse().setResponseCode(HttpURLConnection.HTTP_OK).setBody(list(items));
   }
 
   private void delete(String path, AttributeSet query, AttributeSet key) {
