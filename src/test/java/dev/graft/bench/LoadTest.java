@@ -24,14 +24,20 @@ import java.util.Map;
 import java.util.stream.IntStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 
 /**
  * Many GraftedVirtualMachines at once (the code of {@code graft bench --suite load}): all Ready,
- * nothing created twice, API calls and reconciles per VM bounded and not growing with N.
+ * nothing created twice, API calls and reconciles per VM bounded and not growing with N. A full run
+ * gives it a JVM of its own, where the other classes' state does not move the heap readings.
  */
 @QuarkusTest
 @WithKubernetesTestServer(crud = true)
 @TestProfile(LoadTest.Profile.class)
+@DisabledIfSystemProperty(
+    named = "graft.shared-jvm",
+    matches = "true",
+    disabledReason = "a full run weighs the heap in a JVM of its own (pom.xml, own-jvm)")
 class LoadTest {
   /**
    * Measured (docs/benchmarks.md, issue 17): 18.3 operator API calls per VM at 500 VMs before the
@@ -83,8 +89,10 @@ class LoadTest {
   /**
    * Issue 17's goal for the operator's own heap (docs/benchmarks.md, "The operator's heap per VM"):
    * 53.5 to 54.2 KB per VM measured at 500 before informers dropped the SDK's secondary index and
-   * the client interned short strings, 29.8 after. A generous bound: heap figures on a shared
-   * machine move by a few KB.
+   * the client interned short strings, 22.6 to 29.8 after. A generous bound: heap figures on a
+   * shared machine move by a few KB, and in a full test run (1 GB of other tests' heap) the
+   * operator's reading once came out at 55.8 while the whole JVM grew by 46.4 per VM, so the lesser
+   * of the two upper bounds is checked.
    */
   static final double MAX_OPERATOR_HEAP_KB_PER_VM = 50;
 
@@ -149,7 +157,9 @@ class LoadTest {
     }
     // The operator's own share, with the mock server's objects and the simulator let go.
     assertThat(large.operatorHeapPerVm()).as(report).isPositive();
-    assertThat(large.operatorHeapPerVm() / 1024).as(report).isLessThan(MAX_OPERATOR_HEAP_KB_PER_VM);
+    assertThat(large.operatorHeapBoundPerVm() / 1024)
+        .as(report)
+        .isLessThan(MAX_OPERATOR_HEAP_KB_PER_VM);
     // Bounded: 5 times the VMs do not cost more per VM (a margin for timing: batches can split).
     assertThat(large.callsPerVm()).as(report).isLessThan(small.callsPerVm() * 1.25);
     assertThat((double) large.reconciles() / large.vms())
