@@ -35,7 +35,7 @@ import org.junit.jupiter.api.condition.DisabledIfSystemProperty;
 @WithKubernetesTestServer(crud = true)
 @TestProfile(LoadTest.Profile.class)
 @DisabledIfSystemProperty(
-    named = "graft.shared-jvm",
+    named = "suite.shared-jvm",
     matches = "true",
     disabledReason = "a full run weighs the heap in a JVM of its own (pom.xml, own-jvm)")
 class LoadTest {
