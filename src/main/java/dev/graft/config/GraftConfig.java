@@ -20,6 +20,14 @@ public interface GraftConfig {
     return catalogNamespace().filter(s -> !s.isBlank());
   }
 
+  /**
+   * Where the images of requests (or bases) in {@code namespace} live: the shared catalog, else
+   * there.
+   */
+  default String catalogNamespaceFor(String namespace) {
+    return sharedCatalog().orElse(namespace);
+  }
+
   Planner planner();
 
   Cache cache();

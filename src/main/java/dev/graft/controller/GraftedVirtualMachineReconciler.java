@@ -90,7 +90,7 @@ public class GraftedVirtualMachineReconciler implements Reconciler<GraftedVirtua
 
   /** The namespace of the catalog for requests from a namespace. */
   String catalogNamespace(String requestNamespace) {
-    return config.sharedCatalog().orElse(requestNamespace);
+    return config.catalogNamespaceFor(requestNamespace);
   }
 
   @Override

@@ -32,7 +32,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -93,7 +92,10 @@ final class RequestSources {
           pending.seen(gvm);
           return List.of();
         });
-    gvms.addIndexer(BY_IMAGE, gvm -> List.of(imageKey(gvm, config.sharedCatalog())));
+    gvms.addIndexer(
+        BY_IMAGE,
+        gvm ->
+            List.of(imageKey(gvm, config.catalogNamespaceFor(gvm.getMetadata().getNamespace()))));
     var fileSets =
         new InformerEventSource<>(
             Informers.from(FileSet.class, GraftedVirtualMachine.class)
@@ -245,14 +247,18 @@ final class RequestSources {
     return ids;
   }
 
-  /** A request's {@link #BY_IMAGE} key: its catalog's namespace and its image, if any. */
-  static String imageKey(GraftedVirtualMachine gvm, Optional<String> sharedCatalog) {
+  /**
+   * A request's {@link #BY_IMAGE} key: the namespace of its image as its status records it, else
+   * {@code catalogNamespace} (its catalog's), and its image, if any.
+   */
+  static String imageKey(GraftedVirtualMachine gvm, String catalogNamespace) {
     var status = gvm.getStatus();
     if (status != null && status.image != null && status.imageNamespace != null) {
       return status.imageNamespace + "/" + status.image;
     }
-    String catalog = sharedCatalog.orElse(gvm.getMetadata().getNamespace());
-    return catalog + "/" + (status == null || status.image == null ? UNMATCHED : status.image);
+    return catalogNamespace
+        + "/"
+        + (status == null || status.image == null ? UNMATCHED : status.image);
   }
 
   /** The {@link #BY_IMAGE} keys of the requests an image's event concerns. */

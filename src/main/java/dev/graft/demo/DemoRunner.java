@@ -272,11 +272,7 @@ public class DemoRunner {
       if (now == null || now <= 1 || now <= before.getOrDefault(key, 0)) {
         continue;
       }
-      String catalogNs =
-          config
-              .catalogNamespace()
-              .filter(s -> !s.isBlank())
-              .orElse(bi.getMetadata().getNamespace());
+      String catalogNs = config.catalogNamespaceFor(bi.getMetadata().getNamespace());
       List<GoldenImage> catalog =
           client.resources(GoldenImage.class).inNamespace(catalogNs).list().getItems();
       GoldenImage base =
@@ -518,10 +514,7 @@ public class DemoRunner {
     if (g.getStatus() != null && g.getStatus().imageNamespace != null) {
       return g.getStatus().imageNamespace;
     }
-    return config
-        .catalogNamespace()
-        .filter(s -> !s.isBlank())
-        .orElse(g.getMetadata().getNamespace());
+    return config.catalogNamespaceFor(g.getMetadata().getNamespace());
   }
 
   private static String reasonOf(GraftedVirtualMachine.Status s) {

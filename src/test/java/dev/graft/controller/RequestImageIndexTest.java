@@ -45,7 +45,7 @@ class RequestImageIndexTest {
   }
 
   private static String key(GraftedVirtualMachine gvm, Optional<String> sharedCatalog) {
-    return RequestSources.imageKey(gvm, sharedCatalog);
+    return RequestSources.imageKey(gvm, sharedCatalog.orElse(gvm.getMetadata().getNamespace()));
   }
 
   private static GoldenImage image(String ns, String name) {
