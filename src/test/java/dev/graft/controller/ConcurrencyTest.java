@@ -260,6 +260,7 @@ class ConcurrencyTest {
       Map<String, String> requestOf = new ConcurrentHashMap<>();
       names.forEach(n -> requestOf.put(imageNameOf(gvm(ns, n, OS, file("/etc/" + n, "1"))), n));
       Set<String> edited = ConcurrentHashMap.newKeySet();
+      List<String> editFailures = new java.util.concurrent.CopyOnWriteArrayList<>();
       Watcher<GoldenImage> editOnReady =
           new Watcher<>() {
             @Override
@@ -285,6 +286,7 @@ class ConcurrencyTest {
                     break;
                   } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
                     if (e.getCode() != 409 || attempt == 5) {
+                      editFailures.add(n + " attempt " + attempt + ": " + e);
                       throw e;
                     }
                   }
@@ -299,6 +301,14 @@ class ConcurrencyTest {
         simulator.releaseJobs();
         until(client, ns, () -> edited.size() == names.size());
       }
+      Thread.sleep(500);
+      for (String n : names) {
+        GraftedVirtualMachine g = gvm(client, ns, n);
+        System.out.printf(
+            "DEBUG %s generation=%s files=%d%n",
+            n, g.getMetadata().getGeneration(), g.getSpec().files.size());
+      }
+      assertThat(editFailures).isEmpty();
       int straightToLatest = 0;
       for (String n : names) {
         String first = imageNameOf(gvm(ns, n, OS, file("/etc/" + n, "1")));

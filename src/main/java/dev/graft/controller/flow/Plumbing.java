@@ -40,7 +40,10 @@ public class Plumbing {
     S status = StatusCopies.copy(before, statusType);
     Decision decision = decide.apply(resource, status);
     act.run(ctx, decision.actions());
-    return Statuses.conclude(resource, before, status, decision);
+    UpdateControl<P> control = Statuses.conclude(resource, before, status, decision);
+    return control.isPatchStatus()
+        ? StatusWrite.patch(resource, before, ctx, decision.recheck())
+        : control;
   }
 
   public <P extends CustomResource<?, S>, S extends GraftStatus> ErrorStatusUpdateControl<P> failed(
