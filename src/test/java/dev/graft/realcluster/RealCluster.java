@@ -63,6 +63,7 @@ public final class RealCluster {
           .withName(crd.getMetadata().getName())
           .waitUntilCondition(RealCluster::established, 60, TimeUnit.SECONDS);
     }
+    servingSteadily(admin, crds);
     admin
         .namespaces()
         .resource(
@@ -74,6 +75,47 @@ public final class RealCluster {
         .serverSideApply();
     for (HasMetadata o : chartRbac()) {
       admin.resource(o).inNamespace(OPERATOR_NAMESPACE).serverSideApply();
+    }
+  }
+
+  /**
+   * Lists every new kind until three rounds in a row succeed. Once in a few full runs, the
+   * application started right after the CRDs were Established had an informer's first list end in a
+   * closed connection ({@code HttpClosedException}), which stops the operator at start-up
+   * (docs/testing.md); the API server is given the moment to settle that a cluster has long had
+   * when an operator is installed.
+   */
+  private static void servingSteadily(KubernetesClient admin, List<CustomResourceDefinition> crds) {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+    int steady = 0;
+    while (steady < 3) {
+      try {
+        for (CustomResourceDefinition crd : crds) {
+          String group = crd.getSpec().getGroup();
+          String version =
+              crd.getSpec().getVersions().stream()
+                  .filter(v -> Boolean.TRUE.equals(v.getServed()))
+                  .findFirst()
+                  .orElseThrow()
+                  .getName();
+          admin
+              .genericKubernetesResources(group + "/" + version, crd.getSpec().getNames().getKind())
+              .inAnyNamespace()
+              .list();
+        }
+        steady++;
+      } catch (RuntimeException e) {
+        if (System.nanoTime() > deadline) {
+          throw e;
+        }
+        steady = 0;
+      }
+      try {
+        Thread.sleep(300);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException(e);
+      }
     }
   }
 
