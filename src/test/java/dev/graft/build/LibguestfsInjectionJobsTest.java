@@ -38,7 +38,7 @@ public class LibguestfsInjectionJobsTest {
         "quay.io/graft/injector:test", "100m", "1", "256Mi", "1Gi", kvm, 600, 0, 3600, 107);
   }
 
-  private static GoldenImage image() {
+  static GoldenImage image() {
     GoldenImage gi = new GoldenImage();
     gi.getMetadata().setName("fedora-40-0123456789");
     gi.getMetadata().setNamespace("catalog");

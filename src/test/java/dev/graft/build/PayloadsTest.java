@@ -25,17 +25,6 @@ class PayloadsTest {
   static final LibguestfsInjectionJobs JOBS =
       new LibguestfsInjectionJobs(LibguestfsInjectionJobsTest.settings(KvmMode.AUTO));
 
-  static GoldenImage image() {
-    GoldenImage gi = new GoldenImage();
-    gi.getMetadata().setName("fedora-40-0123456789");
-    gi.getMetadata().setNamespace("catalog");
-    gi.getMetadata().setUid("uid-1");
-    gi.setSpec(new GoldenImage.Spec());
-    gi.getSpec().os = "fedora-40";
-    gi.getSpec().manifestDigest = "f".repeat(64);
-    return gi;
-  }
-
   static ManifestEntry entry(String path, char digest, ManifestEntry.Payload payload, long size) {
     ManifestEntry e = new ManifestEntry();
     e.path = path;
@@ -50,7 +39,7 @@ class PayloadsTest {
 
   @Test
   void thePayloadConfigMapHoldsTheScriptAndTheJobReadsBothFromIt() {
-    GoldenImage gi = image();
+    GoldenImage gi = LibguestfsInjectionJobsTest.image();
     var diff =
         new InjectionJobs.Diff(
             List.of(
@@ -94,7 +83,7 @@ class PayloadsTest {
 
   @Test
   void aBuildWithoutConfigMapContentStillHasOneConfigMapForItsScript() {
-    GoldenImage gi = image();
+    GoldenImage gi = LibguestfsInjectionJobsTest.image();
     var diff =
         new InjectionJobs.Diff(
             List.of(), List.of(entry("/etc/old", 'e', ManifestEntry.Payload.ConfigMap, 1)));
@@ -107,7 +96,7 @@ class PayloadsTest {
 
   @Test
   void contentTooLargeToShareAConfigMapLeavesTheScriptToItsOwn() {
-    GoldenImage gi = image();
+    GoldenImage gi = LibguestfsInjectionJobsTest.image();
     int size = (int) (Payloads.ONE_CONFIG_MAP_BYTES * 3 / 4);
     var diff =
         new InjectionJobs.Diff(

@@ -17,6 +17,7 @@ import io.fabric8.kubernetes.api.model.Secret;
 import io.fabric8.kubernetes.api.model.SecretBuilder;
 import io.fabric8.kubernetes.api.model.batch.v1.Job;
 import io.fabric8.kubernetes.client.utils.Serialization;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -130,16 +131,25 @@ class InjectionPodRuntimeTest {
     return stored.getSpec().getTemplate().getSpec();
   }
 
-  @Test
-  void generatedJobInjectsUnderAContainerRuntime(@TempDir Path dir) throws Exception {
-    requireRuntime();
+  /**
+   * A PVC's directory under {@code dir} holding a Linux-like disk with {@code /etc/old.conf} (for a
+   * removal) and {@code freeBytes} free.
+   */
+  private static Path claimWithLinuxDisk(Path dir, long freeBytes) throws IOException {
     Path claim = dir.resolve("pvc");
     Path build = dir.resolve("build");
     Files.createDirectories(claim);
     Path disk =
-        TestGuestfs.linuxLikeDisk(build, Map.of("etc/old.conf", "old\n"), Map.of(), 16L << 20);
+        TestGuestfs.linuxLikeDisk(build, Map.of("etc/old.conf", "old\n"), Map.of(), freeBytes);
     Files.move(disk, claim.resolve(InjectionJobRequest.DISK_IMG));
     Scratch.delete(build);
+    return claim;
+  }
+
+  @Test
+  void generatedJobInjectsUnderAContainerRuntime(@TempDir Path dir) throws Exception {
+    requireRuntime();
+    Path claim = claimWithLinuxDisk(dir, 16L << 20);
 
     PodSpec pod = podSpec();
     Container container = pod.getContainers().get(0);
@@ -181,13 +191,7 @@ class InjectionPodRuntimeTest {
   @Test
   void theOperatorsOneConfigMapPerBuildCarriesScriptAndPayload(@TempDir Path dir) throws Exception {
     requireRuntime();
-    Path claim = dir.resolve("pvc");
-    Path build = dir.resolve("build");
-    Files.createDirectories(claim);
-    Path disk =
-        TestGuestfs.linuxLikeDisk(build, Map.of("etc/old.conf", "old\n"), Map.of(), 16L << 20);
-    Files.move(disk, claim.resolve(InjectionJobRequest.DISK_IMG));
-    Scratch.delete(build);
+    Path claim = claimWithLinuxDisk(dir, 16L << 20);
 
     dev.graft.api.GoldenImage gi = new dev.graft.api.GoldenImage();
     gi.getMetadata().setName("gi-ubuntu-1a2b3c");
@@ -414,13 +418,7 @@ class InjectionPodRuntimeTest {
   void anUnknownOwnerNameFailsTheJobWithAClearTerminationMessage(@TempDir Path dir)
       throws Exception {
     requireRuntime();
-    Path claim = dir.resolve("pvc");
-    Path build = dir.resolve("build");
-    Files.createDirectories(claim);
-    Path disk =
-        TestGuestfs.linuxLikeDisk(build, Map.of("etc/old.conf", "old\n"), Map.of(), 1 << 20);
-    Files.move(disk, claim.resolve(InjectionJobRequest.DISK_IMG));
-    Scratch.delete(build);
+    Path claim = claimWithLinuxDisk(dir, 1 << 20);
     InjectionJobRequest request =
         request(
             List.of(
