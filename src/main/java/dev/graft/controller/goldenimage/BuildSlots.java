@@ -14,7 +14,7 @@ import java.util.Set;
  * the informer cache does not show yet, per namespace. Without them, images reconciled at the same
  * time (a batch just created) each see fewer builds running than there are and all start. A slot is
  * granted under this object's lock, so grants never exceed the limit; it is forgotten once the
- * cache shows the build started (then {@link Queue#ahead} counts it), settled, or gone.
+ * informer's list shows the build started (then {@link Queue#ahead} counts it), settled, or gone.
  */
 public final class BuildSlots {
   private final Map<String, Set<String>> granted = new HashMap<>();
@@ -51,8 +51,10 @@ public final class BuildSlots {
         granted.computeIfAbsent(gi.getMetadata().getNamespace(), k -> new HashSet<>());
     mine.removeIf(name -> !pending(byName.get(name)));
     String name = gi.getMetadata().getName();
+    // Only the list forgets a grant: the reconciled copy may be the SDK's cache of this image's
+    // own status write, newer than the informer's list, and forgetting on it would leave the
+    // started build counted nowhere (seen as three builds running under a limit of two).
     if (!pending(gi)) {
-      mine.remove(name);
       return c;
     }
     // Queue.ahead already counts a granted build made before this one (it could start).

@@ -36,6 +36,26 @@ class BuildSlotsTest {
   }
 
   @Test
+  void aReconciledImageNewerThanTheListKeepsItsSlot() {
+    GoldenImage base = image("base", null, Phase.Ready);
+    GoldenImage b = image("b", "base", null);
+    GoldenImage c = image("c", "base", null);
+    List<GoldenImage> images = new ArrayList<>(List.of(base, b, c));
+    BuildSlots slots = new BuildSlots();
+    slots.catalog(b, images, 2, NOW);
+    slots.catalog(c, images, 2, NOW);
+    // "b" is reconciled again from the SDK's copy of its own status write (started), while the
+    // list, read from the informer, does not show the start yet: "b" still holds its slot...
+    GoldenImage bStarted = image("b", "base", Phase.Injecting);
+    bStarted.getStatus().buildStartedAt = NOW.toString();
+    slots.catalog(bStarted, images, 2, NOW);
+    // ...so an image sorting first, which the queue alone would let start, waits.
+    GoldenImage a = image("a", "base", null);
+    images.add(a);
+    assertThat(slots.catalog(a, images, 2, NOW).buildsAhead()).isEqualTo(2);
+  }
+
+  @Test
   void anImageWaitingForItsParentTakesNoSlot() {
     GoldenImage parent = image("p", "base", null);
     GoldenImage child = image("child", "p", null);
