@@ -48,7 +48,9 @@ public class Plumbing {
 
   public <P extends CustomResource<?, S>, S extends GraftStatus> ErrorStatusUpdateControl<P> failed(
       P resource, Context<P> ctx, Exception failure, Class<S> statusType) {
-    return failures.handle(resource, failure, statusType, ctx.getRetryInfo());
+    S before = resource.getStatus();
+    return StatusWrite.patchOnError(
+        resource, before, ctx, failures.handle(resource, failure, statusType, ctx.getRetryInfo()));
   }
 
   public Act act() {

@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.graft.api.GraftedVirtualMachine;
 import dev.graft.api.Phase;
+import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.javaoperatorsdk.operator.api.reconciler.BaseControl;
 import io.javaoperatorsdk.operator.api.reconciler.Context;
+import io.javaoperatorsdk.operator.api.reconciler.ErrorStatusUpdateControl;
 import io.javaoperatorsdk.operator.api.reconciler.ResourceOperations;
 import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.lang.reflect.Proxy;
@@ -17,11 +19,15 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The status patch as the API server answers it: a spec edited between the reconcile's read and its
- * status patch (whose watch event the SDK drops) is reconciled again at once.
+ * status patch (whose watch event the SDK drops) is reconciled again at once, on the error path
+ * too.
  */
 class StatusWriteTest {
   /** What the patch was based on (status, resourceVersion) and what it wrote. */
   private final List<String> patched = new ArrayList<>();
+
+  /** What the status patch throws, if anything. */
+  private KubernetesClientException failWith;
 
   private static GraftedVirtualMachine gvm(Phase phase) {
     GraftedVirtualMachine g = new GraftedVirtualMachine();
@@ -43,6 +49,9 @@ class StatusWriteTest {
           @Override
           public GraftedVirtualMachine jsonPatchPrimaryStatus(
               GraftedVirtualMachine base, UnaryOperator<GraftedVirtualMachine> edit) {
+            if (failWith != null) {
+              throw failWith;
+            }
             patched.add(base.getStatus().phase + "@" + base.getMetadata().getResourceVersion());
             GraftedVirtualMachine answer = gvm(Phase.Pending);
             answer.setStatus(edit.apply(base).getStatus());
@@ -106,5 +115,57 @@ class StatusWriteTest {
     g.setStatus(new GraftedVirtualMachine.Status());
 
     assertThat(StatusWrite.patch(g, before, answeringWith(3), null).getScheduleDelay()).isEmpty();
+  }
+
+  @Test
+  void onTheErrorPathAResourceWaitingForAChangeIsReconciledAgainWhenItsSpecChangedMeanwhile() {
+    GraftedVirtualMachine g = gvm(Phase.Building);
+    GraftedVirtualMachine.Status before = g.getStatus();
+    g.setStatus(new GraftedVirtualMachine.Status());
+    g.getStatus().phase = Phase.Pending;
+    var permanent = ErrorStatusUpdateControl.patchStatus(g).withNoRetry();
+
+    var control = StatusWrite.patchOnError(g, before, answeringWith(4), permanent);
+
+    assertThat(patched).containsExactly("Building@null", "wrote Pending");
+    assertThat(control.getResource()).isEmpty(); // written here, not again by the SDK
+    assertThat(control.isNoRetry()).isTrue();
+    assertThat(control.getScheduleDelay()).contains(BaseControl.INSTANT_RESCHEDULE);
+    // Unedited, it waits for a change.
+    g.setStatus(before);
+    assertThat(StatusWrite.patchOnError(g, before, answeringWith(3), permanent).getScheduleDelay())
+        .isEmpty();
+  }
+
+  @Test
+  void onTheErrorPathRetriesStayAndNothingElseIsWritten() {
+    GraftedVirtualMachine g = gvm(Phase.Building);
+    var retried =
+        StatusWrite.patchOnError(
+            g, g.getStatus(), answeringWith(4), ErrorStatusUpdateControl.patchStatus(g));
+    assertThat(retried.isNoRetry()).isFalse();
+    assertThat(retried.getScheduleDelay()).isEmpty();
+
+    var transientFailure = ErrorStatusUpdateControl.<GraftedVirtualMachine>defaultErrorProcessing();
+    assertThat(StatusWrite.patchOnError(g, g.getStatus(), answeringWith(4), transientFailure))
+        .isSameAs(transientFailure);
+    assertThat(patched).containsExactly("Building@null", "wrote Building");
+  }
+
+  @Test
+  void onTheErrorPathAFailedWriteIsNotThrown() {
+    GraftedVirtualMachine g = gvm(Phase.Building);
+    failWith = new KubernetesClientException("gone", 404, null);
+
+    var control =
+        StatusWrite.patchOnError(
+            g,
+            g.getStatus(),
+            answeringWith(4),
+            ErrorStatusUpdateControl.patchStatus(g).withNoRetry());
+
+    assertThat(control.isNoRetry()).isTrue();
+    assertThat(control.getScheduleDelay()).isEmpty();
+    assertThat(g.getMetadata().getResourceVersion()).isEqualTo("41");
   }
 }
