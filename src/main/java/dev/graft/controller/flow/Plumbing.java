@@ -40,10 +40,11 @@ public class Plumbing {
     S status = StatusCopies.copy(before, statusType);
     Decision decision = decide.apply(resource, status);
     act.run(ctx, decision.actions());
-    UpdateControl<P> control = Statuses.conclude(resource, before, status, decision);
-    return control.isPatchStatus()
-        ? StatusWrite.patch(resource, before, ctx, decision.recheck())
-        : control;
+    if (Statuses.conclude(resource, before, status, decision)) {
+      return StatusWrite.patch(resource, before, ctx, decision.recheck());
+    }
+    UpdateControl<P> control = UpdateControl.noUpdate();
+    return decision.recheck() == null ? control : control.rescheduleAfter(decision.recheck());
   }
 
   public <P extends CustomResource<?, S>, S extends GraftStatus> ErrorStatusUpdateControl<P> failed(

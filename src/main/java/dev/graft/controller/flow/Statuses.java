@@ -6,7 +6,6 @@ import dev.graft.k8s.Conditions.State;
 import dev.graft.k8s.StatusCopies;
 import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.client.CustomResource;
-import io.javaoperatorsdk.operator.api.reconciler.UpdateControl;
 import java.util.List;
 
 /** The status half of every reconcile: conditions from the state, a patch only on a change. */
@@ -14,24 +13,18 @@ public final class Statuses {
   private Statuses() {}
 
   /**
-   * Applies the decision's state to {@code status} and returns the control: a status patch only
-   * when it differs from {@code before} (and, for a decision that is {@link
-   * Decision#quietWhileNew}, only when there was a status before), with the decision's recheck.
+   * Applies the decision's state to {@code status}; whether to write it: only when it differs from
+   * {@code before} (and, for a decision that is {@link Decision#quietWhileNew}, only when there was
+   * a status before). A status to write is set on {@code resource}.
    */
-  public static <P extends CustomResource<?, S>, S extends GraftStatus> UpdateControl<P> conclude(
+  public static <P extends CustomResource<?, S>, S extends GraftStatus> boolean conclude(
       P resource, S before, S status, Decision decision) {
     Conditions.apply(status, decision.state(), resource.getMetadata().getGeneration());
-    UpdateControl<P> control;
     if (StatusCopies.same(before, status) || (decision.quietWhileNew() && before == null)) {
-      control = UpdateControl.noUpdate();
-    } else {
-      resource.setStatus(status);
-      control = UpdateControl.patchStatus(resource);
+      return false;
     }
-    if (decision.recheck() != null) {
-      control.rescheduleAfter(decision.recheck());
-    }
-    return control;
+    resource.setStatus(status);
+    return true;
   }
 
   /**

@@ -292,16 +292,14 @@ class RequestDecisionTest {
     GraftedVirtualMachine.Status status = new GraftedVirtualMachine.Status();
     Decision d = RequestDecision.decide(view, RequestView.Plan.NONE, status, new UsageLedger());
     assertThat(d.state().reason()).isEqualTo("Batching");
-    var control = dev.graft.controller.flow.Statuses.conclude(g, null, status, d);
-    assertThat(control.isNoUpdate()).isTrue();
-    assertThat(control.getScheduleDelay()).contains(Duration.ofSeconds(1).toMillis());
+    assertThat(dev.graft.controller.flow.Statuses.conclude(g, null, status, d)).isFalse();
+    assertThat(d.recheck()).isEqualTo(Duration.ofSeconds(1));
 
     GraftedVirtualMachine.Status had = new GraftedVirtualMachine.Status();
     had.phase = Phase.Pending;
     GraftedVirtualMachine.Status next = new GraftedVirtualMachine.Status();
     Decision again = RequestDecision.decide(view, RequestView.Plan.NONE, next, new UsageLedger());
-    assertThat(dev.graft.controller.flow.Statuses.conclude(g, had, next, again).isPatchStatus())
-        .isTrue();
+    assertThat(dev.graft.controller.flow.Statuses.conclude(g, had, next, again)).isTrue();
   }
 
   /**
