@@ -56,46 +56,6 @@ public record BuildView(
     String injectorResult,
     Grouping grouping) {
 
-  /** A view whose injection is never shared ({@link Grouping#NONE}). */
-  public BuildView(
-      GoldenImage image,
-      GoldenImage parent,
-      DataVolume dataVolume,
-      Job job,
-      String scriptConfigMap,
-      boolean configMapPayloadPresent,
-      boolean secretPayloadPresent,
-      String stale,
-      Instant now,
-      Settings settings,
-      double clock,
-      UsageLedger.Uses uses,
-      Double clockRaise,
-      String injectorMessage,
-      java.util.Map<String, String> claimAnnotations,
-      Catalog catalog,
-      String injectorResult) {
-    this(
-        image,
-        parent,
-        dataVolume,
-        job,
-        scriptConfigMap,
-        configMapPayloadPresent,
-        secretPayloadPresent,
-        stale,
-        now,
-        settings,
-        clock,
-        uses,
-        clockRaise,
-        injectorMessage,
-        claimAnnotations,
-        catalog,
-        injectorResult,
-        Grouping.NONE);
-  }
-
   /**
    * The image's injection among other builds'.
    *

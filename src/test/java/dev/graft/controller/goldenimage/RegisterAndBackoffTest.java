@@ -97,7 +97,8 @@ class RegisterAndBackoffTest {
             null,
             null,
             BuildView.Catalog.NONE,
-            null);
+            null,
+            BuildView.Grouping.NONE);
     Optional<Decision> d = new Settled().decide(withUses, gi.getStatus());
     assertThat(d).get().extracting(x -> x.state().phase()).isEqualTo(Phase.Ready);
     assertThat(gi.getStatus().hits).isEqualTo(4);
