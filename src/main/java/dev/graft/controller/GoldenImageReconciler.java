@@ -185,7 +185,11 @@ public class GoldenImageReconciler implements Reconciler<GoldenImage>, Cleaner<G
         injection.message(),
         claim,
         slots.catalog(
-            gi, () -> ctx.getPrimaryCache().list(ns).toList(), maxConcurrentBuilds, Instant.now()),
+            gi,
+            parent,
+            () -> ctx.getPrimaryCache().list(ns).toList(),
+            maxConcurrentBuilds,
+            Instant.now()),
         injection.result(),
         injection.grouping());
   }

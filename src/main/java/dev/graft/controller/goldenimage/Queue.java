@@ -30,6 +30,14 @@ public final class Queue implements BuildPhase {
   public static int ahead(GoldenImage gi, java.util.Collection<GoldenImage> images) {
     java.util.Map<String, GoldenImage> byName = new java.util.HashMap<>();
     images.forEach(i -> byName.put(i.getMetadata().getName(), i));
+    return ahead(gi, images, byName);
+  }
+
+  /** As {@link #ahead(GoldenImage, java.util.Collection)}, with the images by name at hand. */
+  static int ahead(
+      GoldenImage gi,
+      java.util.Collection<GoldenImage> images,
+      java.util.Map<String, GoldenImage> byName) {
     java.util.Comparator<GoldenImage> order = ORDER;
     int ahead = 0;
     for (GoldenImage other : images) {

@@ -22,17 +22,17 @@ class BuildSlotsTest {
     }
     BuildSlots slots = new BuildSlots();
     // The cache shows none started: "c" and "d" reconcile first and take the two slots...
-    assertThat(slots.catalog(images.get(1), images, 2, NOW).buildsAhead()).isZero();
-    assertThat(slots.catalog(images.get(2), images, 2, NOW).buildsAhead()).isLessThan(2);
+    assertThat(slots.catalog(images.get(1), base, images, 2, NOW).buildsAhead()).isZero();
+    assertThat(slots.catalog(images.get(2), base, images, 2, NOW).buildsAhead()).isLessThan(2);
     // ...an image made later but sorting first sees them, although the cache does not yet.
     GoldenImage a = image("a", "base", null);
     images.add(a);
-    assertThat(slots.catalog(a, images, 2, NOW).buildsAhead()).isEqualTo(2);
-    assertThat(slots.catalog(images.get(3), images, 2, NOW).buildsAhead())
+    assertThat(slots.catalog(a, base, images, 2, NOW).buildsAhead()).isEqualTo(2);
+    assertThat(slots.catalog(images.get(3), base, images, 2, NOW).buildsAhead())
         .isGreaterThanOrEqualTo(2);
     // Once the cache shows "c" settled, its slot is free again.
     images.get(1).getStatus().phase = Phase.Ready;
-    assertThat(slots.catalog(a, images, 2, NOW).buildsAhead()).isEqualTo(1);
+    assertThat(slots.catalog(a, base, images, 2, NOW).buildsAhead()).isEqualTo(1);
   }
 
   @Test
@@ -42,17 +42,29 @@ class BuildSlotsTest {
     GoldenImage c = image("c", "base", null);
     List<GoldenImage> images = new ArrayList<>(List.of(base, b, c));
     BuildSlots slots = new BuildSlots();
-    slots.catalog(b, images, 2, NOW);
-    slots.catalog(c, images, 2, NOW);
+    slots.catalog(b, base, images, 2, NOW);
+    slots.catalog(c, base, images, 2, NOW);
     // "b" is reconciled again from the SDK's copy of its own status write (started), while the
     // list, read from the informer, does not show the start yet: "b" still holds its slot...
     GoldenImage bStarted = image("b", "base", Phase.Injecting);
     bStarted.getStatus().buildStartedAt = NOW.toString();
-    slots.catalog(bStarted, images, 2, NOW);
+    slots.catalog(bStarted, base, images, 2, NOW);
     // ...so an image sorting first, which the queue alone would let start, waits.
     GoldenImage a = image("a", "base", null);
     images.add(a);
-    assertThat(slots.catalog(a, images, 2, NOW).buildsAhead()).isEqualTo(2);
+    assertThat(slots.catalog(a, base, images, 2, NOW).buildsAhead()).isEqualTo(2);
+  }
+
+  @Test
+  void aParentReadyInTheReconcilesCopyButNotYetInTheListStillTakesASlot() {
+    GoldenImage importing = image("base", null, Phase.Importing);
+    List<GoldenImage> images =
+        new ArrayList<>(List.of(importing, image("a", "base", null), image("b", "base", null)));
+    // The reconciles see the base Ready (the SDK's copy of its status write); the list does not.
+    GoldenImage readyBase = image("base", null, Phase.Ready);
+    BuildSlots slots = new BuildSlots();
+    assertThat(slots.catalog(images.get(1), readyBase, images, 1, NOW).buildsAhead()).isZero();
+    assertThat(slots.catalog(images.get(2), readyBase, images, 1, NOW).buildsAhead()).isEqualTo(1);
   }
 
   @Test
@@ -60,10 +72,11 @@ class BuildSlotsTest {
     GoldenImage parent = image("p", "base", null);
     GoldenImage child = image("child", "p", null);
     GoldenImage other = image("other", "base", null);
-    List<GoldenImage> images = List.of(image("base", null, Phase.Ready), parent, child, other);
+    GoldenImage base = image("base", null, Phase.Ready);
+    List<GoldenImage> images = List.of(base, parent, child, other);
     BuildSlots slots = new BuildSlots();
-    slots.catalog(child, images, 1, NOW);
-    assertThat(slots.catalog(other, images, 1, NOW).buildsAhead()).isZero();
+    slots.catalog(child, parent, images, 1, NOW);
+    assertThat(slots.catalog(other, base, images, 1, NOW).buildsAhead()).isZero();
   }
 
   private static GoldenImage image(String name, String parent, Phase phase) {
