@@ -301,13 +301,6 @@ class ConcurrencyTest {
         simulator.releaseJobs();
         until(client, ns, () -> edited.size() == names.size());
       }
-      Thread.sleep(500);
-      for (String n : names) {
-        GraftedVirtualMachine g = gvm(client, ns, n);
-        System.out.printf(
-            "DEBUG %s generation=%s files=%d%n",
-            n, g.getMetadata().getGeneration(), g.getSpec().files.size());
-      }
       assertThat(editFailures).isEmpty();
       int straightToLatest = 0;
       for (String n : names) {
