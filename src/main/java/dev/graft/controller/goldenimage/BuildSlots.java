@@ -2,6 +2,7 @@ package dev.graft.controller.goldenimage;
 
 import dev.graft.api.GoldenImage;
 import dev.graft.api.Phase;
+import dev.graft.catalog.BaseGenerations;
 import java.time.Instant;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -58,7 +59,6 @@ public final class BuildSlots {
     }
     Map<String, GoldenImage> byName = new HashMap<>();
     images.forEach(i -> byName.put(i.getMetadata().getName(), i));
-    BuildView.Catalog c = BuildView.Catalog.of(gi, images, byName, maxConcurrentBuilds);
     Set<String> mine =
         granted.computeIfAbsent(gi.getMetadata().getNamespace(), k -> new HashSet<>());
     // Only the list forgets a grant: the reconciled copy may be the SDK's cache of this image's
@@ -68,7 +68,7 @@ public final class BuildSlots {
     String name = gi.getMetadata().getName();
     // Queue.ahead already counts a granted build made before this one (it could start).
     int ahead =
-        c.buildsAhead()
+        Queue.ahead(gi, images, byName)
             + (int)
                 mine.stream()
                     .filter(n -> !n.equals(name))
@@ -80,7 +80,8 @@ public final class BuildSlots {
     if (ahead < maxConcurrentBuilds && startable(gi, parent, now)) {
       mine.add(name);
     }
-    return new BuildView.Catalog(c.currentGeneration(), ahead, maxConcurrentBuilds);
+    int current = BaseGenerations.currentGeneration(images, gi.getSpec().os);
+    return new BuildView.Catalog(current, ahead, maxConcurrentBuilds);
   }
 
   /** Not started as far as the cache shows, not settled, not being deleted. */

@@ -112,25 +112,12 @@ public record BuildView(
 
     /** {@code gi} among {@code images}, the GoldenImages of its namespace. */
     public static Catalog of(GoldenImage gi, List<GoldenImage> images, int maxConcurrentBuilds) {
-      return of(gi, images, null, maxConcurrentBuilds);
-    }
-
-    /** As {@link #of(GoldenImage, List, int)}, with the images by name at hand (or null). */
-    static Catalog of(
-        GoldenImage gi,
-        List<GoldenImage> images,
-        java.util.Map<String, GoldenImage> byName,
-        int maxConcurrentBuilds) {
       int current = BaseGenerations.currentGeneration(images, gi.getSpec().os);
       boolean queued =
           maxConcurrentBuilds > 0
               && gi.getSpec().parent != null
               && (gi.getStatus() == null || gi.getStatus().buildStartedAt == null);
-      if (!queued) {
-        return new Catalog(current, 0, maxConcurrentBuilds);
-      }
-      int ahead = byName == null ? Queue.ahead(gi, images) : Queue.ahead(gi, images, byName);
-      return new Catalog(current, ahead, maxConcurrentBuilds);
+      return new Catalog(current, queued ? Queue.ahead(gi, images) : 0, maxConcurrentBuilds);
     }
   }
 
